@@ -1,0 +1,33 @@
+namespace EnvoyLens.Core;
+
+/// <summary>The admin endpoints EnvoyLens knows how to read, by the file name they carry in a bundle.</summary>
+public enum AdminEndpoint
+{
+    ConfigDump,
+    Clusters,
+    Listeners,
+    Certs,
+    ServerInfo,
+    Stats,
+    StatsPrometheus,
+    InitDump,
+    Ready,
+    Runtime,
+    Memory,
+    HotRestartVersion,
+}
+
+/// <summary>The bytes of one admin endpoint response or one input file, untouched.</summary>
+/// <param name="Endpoint">What the bytes are.</param>
+/// <param name="Source">A human name for error messages: a file path relative to what the user gave, or a URL path.</param>
+/// <param name="Content">The bytes as read.</param>
+public sealed record RawDocument(AdminEndpoint Endpoint, string Source, byte[] Content);
+
+/// <summary>
+/// Everything read from one proxy (or one file), before decoding: bytes only. Produced by the sources
+/// (file, bundle, admin URL, port-forward) and consumed by decoding.
+/// </summary>
+public sealed record RawSnapshot(string Origin, IReadOnlyList<RawDocument> Documents, DateTimeOffset? CapturedAt = null)
+{
+    public RawDocument? Get(AdminEndpoint endpoint) => Documents.FirstOrDefault(d => d.Endpoint == endpoint);
+}

@@ -1,0 +1,47 @@
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Model;
+
+public sealed record Locality(string? Region, string? Zone, string? SubZone)
+{
+    public override string ToString() =>
+        string.Join("/", new[] { Region, Zone, SubZone }.Where(s => !string.IsNullOrEmpty(s)));
+}
+
+/// <summary>Where an endpoint was read.</summary>
+public enum EndpointSource
+{
+    /// <summary>The EDS section of a config dump (<c>include_eds</c>).</summary>
+    Eds,
+
+    /// <summary>A static cluster's inline load assignment.</summary>
+    Inline,
+
+    /// <summary>The <c>/clusters</c> admin endpoint.</summary>
+    AdminClusters,
+}
+
+/// <summary>One upstream host of a cluster.</summary>
+/// <param name="Health">Envoy's health status name: HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED, UNKNOWN.</param>
+/// <param name="FailedOutlierCheck">True when outlier detection ejected the host; null when the source does not say.</param>
+public sealed record Endpoint(
+    string ClusterName,
+    SocketAddress Address,
+    string Health,
+    bool? FailedOutlierCheck,
+    bool? FailedActiveHealthCheck,
+    Locality? Locality,
+    uint? Weight,
+    uint Priority,
+    string? Hostname,
+    EndpointSource Source,
+    JsonPointer Pointer)
+{
+    public bool IsHealthy => Health is "HEALTHY" && FailedOutlierCheck != true && FailedActiveHealthCheck != true;
+}
+
+/// <summary>A ClusterLoadAssignment from the EDS section of a dump.</summary>
+public sealed record ClusterLoadAssignment(ResourceMeta Meta, IReadOnlyList<Endpoint> Endpoints)
+{
+    public string ClusterName => Meta.Name;
+}

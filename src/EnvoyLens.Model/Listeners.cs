@@ -1,0 +1,80 @@
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Model;
+
+/// <summary>A listener with its filter chains.</summary>
+public sealed record Listener(
+    ResourceMeta Meta,
+    SocketAddress? Address,
+    IReadOnlyList<SocketAddress> AdditionalAddresses,
+    string? TrafficDirection,
+    bool UseOriginalDst,
+    bool? BindToPort,
+    IReadOnlyList<TypedExtension> ListenerFilters,
+    IReadOnlyList<FilterChain> FilterChains,
+    FilterChain? DefaultFilterChain,
+    MetadataMap Metadata)
+{
+    public string Name => Meta.Name;
+
+    /// <summary>All chains, the default chain last when there is one.</summary>
+    public IEnumerable<FilterChain> AllFilterChains =>
+        DefaultFilterChain is null ? FilterChains : FilterChains.Append(DefaultFilterChain);
+}
+
+/// <summary>Envoy's FilterChainMatch, flattened.</summary>
+public sealed record FilterChainMatch(
+    int? DestinationPort,
+    IReadOnlyList<string> PrefixRanges,
+    IReadOnlyList<string> ServerNames,
+    string? TransportProtocol,
+    IReadOnlyList<string> ApplicationProtocols,
+    IReadOnlyList<string> SourcePrefixRanges,
+    IReadOnlyList<string> DirectSourcePrefixRanges,
+    IReadOnlyList<int> SourcePorts,
+    string? SourceType)
+{
+    public static FilterChainMatch Any { get; } = new(null, [], [], null, [], [], [], [], null);
+
+    public bool IsEmpty =>
+        DestinationPort is null && PrefixRanges.Count == 0 && ServerNames.Count == 0 && TransportProtocol is null &&
+        ApplicationProtocols.Count == 0 && SourcePrefixRanges.Count == 0 && DirectSourcePrefixRanges.Count == 0 &&
+        SourcePorts.Count == 0 && SourceType is null;
+}
+
+/// <summary>One filter chain: its match, network filters in order and downstream TLS, if any.</summary>
+public sealed record FilterChain(
+    string? Name,
+    FilterChainMatch Match,
+    IReadOnlyList<NetworkFilter> Filters,
+    TlsContext? DownstreamTls,
+    TypedExtension? TransportSocket,
+    JsonPointer Pointer,
+    bool IsDefault = false);
+
+/// <summary>A network filter; HCM and TCP proxy configs are decoded into their own shapes.</summary>
+public sealed record NetworkFilter(
+    TypedExtension Extension,
+    HttpConnectionManager? HttpConnectionManager,
+    TcpProxy? TcpProxy)
+{
+    public string Name => Extension.Name;
+}
+
+/// <summary>The HTTP connection manager: where routes come from and which HTTP filters run, in order.</summary>
+public sealed record HttpConnectionManager(
+    string? StatPrefix,
+    string? RdsRouteConfigName,
+    RouteConfig? InlineRouteConfig,
+    string? ScopedRoutesName,
+    IReadOnlyList<HttpFilter> HttpFilters,
+    JsonPointer Pointer);
+
+/// <summary>An HTTP filter; <see cref="EcdsResourceNames"/> is set when its config comes from ECDS (config_discovery).</summary>
+public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> EcdsResourceNames, bool Disabled, bool IsOptional)
+{
+    public string Name => Extension.Name;
+}
+
+/// <summary>tcp_proxy: the cluster (or weighted clusters) it sends to.</summary>
+public sealed record TcpProxy(string? StatPrefix, string? Cluster, IReadOnlyList<WeightedCluster> WeightedClusters, JsonPointer Pointer);
