@@ -1,18 +1,170 @@
 using EnvoyLens.Core;
+using EnvoyLens.Decoding.Documents;
+using EnvoyLens.Decoding.Endpoints;
+using EnvoyLens.Decoding.Normalize;
 using EnvoyLens.Model;
+using EnvoyLens.ProtoJson;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 
 namespace EnvoyLens.Decoding;
 
 /// <summary>Entry point of decoding: turns the raw bytes of a capture into the normalized model.</summary>
 public static class SnapshotDecoder
 {
+    /// <summary>Resolves type URLs against the compiled Envoy API, lazily; legacy v2 names map to v3.</summary>
+    internal static TypeResolver Resolver { get; } =
+        new([typeof(Envoy.Admin.V3.ConfigDump).Assembly, typeof(Any).Assembly], EnvoyTypes.V3NameFor);
+
+    private static readonly ProtoJsonReader Reader = new(Resolver, new ProtoJsonReaderOptions { TrackedTypes = ConfigDumpNormalizer.TrackedTypes });
+
     /// <summary>
     /// Decodes every document of <paramref name="raw"/>. Problems inside a document become diagnostics;
     /// a document that cannot be read at all becomes an <see cref="DiagnosticCodes.UnreadableDocument"/>
     /// error diagnostic and the other documents are still decoded.
     /// </summary>
-    public static EnvoySnapshot Decode(RawSnapshot raw, DecodeOptions? options = null) =>
-        throw new NotImplementedException("wired up once the document reader, transcoder and normalizer land");
+    public static EnvoySnapshot Decode(RawSnapshot raw, DecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var state = new DecodeState();
+
+        foreach (var document in raw.Documents)
+        {
+            try
+            {
+                DecodeDocument(document, options, state);
+                state.Sources.Add(document.Source);
+            }
+            catch (EnvoyLensException e)
+            {
+                state.Diagnostics.Add(new DecodeDiagnostic(DiagnosticLevel.Error, DiagnosticCodes.UnreadableDocument, document.Source, JsonPointer.Root, e.Message));
+            }
+        }
+
+        var c = state.Config;
+        return new EnvoySnapshot(
+            raw.Origin,
+            state.Sources,
+            c?.Bootstrap,
+            state.ServerInfo,
+            c?.Listeners ?? [],
+            c?.RouteConfigs ?? [],
+            c?.Clusters ?? [],
+            c?.LoadAssignments ?? [],
+            c?.Secrets ?? [],
+            c?.Ecds ?? [],
+            state.ClusterStatuses,
+            state.ListenerStatuses,
+            state.AdminCertificates,
+            state.InitTargets,
+            state.Stats,
+            state.RawPayloads,
+            state.Diagnostics,
+            state.Summary);
+    }
+
+    private static void DecodeDocument(RawDocument document, DecodeOptions? options, DecodeState state)
+    {
+        var (bytes, source) = (document.Content, document.Source);
+        switch (document.Endpoint)
+        {
+            case AdminEndpoint.ConfigDump:
+                DecodeConfigDump(document, options, state);
+                break;
+            case AdminEndpoint.ServerInfo:
+                state.ServerInfo = Take(ServerInfoDocument.Read(bytes, source), state);
+                break;
+            case AdminEndpoint.Stats:
+            case AdminEndpoint.StatsPrometheus:
+                state.Stats = Take(StatsDocument.Read(bytes, source, document.Endpoint == AdminEndpoint.StatsPrometheus ? "prometheus" : null), state);
+                break;
+            case AdminEndpoint.Clusters:
+                state.ClusterStatuses = Take(ClustersDocument.Read(bytes, source), state);
+                break;
+            case AdminEndpoint.Certs:
+                state.AdminCertificates = Take(CertsDocument.Read(bytes, source), state);
+                break;
+            case AdminEndpoint.Listeners:
+                state.ListenerStatuses = Take(ListenersDocument.Read(bytes, source), state);
+                break;
+            case AdminEndpoint.InitDump:
+                state.InitTargets = Take(InitDumpDocument.Read(bytes, source), state);
+                break;
+            default:
+                // /ready, /runtime, /memory, /hot_restart_version: carried in bundles, not modelled yet.
+                state.Diagnostics.Add(new DecodeDiagnostic(DiagnosticLevel.Info, DiagnosticCodes.UnknownSection, source, JsonPointer.Root,
+                    $"{source} ({document.Endpoint}) was read but is not decoded into the model."));
+                break;
+        }
+    }
+
+    private static T Take<T>(AdminDocument<T> document, DecodeState state)
+    {
+        state.Diagnostics.AddRange(document.Diagnostics);
+        return document.Value;
+    }
+
+    private static void DecodeConfigDump(RawDocument document, DecodeOptions? options, DecodeState state)
+    {
+        if (state.Config is not null)
+        {
+            throw new EnvoyLensException($"{document.Source} is a second config dump in one snapshot; only one is decoded.");
+        }
+
+        var layout = ConfigDumpDocument.Read(document.Content, document.Source, options?.Proxy);
+        state.Diagnostics.AddRange(layout.Diagnostics);
+
+        ReadResult? current = null;
+        var normalizer = new ConfigDumpNormalizer(
+            document.Source,
+            m => current?.LocationOf(m),
+            state.Diagnostics.Add,
+            new NormalizerOptions { Unpacked = a => current?.Unpacked(a), Resolver = Resolver });
+
+        foreach (var entry in layout.Entries)
+        {
+            var read = Reader.ReadAny(layout.EntryBytes(entry), document.Source, entry.Pointer);
+            state.Diagnostics.AddRange(read.Diagnostics);
+            state.RawPayloads.AddRange(read.RawPayloads);
+            if (read.Message is null)
+            {
+                continue;
+            }
+
+            current = read;
+            normalizer.AddSection(read.Message, entry.Pointer);
+            current = null;
+        }
+
+        var config = normalizer.Build();
+        state.Config = config;
+        state.Summary = new DocumentSummary(document.Source, layout.Form, config.Sections);
+    }
+
+    private sealed class DecodeState
+    {
+        public List<string> Sources { get; } = [];
+
+        public List<DecodeDiagnostic> Diagnostics { get; } = [];
+
+        public List<RawPayload> RawPayloads { get; } = [];
+
+        public NormalizedConfig? Config { get; set; }
+
+        public DocumentSummary? Summary { get; set; }
+
+        public ServerInfo? ServerInfo { get; set; }
+
+        public StatsSnapshot? Stats { get; set; }
+
+        public IReadOnlyList<ClusterStatus> ClusterStatuses { get; set; } = [];
+
+        public IReadOnlyList<ListenerStatus> ListenerStatuses { get; set; } = [];
+
+        public IReadOnlyList<AdminCertificateSet> AdminCertificates { get; set; } = [];
+
+        public IReadOnlyList<InitTarget> InitTargets { get; set; } = [];
+    }
 }
 
 /// <summary>Options for <see cref="SnapshotDecoder"/>.</summary>

@@ -65,4 +65,8 @@ public sealed record Route(
     uint? DirectResponseStatus,
     string? RedirectTarget,
     MetadataMap Metadata,
-    JsonPointer Pointer);
+    JsonPointer Pointer)
+{
+    /// <summary>The cluster specifier plugin's name when <see cref="ActionKind"/> is one of the plugin kinds; else null.</summary>
+    public string? ClusterSpecifierPlugin { get; init; }
+}

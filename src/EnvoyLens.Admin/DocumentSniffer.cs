@@ -1,0 +1,192 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Admin;
+
+/// <summary>
+/// Guesses which admin endpoint a single file was captured from, by looking at its first bytes only
+/// (top-level JSON keys, or the shape of the first text lines). Unknown content is taken for a config dump,
+/// so that decoding can say precisely why it is not one.
+/// </summary>
+public static partial class DocumentSniffer
+{
+    private const int PrefixBytes = 1 << 20;
+
+    public static AdminEndpoint Sniff(ReadOnlySpan<byte> content)
+    {
+        if (content.StartsWith("\uFEFF"u8))
+        {
+            content = content[3..];
+        }
+
+        var first = content.IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0)
+        {
+            return AdminEndpoint.ConfigDump;
+        }
+
+        return content[first] == (byte)'{'
+            ? SniffJson(content[first..])
+            : SniffText(content[first..]);
+    }
+
+    private static AdminEndpoint SniffJson(ReadOnlySpan<byte> json)
+    {
+        var isWhole = json.Length <= PrefixBytes;
+        var reader = new Utf8JsonReader(isWhole ? json : json[..PrefixBytes], isFinalBlock: isWhole, state: default);
+        var topLevel = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName)
+                {
+                    continue;
+                }
+
+                if (reader.CurrentDepth == 1)
+                {
+                    var name = reader.GetString()!;
+                    topLevel.Add(name);
+                    if (Decide(topLevel) is { } decided)
+                    {
+                        return decided;
+                    }
+                }
+                else if (reader.CurrentDepth == 3 && reader.ValueTextEquals("configs"u8))
+                {
+                    // egctl wrappers: {"xds": {"name": {"configs": [...]}}} and {"ns": {"pod": {"configs": [...]}}}.
+                    return AdminEndpoint.ConfigDump;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON after all, or cut off: decide on what was seen.
+        }
+
+        if (topLevel.Contains("version") || topLevel.Contains("state"))
+        {
+            return AdminEndpoint.ServerInfo;
+        }
+
+        return AdminEndpoint.ConfigDump;
+    }
+
+    private static AdminEndpoint? Decide(HashSet<string> keys)
+    {
+        if (keys.Contains("configs"))
+        {
+            return AdminEndpoint.ConfigDump;
+        }
+
+        if (keys.Contains("cluster_statuses") || keys.Contains("clusterStatuses"))
+        {
+            return AdminEndpoint.Clusters;
+        }
+
+        if (keys.Contains("certificates"))
+        {
+            return AdminEndpoint.Certs;
+        }
+
+        if (keys.Contains("listener_statuses") || keys.Contains("listenerStatuses"))
+        {
+            return AdminEndpoint.Listeners;
+        }
+
+        if (keys.Contains("unready_targets_dumps") || keys.Contains("unreadyTargetsDumps"))
+        {
+            return AdminEndpoint.InitDump;
+        }
+
+        if (keys.Contains("stats"))
+        {
+            return AdminEndpoint.Stats;
+        }
+
+        if ((keys.Contains("version") && keys.Contains("state")) || keys.Contains("uptime_current_epoch") || keys.Contains("command_line_options"))
+        {
+            return AdminEndpoint.ServerInfo;
+        }
+
+        if (keys.Contains("allocated") && keys.Contains("heap_size"))
+        {
+            return AdminEndpoint.Memory;
+        }
+
+        if (keys.Contains("layers") && keys.Contains("entries"))
+        {
+            return AdminEndpoint.Runtime;
+        }
+
+        return null;
+    }
+
+    private static AdminEndpoint SniffText(ReadOnlySpan<byte> content)
+    {
+        var prefix = content.Length > 64 * 1024 ? content[..(64 * 1024)] : content;
+        if (prefix.IndexOf((byte)0) >= 0)
+        {
+            return AdminEndpoint.ConfigDump;
+        }
+
+        var text = Encoding.UTF8.GetString(prefix);
+        var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).Take(200).ToList();
+        if (lines.Count == 0)
+        {
+            return AdminEndpoint.ConfigDump;
+        }
+
+        // YAML config dumps (istioctl -o yaml) and YAML egctl output.
+        if (lines.Any(l => YamlConfigs().IsMatch(l)))
+        {
+            return AdminEndpoint.ConfigDump;
+        }
+
+        var line = lines[0].Trim();
+        if (line.StartsWith("# TYPE ", StringComparison.Ordinal) || line.StartsWith("# HELP ", StringComparison.Ordinal) || PrometheusSample().IsMatch(line))
+        {
+            return AdminEndpoint.StatsPrometheus;
+        }
+
+        if (PlainServerInfo().IsMatch(line))
+        {
+            return AdminEndpoint.ServerInfo;
+        }
+
+        if (ClustersLine().IsMatch(line))
+        {
+            return AdminEndpoint.Clusters;
+        }
+
+        if (StatsLine().IsMatch(line))
+        {
+            return AdminEndpoint.Stats;
+        }
+
+        if (lines.Count == 1 && line is "LIVE" or "DRAINING" or "PRE_INITIALIZING" or "INITIALIZING")
+        {
+            return AdminEndpoint.Ready;
+        }
+
+        return AdminEndpoint.ConfigDump;
+    }
+
+    [GeneratedRegex(@"^\s*(configs|xds|""configs""):\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex YamlConfigs();
+
+    [GeneratedRegex(@"^envoy_[A-Za-z0-9_:]+(\{.*\})?\s+\S+(\s+\S+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrometheusSample();
+
+    [GeneratedRegex(@"^envoy \S+ (live|draining)\b", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PlainServerInfo();
+
+    [GeneratedRegex(@"^[^\s:]+::\S", RegexOptions.CultureInvariant)]
+    private static partial Regex ClustersLine();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_\-|.:@/]+\.[A-Za-z0-9_\-|.:@/]*: \S", RegexOptions.CultureInvariant)]
+    private static partial Regex StatsLine();
+}

@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using EnvoyLens.Cli.Commands;
+using EnvoyLens.Cli.Services;
+using EnvoyLens.Cli.Sources;
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Cli;
+
+/// <summary>
+/// The composition root of the <c>envoylens</c> command. Builds the command tree over the application services,
+/// parses, runs, and turns every failure into one line on stderr and a documented exit code.
+/// </summary>
+public static class EnvoyLensCli
+{
+    internal const string Name = "envoylens";
+
+    /// <summary>Help text is wrapped at this width whatever the terminal, so that it is the same everywhere.</summary>
+    private const int HelpWidth = 100;
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing results to <paramref name="output"/> and errors to <paramref name="error"/>.</summary>
+    /// <returns>One of <see cref="ExitCodes"/>.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, TimeProvider.System);
+
+    internal static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        try
+        {
+            var loader = new SnapshotLoader();
+            var root = BuildRoot(new ConfigViewService(loader, clock), new DecodeReportService(loader), output);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
+            {
+                error.Write($"{Name}: {UsageError(parsed)}\n");
+                return ExitCodes.InputOrUsageError;
+            }
+
+            // Help and version text go through a buffer so that trailing spaces of wrapped lines are dropped.
+            using var help = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            var code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = error, EnableDefaultExceptionHandler = false });
+            WriteTrimmed(help.ToString(), output);
+            return code;
+        }
+        catch (EnvoyLensException e)
+        {
+            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            return ExitCodes.InputOrUsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            return ExitCodes.InputOrUsageError;
+        }
+#pragma warning disable CA1031 // The top level turns any unexpected exception into one line instead of a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            error.Write($"{Name}: unexpected {e.GetType().FullName}: {OneSentence(e.Message).TrimEnd('.')}; this is a bug.\n");
+            return ExitCodes.InternalError;
+        }
+    }
+
+    internal static Command BuildRoot(ConfigViewService config, DecodeReportService decode, TextWriter output)
+    {
+        var root = new Command(Name,
+            "Reads Envoy admin captures (config_dump, /clusters, /certs, /server_info, ...) from a file or a snapshot bundle, " +
+            "decodes them with the real Envoy API types and shows them. " + ExitCodes.HelpText);
+        var help = new HelpOption();
+        if (help.Action is HelpAction action)
+        {
+            action.MaxWidth = HelpWidth;
+        }
+
+        root.Options.Add(help);
+        root.Options.Add(new VersionOption());
+        root.Subcommands.Add(ConfigCommand.Create(config, output));
+        root.Subcommands.Add(DecodeCommand.Create(decode, output));
+        root.SetAction(NoCommand);
+        return root;
+    }
+
+    private static int NoCommand(ParseResult parse) =>
+        throw new EnvoyLensException($"a command is required (config or decode); run '{Name} --help' for usage.");
+
+    /// <summary>One sentence for a parse error: an unknown token first, else a missing subcommand, else the parser's first message.</summary>
+    private static string UsageError(ParseResult parsed)
+    {
+        var unrecognized = parsed.UnmatchedTokens.FirstOrDefault();
+        if (unrecognized is not null)
+        {
+            return $"unrecognized command or argument '{unrecognized}'; run '{CommandPath(parsed)} --help' for usage.";
+        }
+
+        if (parsed.CommandResult.Command.Subcommands.Count > 0 && parsed.CommandResult.Command.Action is null)
+        {
+            return $"'{CommandPath(parsed)}' needs a subcommand; run '{CommandPath(parsed)} --help' for usage.";
+        }
+
+        var message = parsed.Errors[0].Message;
+        var cannotParse = System.Text.RegularExpressions.Regex.Match(message, "^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)'");
+        return cannotParse.Success
+            ? $"'{cannotParse.Groups["value"].Value}' is not a valid value for {cannotParse.Groups["option"].Value}."
+            : OneSentence(message);
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        var names = new List<string>();
+        for (var r = parsed.CommandResult; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(r.Command.Name);
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
+    private static void WriteTrimmed(string text, TextWriter output)
+    {
+        if (text.Length == 0)
+        {
+            return;
+        }
+
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n').Split('\n');
+        output.Write(string.Join('\n', lines.Select(l => l.TrimEnd())) + "\n");
+    }
+
+    /// <summary>Folds a possibly multi-line message into one line ending with a period.</summary>
+    internal static string OneSentence(string message)
+    {
+        var text = string.Join(' ', message.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return text.EndsWith('.') || text.EndsWith('?') || text.EndsWith('!') ? text : text + ".";
+    }
+}

@@ -1,0 +1,162 @@
+using EnvoyLens.Core;
+using EnvoyLens.Model;
+using HcmV3 = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using ListenerV3 = Envoy.Config.Listener.V3;
+using TcpV3 = Envoy.Extensions.Filters.Network.TcpProxy.V3;
+
+namespace EnvoyLens.Decoding.Normalize;
+
+/// <summary>Listener → <see cref="Listener"/>: addresses, listener filters, filter chains with HCM / TCP proxy decoded.</summary>
+internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, RouteMapper routes)
+{
+    public Listener Map(ListenerV3.Listener listener, ResourceMeta meta)
+    {
+        var at = meta.Pointer;
+        var additional = listener.AdditionalAddresses
+            .Select(a => ProtoValues.ToSocketAddress(a.Address))
+            .OfType<SocketAddress>()
+            .ToArray();
+
+        var listenerFilters = new List<TypedExtension>(listener.ListenerFilters.Count);
+        for (var i = 0; i < listener.ListenerFilters.Count; i++)
+        {
+            var filter = listener.ListenerFilters[i];
+            listenerFilters.Add(context.Extension(filter.Name, filter.TypedConfig, context.At(filter, at.Append("listener_filters").Append(i))));
+        }
+
+        var chains = new List<FilterChain>(listener.FilterChains.Count);
+        for (var i = 0; i < listener.FilterChains.Count; i++)
+        {
+            chains.Add(MapChain(listener.FilterChains[i], at.Append("filter_chains").Append(i), meta, isDefault: false));
+        }
+
+        var defaultChain = listener.DefaultFilterChain is null
+            ? null
+            : MapChain(listener.DefaultFilterChain, at.Append("default_filter_chain"), meta, isDefault: true);
+
+        var direction = listener.TrafficDirection == Envoy.Config.Core.V3.TrafficDirection.Unspecified
+            ? null
+            : ProtoValues.EnumName(listener.TrafficDirection);
+
+        return new Listener(
+            meta,
+            ProtoValues.ToSocketAddress(listener.Address),
+            additional,
+            direction,
+            listener.UseOriginalDst ?? false,
+            listener.BindToPort,
+            listenerFilters,
+            chains,
+            defaultChain,
+            ProtoValues.ToMetadata(listener.Metadata));
+    }
+
+    private FilterChain MapChain(ListenerV3.FilterChain chain, JsonPointer structural, ResourceMeta listener, bool isDefault)
+    {
+        var at = context.At(chain, structural);
+        var filters = new List<NetworkFilter>(chain.Filters.Count);
+        for (var i = 0; i < chain.Filters.Count; i++)
+        {
+            filters.Add(MapFilter(chain.Filters[i], at.Append("filters").Append(i), listener));
+        }
+
+        var (socket, downstream) = tls.TransportSocket(chain.TransportSocket, at.Append("transport_socket"));
+        return new FilterChain(ProtoValues.NullIfEmpty(chain.Name), MapMatch(chain.FilterChainMatch), filters, downstream, socket, at, isDefault);
+    }
+
+    private static FilterChainMatch MapMatch(ListenerV3.FilterChainMatch? match)
+    {
+        if (match is null)
+        {
+            return FilterChainMatch.Any;
+        }
+
+        var sourceType = match.SourceType == ListenerV3.FilterChainMatch.Types.ConnectionSourceType.Any
+            ? null
+            : ProtoValues.EnumName(match.SourceType);
+        return new FilterChainMatch(
+            match.DestinationPort is { } port ? (int)port : null,
+            match.PrefixRanges.Select(ProtoValues.ToCidr).ToArray(),
+            match.ServerNames.ToArray(),
+            ProtoValues.NullIfEmpty(match.TransportProtocol),
+            match.ApplicationProtocols.ToArray(),
+            match.SourcePrefixRanges.Select(ProtoValues.ToCidr).ToArray(),
+            match.DirectSourcePrefixRanges.Select(ProtoValues.ToCidr).ToArray(),
+            match.SourcePorts.Select(p => (int)p).ToArray(),
+            sourceType);
+    }
+
+    private NetworkFilter MapFilter(ListenerV3.Filter filter, JsonPointer structural, ResourceMeta listener)
+    {
+        var at = context.At(filter, structural);
+        var extension = context.Extension(filter.Name, filter.TypedConfig, at);
+        var configAt = at.Append("typed_config");
+        var config = filter.TypedConfig;
+        if (config is null)
+        {
+            return new NetworkFilter(extension, null, null);
+        }
+
+        if (config.Is(HcmV3.HttpConnectionManager.Descriptor) && context.Unpack<HcmV3.HttpConnectionManager>(config, configAt) is { } hcm)
+        {
+            return new NetworkFilter(extension, MapHcm(hcm, context.At(hcm, configAt), listener), null);
+        }
+
+        if (config.Is(TcpV3.TcpProxy.Descriptor) && context.Unpack<TcpV3.TcpProxy>(config, configAt) is { } tcp)
+        {
+            return new NetworkFilter(extension, null, MapTcpProxy(tcp, context.At(tcp, configAt)));
+        }
+
+        return new NetworkFilter(extension, null, null);
+    }
+
+    private HttpConnectionManager MapHcm(HcmV3.HttpConnectionManager hcm, JsonPointer at, ResourceMeta listener)
+    {
+        string? rdsName = null;
+        string? scopedName = null;
+        RouteConfig? inline = null;
+        switch (hcm.RouteSpecifierCase)
+        {
+            case HcmV3.HttpConnectionManager.RouteSpecifierOneofCase.Rds:
+                rdsName = hcm.Rds.RouteConfigName;
+                break;
+            case HcmV3.HttpConnectionManager.RouteSpecifierOneofCase.ScopedRoutes:
+                scopedName = ProtoValues.NullIfEmpty(hcm.ScopedRoutes.Name);
+                break;
+            case HcmV3.HttpConnectionManager.RouteSpecifierOneofCase.RouteConfig:
+                var config = hcm.RouteConfig;
+                var configAt = context.At(config, at.Append("route_config"));
+                var meta = new ResourceMeta(ResourceKind.RouteConfig, config.Name, ResourceOrigin.Static, listener.State, null, null, configAt);
+                inline = routes.Map(config, meta);
+                break;
+        }
+
+        var filters = new List<HttpFilter>(hcm.HttpFilters.Count);
+        for (var i = 0; i < hcm.HttpFilters.Count; i++)
+        {
+            var filter = hcm.HttpFilters[i];
+            var filterAt = context.At(filter, at.Append("http_filters").Append(i));
+            IReadOnlyList<string> ecds = filter.ConfigTypeCase == HcmV3.HttpFilter.ConfigTypeOneofCase.ConfigDiscovery ? [filter.Name] : [];
+            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional));
+        }
+
+        return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at);
+    }
+
+    private static TcpProxy MapTcpProxy(TcpV3.TcpProxy tcp, JsonPointer at)
+    {
+        string? cluster = null;
+        IReadOnlyList<WeightedCluster> weighted = [];
+        switch (tcp.ClusterSpecifierCase)
+        {
+            case TcpV3.TcpProxy.ClusterSpecifierOneofCase.Cluster:
+                cluster = tcp.Cluster;
+                break;
+            case TcpV3.TcpProxy.ClusterSpecifierOneofCase.WeightedClusters:
+                weighted = tcp.WeightedClusters.Clusters.Select(c => new WeightedCluster(c.Name, c.Weight)).ToArray();
+                break;
+        }
+
+        return new TcpProxy(ProtoValues.NullIfEmpty(tcp.StatPrefix), cluster, weighted, at);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Globalization;
+using EnvoyLens.Core;
+using EnvoyLens.Model;
+using RouteV3 = Envoy.Config.Route.V3;
+
+namespace EnvoyLens.Decoding.Normalize;
+
+/// <summary>RouteConfiguration → <see cref="RouteConfig"/> with its virtual hosts and routes.</summary>
+internal sealed class RouteMapper(NormalizeContext context)
+{
+    public RouteConfig Map(RouteV3.RouteConfiguration config, ResourceMeta meta)
+    {
+        var at = meta.Pointer;
+        var hosts = new List<VirtualHost>(config.VirtualHosts.Count);
+        for (var i = 0; i < config.VirtualHosts.Count; i++)
+        {
+            hosts.Add(MapVirtualHost(config.VirtualHosts[i], at.Append("virtual_hosts").Append(i)));
+        }
+
+        return new RouteConfig(meta, hosts, config.ValidateClusters);
+    }
+
+    private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer structural)
+    {
+        var at = context.At(host, structural);
+        var routes = new List<Route>(host.Routes.Count);
+        for (var i = 0; i < host.Routes.Count; i++)
+        {
+            routes.Add(MapRoute(host.Routes[i], at.Append("routes").Append(i)));
+        }
+
+        return new VirtualHost(host.Name, host.Domains.ToArray(), routes, at, ProtoValues.ToMetadata(host.Metadata));
+    }
+
+    private Route MapRoute(RouteV3.Route route, JsonPointer structural)
+    {
+        var at = context.At(route, structural);
+        var match = MapMatch(route.Match);
+        var kind = RouteActionKind.Unknown;
+        string? cluster = null;
+        string? clusterHeader = null;
+        IReadOnlyList<WeightedCluster> weighted = [];
+        TimeSpan? timeout = null;
+        TimeSpan? idleTimeout = null;
+        RetryPolicy? retry = null;
+        uint? status = null;
+        string? redirect = null;
+        string? plugin = null;
+
+        switch (route.ActionCase)
+        {
+            case RouteV3.Route.ActionOneofCase.Route_:
+                var action = route.Route_;
+                switch (action.ClusterSpecifierCase)
+                {
+                    case RouteV3.RouteAction.ClusterSpecifierOneofCase.Cluster:
+                        kind = RouteActionKind.Cluster;
+                        cluster = action.Cluster;
+                        break;
+                    case RouteV3.RouteAction.ClusterSpecifierOneofCase.ClusterHeader:
+                        kind = RouteActionKind.ClusterHeader;
+                        clusterHeader = action.ClusterHeader;
+                        break;
+                    case RouteV3.RouteAction.ClusterSpecifierOneofCase.WeightedClusters:
+                        kind = RouteActionKind.WeightedClusters;
+                        weighted = MapWeighted(action.WeightedClusters);
+                        break;
+                    case RouteV3.RouteAction.ClusterSpecifierOneofCase.ClusterSpecifierPlugin:
+                        kind = RouteActionKind.ClusterSpecifierPlugin;
+                        plugin = action.ClusterSpecifierPlugin;
+                        break;
+                    case RouteV3.RouteAction.ClusterSpecifierOneofCase.InlineClusterSpecifierPlugin:
+                        kind = RouteActionKind.InlineClusterSpecifierPlugin;
+                        plugin = ProtoValues.NullIfEmpty(action.InlineClusterSpecifierPlugin.Extension?.Name);
+                        break;
+                }
+
+                timeout = ProtoValues.ToTimeSpan(action.Timeout);
+                idleTimeout = ProtoValues.ToTimeSpan(action.IdleTimeout);
+                if (action.RetryPolicy is { } policy)
+                {
+                    retry = new RetryPolicy(
+                        ProtoValues.NullIfEmpty(policy.RetryOn),
+                        policy.NumRetries,
+                        ProtoValues.ToTimeSpan(policy.PerTryTimeout),
+                        ProtoValues.ToTimeSpan(policy.PerTryIdleTimeout));
+                }
+
+                break;
+            case RouteV3.Route.ActionOneofCase.Redirect:
+                kind = RouteActionKind.Redirect;
+                redirect = RedirectTarget(route.Redirect);
+                break;
+            case RouteV3.Route.ActionOneofCase.DirectResponse:
+                kind = RouteActionKind.DirectResponse;
+                status = route.DirectResponse.Status;
+                break;
+            case RouteV3.Route.ActionOneofCase.FilterAction:
+                kind = RouteActionKind.FilterAction;
+                break;
+            case RouteV3.Route.ActionOneofCase.NonForwardingAction:
+                kind = RouteActionKind.NonForwarding;
+                break;
+        }
+
+        return new Route(
+            ProtoValues.NullIfEmpty(route.Name),
+            match,
+            kind,
+            cluster,
+            weighted,
+            clusterHeader,
+            timeout,
+            idleTimeout,
+            retry,
+            status,
+            redirect,
+            ProtoValues.ToMetadata(route.Metadata),
+            at)
+        {
+            ClusterSpecifierPlugin = ProtoValues.NullIfEmpty(plugin),
+        };
+    }
+
+    private static WeightedCluster[] MapWeighted(RouteV3.WeightedCluster weighted) =>
+        weighted.Clusters.Select(c => new WeightedCluster(c.Name, c.Weight ?? 0)).ToArray();
+
+    private static RouteMatch MapMatch(RouteV3.RouteMatch? match)
+    {
+        if (match is null)
+        {
+            return new RouteMatch(PathMatchKind.None, null, true, [], [], false);
+        }
+
+        var (kind, value) = match.PathSpecifierCase switch
+        {
+            RouteV3.RouteMatch.PathSpecifierOneofCase.Prefix => (PathMatchKind.Prefix, match.Prefix),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.Path => (PathMatchKind.Path, match.Path),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.SafeRegex => (PathMatchKind.SafeRegex, match.SafeRegex?.Regex),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.PathSeparatedPrefix => (PathMatchKind.PathSeparatedPrefix, match.PathSeparatedPrefix),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.ConnectMatcher => (PathMatchKind.ConnectMatcher, (string?)null),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.PathMatchPolicy => (PathMatchKind.PathMatchPolicy, PathMatchPolicyText(match.PathMatchPolicy)),
+            _ => (PathMatchKind.None, (string?)null),
+        };
+
+        var headers = match.Headers.Select(MapHeader).ToArray();
+        var query = match.QueryParameters.Select(MapQueryParameter).ToArray();
+        return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null);
+    }
+
+    private static string? PathMatchPolicyText(Envoy.Config.Core.V3.TypedExtensionConfig? policy)
+    {
+        if (policy is null)
+        {
+            return null;
+        }
+
+        if (policy.TypedConfig is { } config &&
+            config.Is(Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig.Descriptor) &&
+            config.TryUnpack<Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig>(out var template))
+        {
+            return template.PathTemplate;
+        }
+
+        return ProtoValues.NullIfEmpty(policy.Name);
+    }
+
+    private static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
+    {
+        // The deprecated *_match fields are still what older control planes send.
+#pragma warning disable CS0612
+        var (kind, value) = header.HeaderMatchSpecifierCase switch
+        {
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.ExactMatch => ("exact", header.ExactMatch),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.SafeRegexMatch => ("safe_regex", header.SafeRegexMatch?.Regex),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.RangeMatch => ("range", string.Create(CultureInfo.InvariantCulture, $"[{header.RangeMatch.Start},{header.RangeMatch.End})")),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.PresentMatch => ("present", header.PresentMatch ? "true" : "false"),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.PrefixMatch => ("prefix", header.PrefixMatch),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.SuffixMatch => ("suffix", header.SuffixMatch),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.ContainsMatch => ("contains", header.ContainsMatch),
+            RouteV3.HeaderMatcher.HeaderMatchSpecifierOneofCase.StringMatch => StringMatchParts(header.StringMatch),
+            _ => ("present", (string?)null),
+        };
+#pragma warning restore CS0612
+        return new HeaderMatch(header.Name, kind, value, header.InvertMatch);
+    }
+
+    private static HeaderMatch MapQueryParameter(RouteV3.QueryParameterMatcher parameter)
+    {
+        var (kind, value) = parameter.QueryParameterMatchSpecifierCase switch
+        {
+            RouteV3.QueryParameterMatcher.QueryParameterMatchSpecifierOneofCase.StringMatch => StringMatchParts(parameter.StringMatch),
+            RouteV3.QueryParameterMatcher.QueryParameterMatchSpecifierOneofCase.PresentMatch => ("present", parameter.PresentMatch ? "true" : "false"),
+            _ => ("present", (string?)null),
+        };
+        return new HeaderMatch(parameter.Name, kind, value, false);
+    }
+
+    private static (string Kind, string? Value) StringMatchParts(Envoy.Type.Matcher.V3.StringMatcher? matcher) =>
+        ProtoValues.ToStringMatch(matcher) is { } match ? (match.Kind, match.Value) : ("exact", null);
+
+    /// <summary>A redirect as text: <c>scheme://host:port/path</c> with the parts the redirect sets.</summary>
+    private static string RedirectTarget(RouteV3.RedirectAction redirect)
+    {
+        var scheme = redirect.SchemeRewriteSpecifierCase switch
+        {
+            RouteV3.RedirectAction.SchemeRewriteSpecifierOneofCase.HttpsRedirect when redirect.HttpsRedirect => "https",
+            RouteV3.RedirectAction.SchemeRewriteSpecifierOneofCase.SchemeRedirect => ProtoValues.NullIfEmpty(redirect.SchemeRedirect),
+            _ => null,
+        };
+        var authority = redirect.HostRedirect;
+        if (redirect.PortRedirect != 0)
+        {
+            authority += ":" + redirect.PortRedirect.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var path = redirect.PathRewriteSpecifierCase switch
+        {
+            RouteV3.RedirectAction.PathRewriteSpecifierOneofCase.PathRedirect => redirect.PathRedirect,
+            RouteV3.RedirectAction.PathRewriteSpecifierOneofCase.PrefixRewrite => redirect.PrefixRewrite + "*",
+            RouteV3.RedirectAction.PathRewriteSpecifierOneofCase.RegexRewrite => "regex:" + redirect.RegexRewrite?.Substitution,
+            _ => "",
+        };
+
+        var text = scheme is null
+            ? authority + path
+            : scheme + "://" + (authority.Length == 0 ? "*" : authority) + path;
+        return text.Length == 0 ? "(same URL)" : text;
+    }
+}

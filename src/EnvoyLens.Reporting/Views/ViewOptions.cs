@@ -1,0 +1,43 @@
+namespace EnvoyLens.Reporting.Views;
+
+/// <summary>The views of <c>envoylens config</c>.</summary>
+public enum ViewKind
+{
+    Bootstrap,
+    Clusters,
+    Listeners,
+    Routes,
+    Endpoints,
+    Secrets,
+    Ecds,
+
+    /// <summary>Every view above, one after the other.</summary>
+    All,
+}
+
+/// <summary>istioctl's cluster filter: substring matches on the cluster name; port as <c>|PORT|</c>.</summary>
+public sealed record ClusterFilter(string? Fqdn = null, int? Port = null, string? Subset = null, string? Direction = null);
+
+/// <summary>istioctl's listener filter: address (case-insensitive, exact), port, type (HTTP, TCP, HTTP+TCP, UNKNOWN).</summary>
+public sealed record ListenerFilter(string? Address = null, int? Port = null, string? Type = null);
+
+/// <summary>istioctl's route filter: the exact route configuration name.</summary>
+public sealed record RouteFilter(string? Name = null);
+
+/// <summary>istioctl's endpoint filter: address and cluster (case-insensitive, exact), port, health status.</summary>
+public sealed record EndpointFilter(string? Address = null, int? Port = null, string? Cluster = null, string? Status = null);
+
+/// <summary>Filters, and the clock certificates are judged by.</summary>
+public sealed record ViewOptions
+{
+    public ClusterFilter Clusters { get; init; } = new();
+
+    public ListenerFilter Listeners { get; init; } = new();
+
+    public RouteFilter Routes { get; init; } = new();
+
+    public EndpointFilter Endpoints { get; init; } = new();
+
+    /// <summary>VALID CERT is computed at this clock's current instant (the CLI's <c>--at</c>, default the system clock).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
