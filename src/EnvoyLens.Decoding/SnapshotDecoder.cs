@@ -123,7 +123,13 @@ public static class SnapshotDecoder
 
         foreach (var entry in layout.Entries)
         {
-            var read = Reader.ReadAny(layout.EntryBytes(entry), document.Source, entry.Pointer);
+            var bytes = LegacyDumpShapes.Rewrite(layout.EntryBytes(entry), entry, document.Source, out var legacyNote);
+            if (legacyNote is not null)
+            {
+                state.Diagnostics.Add(legacyNote);
+            }
+
+            var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             state.Diagnostics.AddRange(read.Diagnostics);
             state.RawPayloads.AddRange(read.RawPayloads);
             if (read.Message is null)
