@@ -26,6 +26,8 @@ internal sealed class ReadSession
     private Dictionary<IMessage, JsonPointer>? _locations;
     private Dictionary<Any, IMessage>? _unpacked;
     private Segment[] _path = new Segment[32];
+    private string?[] _prefixes = new string?[32]; // _prefixes[i]: the pointer up to segment i, while that segment is unchanged
+    private char[] _chars = new char[256];
     private int _depth;
 
     public ReadSession(ProtoJsonReader owner, ReadOnlyMemory<byte> utf8Json, string source, JsonPointer at)
@@ -539,7 +541,8 @@ internal sealed class ReadSession
             return unknown;
         }
 
-        var any = Any.Pack(payload);
+        // Same as Any.Pack (default prefix), reusing the cached type URL string.
+        var any = new Any { TypeUrl = MessageInfo.For(payload.Descriptor).TypeUrl, Value = payload.ToByteString() };
         if (_keepUnpacked || (_tracked is not null && _tracked.Contains(payload.Descriptor.FullName)))
         {
             // Opt-in: keeping every payload tree alive beside its bytes costs the garbage collector dearly.
@@ -793,8 +796,10 @@ internal sealed class ReadSession
         if (_depth == _path.Length)
         {
             Array.Resize(ref _path, _path.Length * 2);
+            Array.Resize(ref _prefixes, _path.Length);
         }
 
+        _prefixes[_depth] = null;
         _path[_depth++] = new Segment { Index = -1, NameStart = (int)r.TokenStartIndex + 1, NameLength = r.ValueSpan.Length, Escaped = r.ValueIsEscaped };
     }
 
@@ -803,12 +808,18 @@ internal sealed class ReadSession
         if (_depth == _path.Length)
         {
             Array.Resize(ref _path, _path.Length * 2);
+            Array.Resize(ref _prefixes, _path.Length);
         }
 
+        _prefixes[_depth] = null;
         _path[_depth++] = new Segment { Index = 0 };
     }
 
-    private void SetIndex(int index) => _path[_depth - 1].Index = index;
+    private void SetIndex(int index)
+    {
+        _path[_depth - 1].Index = index;
+        _prefixes[_depth - 1] = null;
+    }
 
     private void Pop() => _depth--;
 
@@ -832,21 +843,48 @@ internal sealed class ReadSession
             return _at;
         }
 
-        var sb = new StringBuilder(_at.Value, _at.Value.Length + (_depth * 12));
-        for (var i = 0; i < _depth; i++)
+        // Reuse the longest cached prefix; each segment's pointer is built once while it is unchanged.
+        var known = _depth - 1;
+        while (known >= 0 && _prefixes[known] is null)
         {
-            sb.Append('/');
-            var segment = _path[i];
-            if (segment.Index >= 0)
-            {
-                sb.Append(segment.Index.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                sb.Append(JsonPointer.Escape(SegmentName(segment)));
-            }
+            known--;
         }
 
-        return JsonPointer.Parse(sb.ToString());
+        var pointer = known >= 0 ? _prefixes[known]! : _at.Value;
+        for (var i = known + 1; i < _depth; i++)
+        {
+            pointer = Extend(pointer, _path[i]);
+            _prefixes[i] = pointer;
+        }
+
+        return JsonPointer.Parse(pointer);
+    }
+
+    /// <summary><paramref name="prefix"/> + "/" + the escaped token of <paramref name="segment"/>, in one allocation when possible.</summary>
+    private string Extend(string prefix, Segment segment)
+    {
+        if (segment.Index >= 0)
+        {
+            Span<char> digits = stackalloc char[11];
+            segment.Index.TryFormat(digits, out var written, default, CultureInfo.InvariantCulture);
+            return string.Concat(prefix.AsSpan(), "/", digits[..written]);
+        }
+
+        var raw = _data.Span.Slice(segment.NameStart, segment.NameLength);
+        if (segment.Escaped || raw.IndexOfAny((byte)'~', (byte)'/') >= 0)
+        {
+            return prefix + "/" + JsonPointer.Escape(SegmentName(segment));
+        }
+
+        var length = prefix.Length + 1 + Encoding.UTF8.GetMaxCharCount(raw.Length);
+        if (_chars.Length < length)
+        {
+            _chars = new char[Math.Max(length, _chars.Length * 2)];
+        }
+
+        prefix.CopyTo(_chars);
+        _chars[prefix.Length] = '/';
+        var count = Encoding.UTF8.GetChars(raw, _chars.AsSpan(prefix.Length + 1));
+        return new string(_chars, 0, prefix.Length + 1 + count);
     }
 }
