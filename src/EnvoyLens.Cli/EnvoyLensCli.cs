@@ -76,12 +76,14 @@ public static class EnvoyLensCli
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(ConfigCommand.Create(config, output));
         root.Subcommands.Add(DecodeCommand.Create(decode, output));
+        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(new SnapshotLoader(), config.Clock), output));
+        root.Subcommands.Add(RulesCommand.Create(output));
         root.SetAction(NoCommand);
         return root;
     }
 
     private static int NoCommand(ParseResult parse) =>
-        throw new EnvoyLensException($"a command is required (config or decode); run '{Name} --help' for usage.");
+        throw new EnvoyLensException($"a command is required (config, decode, analyze or rules); run '{Name} --help' for usage.");
 
     /// <summary>One sentence for a parse error: an unknown token first, else a missing subcommand, else the parser's first message.</summary>
     private static string UsageError(ParseResult parsed)

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using EnvoyLens.Cli.Services;
+using EnvoyLens.Cli.Sources;
+using EnvoyLens.Core;
+using EnvoyLens.Rules.Engine;
+
+namespace EnvoyLens.Cli.Commands;
+
+/// <summary><c>envoylens analyze [PATH]</c>: runs the rule catalog and reports findings; exit 1 at or above <c>--fail-on</c>.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(AnalyzeService service, TextWriter output)
+    {
+        var command = new Command("analyze",
+            "Check a capture against the rule catalog ('envoylens rules') and report what is wrong, where (resource and " +
+            "JSON pointer) and how to fix it. Exit 0 when nothing is at or above --fail-on, 1 when something is, 2 when " +
+            "the input cannot be read or the command line is wrong.");
+        var source = new SourceOptions();
+        source.AddTo(command);
+        var format = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: text (findings grouped by severity) or json (schema envoylens-analysis/v1).",
+            HelpName = "text|json",
+            DefaultValueFactory = _ => "text",
+        };
+        var failOn = new Option<string>("--fail-on")
+        {
+            Description = "Exit 1 when a finding is at or above this severity: error, warning, info or never.",
+            HelpName = "error|warning|info|never",
+            DefaultValueFactory = _ => "error",
+        };
+        var enable = new Option<string[]>("--enable")
+        {
+            Description = "Run this rule even if it is off by default (repeatable).",
+            HelpName = "ID",
+        };
+        var disable = new Option<string[]>("--disable")
+        {
+            Description = "Do not run this rule (repeatable).",
+            HelpName = "ID",
+        };
+        var severity = new Option<string[]>("--severity")
+        {
+            Description = "Report this rule's findings at another severity, e.g. EL1004=error (repeatable).",
+            HelpName = "ID=LEVEL",
+        };
+        command.Options.Add(format);
+        command.Options.Add(failOn);
+        command.Options.Add(enable);
+        command.Options.Add(disable);
+        command.Options.Add(severity);
+        command.SetAction(parse => service.Run(
+            new AnalyzeRequest(
+                source.Bind(parse),
+                AnalyzeService.ParseFormat(parse.GetValue(format)),
+                AnalyzeService.ParseFailOn(parse.GetValue(failOn)),
+                AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? [])),
+            output));
+        return command;
+    }
+}

@@ -1,0 +1,40 @@
+using EnvoyLens.Core;
+using EnvoyLens.Model;
+using EnvoyLens.Rules.Engine;
+
+namespace EnvoyLens.Rules.BuiltIn;
+
+/// <summary>EL2002: a resource carries an <c>error_state</c>: the proxy rejected an update of it.</summary>
+internal sealed class EL2002RejectedUpdate : IRule
+{
+    public static RuleDescriptor Definition { get; } = new(
+        "EL2002",
+        "Resource update was rejected",
+        RuleCategory.State,
+        Severity.Error,
+        "{kind} {name}: the proxy rejected an update{when}: {details}",
+        "Envoy keeps the last good version when it rejects one (or has none at all), so the proxy silently runs config the control plane believes it replaced.",
+        "Fix the configuration the details name (often an EnvoyFilter patch, an invalid regex, or a duplicate listener/domain) and check the control plane's view (istioctl proxy-status shows the NACK).",
+        RuleInputs.ConfigDump);
+
+    public RuleDescriptor Descriptor => Definition;
+
+    private static IEnumerable<ResourceMeta> All(EnvoySnapshot s) =>
+        s.Listeners.Select(l => l.Meta).Concat(s.Clusters.Select(c => c.Meta)).Concat(s.RouteConfigs.Select(r => r.Meta))
+            .Concat(s.Secrets.Select(x => x.Meta)).Concat(s.Ecds.Select(e => e.Meta)).Concat(s.LoadAssignments.Select(a => a.Meta));
+
+    public Applicability AppliesTo(RuleContext context) =>
+        Applicability.When(All(context.Snapshot).Any(), "the capture holds no resources");
+
+    public IEnumerable<Finding> Check(RuleContext context) =>
+        from meta in All(context.Snapshot)
+        where meta.Error is not null
+        let error = meta.Error!
+        select context.Report(Definition, meta.Ref, error.Pointer,
+            Args.Of(
+                ("kind", meta.Kind.ToString()),
+                ("name", meta.Name),
+                ("when", error.LastUpdateAttempt is { } at ? " at " + Walk.Instant(at) : ""),
+                ("details", string.IsNullOrWhiteSpace(error.Details) ? "no details given" : error.Details.Trim())),
+            Args.Of(("rejected_version", error.VersionInfo ?? ""), ("state", meta.State.ToString())));
+}

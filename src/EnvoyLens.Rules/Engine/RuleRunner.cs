@@ -1,0 +1,103 @@
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Rules.Engine;
+
+/// <summary>
+/// Runs a set of rules over one snapshot. Each rule is isolated: one that throws becomes an internal-error
+/// finding (<see cref="InternalErrorRule"/>) naming it and the run goes on. Rules whose inputs were not captured are
+/// reported as not run, with the missing inputs as reason. Findings come back in <see cref="Finding.ReportOrder"/>.
+/// </summary>
+public sealed class RuleRunner
+{
+    private readonly IReadOnlyList<IRule> _rules;
+
+    public RuleRunner(IEnumerable<IRule> rules)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        _rules = rules.OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal).ToList();
+        var duplicate = _rules.GroupBy(r => r.Descriptor.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Rule id {duplicate.Key} is used by more than one rule.", nameof(rules));
+        }
+    }
+
+    /// <summary>A runner over every built-in rule.</summary>
+    public static RuleRunner BuiltIn() => new(RuleCatalog.BuiltIn);
+
+    public IReadOnlyList<IRule> Rules => _rules;
+
+    public AnalysisReport Run(RuleContext context, AnalysisOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        options ??= AnalysisOptions.Default;
+        var known = _rules.Select(r => r.Descriptor.Id).ToHashSet(StringComparer.Ordinal);
+        var unknown = options.Enable.Concat(options.Disable).Concat(options.SeverityOverrides.Keys)
+            .Where(id => !known.Contains(id)).Order(StringComparer.Ordinal).FirstOrDefault();
+        if (unknown is not null)
+        {
+            throw new EnvoyLensException($"there is no rule {unknown}; run 'envoylens rules' to list the rules.");
+        }
+
+        var findings = new List<Finding>();
+        var outcomes = new List<RuleOutcome>(_rules.Count);
+        foreach (var rule in _rules)
+        {
+            var d = rule.Descriptor;
+            if (options.Disable.Contains(d.Id) || (!d.EnabledByDefault && !options.Enable.Contains(d.Id)))
+            {
+                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.Disabled, options.Disable.Contains(d.Id) ? "disabled on request" : "off by default; enable it by id", 0));
+                continue;
+            }
+
+            var missing = d.Inputs & ~context.Available;
+            if (missing != RuleInputs.None)
+            {
+                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotRun, $"needs {Describe(missing)}, which the capture does not hold", 0));
+                continue;
+            }
+
+            var severity = options.SeverityOverrides.TryGetValue(d.Id, out var s) ? s : d.DefaultSeverity;
+            try
+            {
+                var applies = rule.AppliesTo(context);
+                if (!applies.Applies)
+                {
+                    outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotApplicable, applies.Reason, 0));
+                    continue;
+                }
+
+                var found = rule.Check(context).Select(f => f with { Severity = severity }).ToList();
+                findings.AddRange(found);
+                outcomes.Add(new RuleOutcome(d.Id, found.Count == 0 ? RuleStatus.Passed : RuleStatus.Failed, null, found.Count));
+            }
+#pragma warning disable CA1031 // Fault isolation: any exception of a rule becomes a finding, the run goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                findings.Add(InternalErrorRule.For(d.Id, e, context));
+                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.InternalError, $"{e.GetType().Name}: {e.Message}", 1));
+            }
+        }
+
+        findings.Sort(Finding.ReportOrder);
+        return new AnalysisReport(findings, outcomes);
+    }
+
+    /// <summary>Names inputs for people: <c>/stats and /server_info</c>.</summary>
+    public static string Describe(RuleInputs inputs)
+    {
+        var names = Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i)).Select(i => i switch
+        {
+            RuleInputs.ConfigDump => "a config dump",
+            RuleInputs.Clusters => "/clusters",
+            RuleInputs.Stats => "/stats",
+            RuleInputs.ServerInfo => "/server_info",
+            RuleInputs.InitDump => "/init_dump",
+            RuleInputs.Certs => "/certs",
+            RuleInputs.Listeners => "/listeners",
+            _ => i.ToString(),
+        }).ToList();
+        return names.Count <= 1 ? string.Concat(names) : string.Join(", ", names[..^1]) + " and " + names[^1];
+    }
+}

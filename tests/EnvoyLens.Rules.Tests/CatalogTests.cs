@@ -1,0 +1,48 @@
+using EnvoyLens.Core;
+using EnvoyLens.Rules.Engine;
+using EnvoyLens.TestKit;
+
+namespace EnvoyLens.Rules.Tests;
+
+public sealed class CatalogTests
+{
+    public static TheoryData<string> RuleIds() => new(RuleCatalog.BuiltIn.Select(r => r.Descriptor.Id));
+
+    [Fact]
+    public void Every_rule_id_is_unique_and_the_catalog_is_ordered_by_id()
+    {
+        var ids = RuleCatalog.BuiltIn.Select(r => r.Descriptor.Id).ToList();
+
+        Assert.Equal(ids.Distinct(StringComparer.Ordinal).Count(), ids.Count);
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.True(ids.Count >= 18, $"Expected at least 18 built-in rules, found {ids.Count}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Every_rule_has_a_full_descriptor_a_file_named_by_its_id_and_pass_and_fail_fixtures(string id)
+    {
+        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == id);
+        var d = rule.Descriptor;
+
+        Assert.StartsWith(id, rule.GetType().Name, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrWhiteSpace(d.Title));
+        Assert.False(string.IsNullOrWhiteSpace(d.Rationale));
+        Assert.False(string.IsNullOrWhiteSpace(d.Remediation));
+        Assert.NotEqual(RuleInputs.None, d.Inputs);
+        Assert.NotEmpty(d.ArgumentNames);
+        Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Rules", "BuiltIn", rule.GetType().Name + ".cs")), $"{id} must live in BuiltIn/{rule.GetType().Name}.cs.");
+        Assert.True(Directory.Exists(RuleFixtures.Folder(id, "pass")), $"{id} has no pass fixture.");
+        Assert.True(Directory.Exists(RuleFixtures.Folder(id, "fail")), $"{id} has no fail fixture.");
+    }
+
+    [Fact]
+    public void Rendering_fills_named_arguments_and_refuses_a_missing_one()
+    {
+        var d = new RuleDescriptor("EL1999", "t", RuleCategory.References, Severity.Info, "{a} then {b} then {a}", "r", "f", RuleInputs.ConfigDump);
+
+        Assert.Equal("1 then 2 then 1", d.Render(Args.Of(("a", "1"), ("b", "2"))));
+        Assert.Equal(["a", "b"], d.ArgumentNames);
+        Assert.Throws<InvalidOperationException>(() => d.Render(Args.Of(("a", "1"))));
+    }
+}
