@@ -10,7 +10,7 @@ namespace EnvoyLens.Benchmarks;
 /// System.Text.Json's JsonDocument.Parse of the same bytes (the baseline), in the same run.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[Config(typeof(InProcessConfig))]
 public class DecodeBenchmarks
 {
     private byte[] _bytes = [];
