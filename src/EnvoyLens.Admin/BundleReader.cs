@@ -124,7 +124,7 @@ public static class BundleReader
             // Endpoints a later EnvoyLens may capture are verified above but not loaded.
             if (BundleManifest.TryParseEndpoint(file.Endpoint, out var endpoint))
             {
-                documents.Add(new RawDocument(endpoint, source, content));
+                documents.Add(new RawDocument(endpoint, source, content, file.CapturedAt));
             }
         }
 

@@ -27,7 +27,7 @@ public static class EnvoyLensCli
         ArgumentNullException.ThrowIfNull(args);
         try
         {
-            var loader = new SnapshotLoader();
+            var loader = new SnapshotLoader(clock);
             var root = BuildRoot(new ConfigViewService(loader, clock), new DecodeReportService(loader), output);
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
@@ -76,8 +76,11 @@ public static class EnvoyLensCli
         root.Options.Add(new VersionOption());
         root.Subcommands.Add(ConfigCommand.Create(config, output));
         root.Subcommands.Add(DecodeCommand.Create(decode, output));
-        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(new SnapshotLoader(), config.Clock), output));
+        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(new SnapshotLoader(config.Clock), config.Clock), output));
         root.Subcommands.Add(RulesCommand.Create(output));
+        root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(new SnapshotLoader(config.Clock), config.Clock), output));
+        root.Subcommands.Add(DiffCommand.Create(new DiffService(new SnapshotLoader(config.Clock)), output));
+        root.Subcommands.Add(CertsCommand.Create(new CertsService(new SnapshotLoader(config.Clock), config.Clock), output));
         root.SetAction(NoCommand);
         return root;
     }

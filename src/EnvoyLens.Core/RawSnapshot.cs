@@ -21,7 +21,8 @@ public enum AdminEndpoint
 /// <param name="Endpoint">What the bytes are.</param>
 /// <param name="Source">A human name for error messages: a file path relative to what the user gave, or a URL path.</param>
 /// <param name="Content">The bytes as read.</param>
-public sealed record RawDocument(AdminEndpoint Endpoint, string Source, byte[] Content);
+/// <param name="CapturedAt">When these bytes were read from the proxy, when known (a bundle manifest's per-file time).</param>
+public sealed record RawDocument(AdminEndpoint Endpoint, string Source, byte[] Content, DateTimeOffset? CapturedAt = null);
 
 /// <summary>
 /// Everything read from one proxy (or one file), before decoding: bytes only. Produced by the sources

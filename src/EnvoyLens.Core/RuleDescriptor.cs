@@ -97,6 +97,9 @@ public sealed partial record RuleDescriptor
 
     public bool EnabledByDefault { get; }
 
+    /// <summary>An example of what the rule reports (the message its fail fixture produces), for docs and <c>envoylens rules ID</c>; optional.</summary>
+    public string? Example { get; init; }
+
     /// <summary>The names of the template's placeholders, in order of first appearance.</summary>
     public IReadOnlyList<string> ArgumentNames =>
         PlaceholderPattern().Matches(MessageTemplate).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).ToList();

@@ -41,6 +41,7 @@ public static class SnapshotDecoder
             }
         }
 
+        state.Stats = StatsSamples.Combine(state.StatsDocuments, raw.CapturedAt, state.Diagnostics);
         var c = state.Config;
         return new EnvoySnapshot(
             raw.Origin,
@@ -60,7 +61,21 @@ public static class SnapshotDecoder
             state.Stats,
             state.RawPayloads,
             state.Diagnostics,
-            state.Summary);
+            state.Summary)
+        {
+            CapturedAt = raw.CapturedAt,
+        };
+    }
+
+    /// <summary>
+    /// Only the stats of <paramref name="raw"/>, chosen as <see cref="Decode"/> chooses them (the latest sample, with the
+    /// one before it as <see cref="StatsSnapshot.Earlier"/>); null when it holds no readable stats document.
+    /// </summary>
+    public static StatsSnapshot? DecodeStats(RawSnapshot raw)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var stats = raw.Documents.Where(d => d.Endpoint is AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus).ToList();
+        return stats.Count == 0 ? null : Decode(raw with { Documents = stats }).Stats;
     }
 
     private static void DecodeDocument(RawDocument document, DecodeOptions? options, DecodeState state)
@@ -76,7 +91,9 @@ public static class SnapshotDecoder
                 break;
             case AdminEndpoint.Stats:
             case AdminEndpoint.StatsPrometheus:
-                state.Stats = Take(StatsDocument.Read(bytes, source, document.Endpoint == AdminEndpoint.StatsPrometheus ? "prometheus" : null), state);
+                // Every sample is kept until all documents are read: which one is the latest is decided afterwards.
+                var stats = Take(StatsDocument.Read(bytes, source, document.Endpoint == AdminEndpoint.StatsPrometheus ? StatsDocument.PrometheusFormat : null), state);
+                state.StatsDocuments.Add(new StatsSamples.Read(state.StatsDocuments.Count, document, stats));
                 break;
             case AdminEndpoint.Clusters:
                 state.ClusterStatuses = Take(ClustersDocument.Read(bytes, source), state);
@@ -162,6 +179,8 @@ public static class SnapshotDecoder
         public ServerInfo? ServerInfo { get; set; }
 
         public StatsSnapshot? Stats { get; set; }
+
+        public List<StatsSamples.Read> StatsDocuments { get; } = [];
 
         public IReadOnlyList<ClusterStatus> ClusterStatuses { get; set; } = [];
 

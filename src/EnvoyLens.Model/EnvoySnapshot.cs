@@ -108,6 +108,14 @@ public sealed class EnvoySnapshot
     /// <summary>Counts of what the config dump held, per section; null when no config dump was read.</summary>
     public DocumentSummary? ConfigDump { get; }
 
+    /// <summary>When the capture was taken (a bundle manifest's or a live read's time); null for a plain file, which does not say.</summary>
+    public DateTimeOffset? CapturedAt { get; init; }
+
+    /// <summary>The same snapshot with another stats sample (e.g. one that carries an earlier sample); nothing else is copied.</summary>
+    public EnvoySnapshot WithStats(StatsSnapshot? stats) =>
+        new(Origin, Sources, Bootstrap, ServerInfo, Listeners, RouteConfigs, Clusters, LoadAssignments, Secrets, Ecds, ClusterStatuses,
+            ListenerStatuses, AdminCertificates, InitTargets, stats, RawPayloads, Diagnostics, ConfigDump) { CapturedAt = CapturedAt };
+
     public Listener? FindListener(string name) => _listeners.GetValueOrDefault(name);
 
     public Cluster? FindCluster(string name) => _clusters.GetValueOrDefault(name);

@@ -36,6 +36,19 @@ public sealed class StatsSnapshot
     /// <summary>text, json or prometheus.</summary>
     public string Format { get; }
 
+    /// <summary>When the sample was taken, when known (a bundle's per-file capture time, say).</summary>
+    public DateTimeOffset? CapturedAt { get; init; }
+
+    /// <summary>
+    /// An earlier sample of the same proxy, when two were captured: counters then speak of the interval between the
+    /// samples rather than of the proxy's lifetime.
+    /// </summary>
+    public StatsSnapshot? Earlier { get; init; }
+
+    /// <summary>This sample with <paramref name="earlier"/> as its earlier sample (and, when given, its own capture time).</summary>
+    public StatsSnapshot WithEarlier(StatsSnapshot? earlier, DateTimeOffset? capturedAt = null) =>
+        new(Stats, Source, Format) { CapturedAt = capturedAt ?? CapturedAt, Earlier = earlier };
+
     public Stat? Get(string name) => _byName.GetValueOrDefault(name);
 
     public double? Value(string name) => Get(name)?.Value;

@@ -32,7 +32,7 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("    fix: ", result.Out, StringComparison.Ordinal);
         Assert.Contains("NOT RUN\n  EL2003", result.Out, StringComparison.Ordinal);
         Assert.EndsWith(
-            "\n1 finding(s): 1 error, 0 warning, 0 info (18 rules: 9 passed, 1 failed, 5 not applicable, 3 not run, 0 disabled, 0 internal error).\n",
+            "\n1 finding(s): 1 error, 0 warning, 0 info (41 rules: 11 passed, 1 failed, 18 not applicable, 11 not run, 0 disabled, 0 internal error).\n",
             result.Out,
             StringComparison.Ordinal);
     }
@@ -78,7 +78,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal("web", finding.GetProperty("resource").GetProperty("name").GetString());
         Assert.Equal("/configs/2/dynamic_route_configs/0/route_config/virtual_hosts/0/routes/0", finding.GetProperty("pointer").GetString());
         Assert.Equal("api-canary", finding.GetProperty("arguments").GetProperty("cluster").GetString());
-        Assert.Equal(18, root.GetProperty("rules").GetArrayLength());
+        Assert.Equal(41, root.GetProperty("rules").GetArrayLength()); // 31 built-in rules and 10 certificate rules
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == "EL2004" && r.GetProperty("status").GetString() == "notRun");
     }
 
@@ -86,7 +86,8 @@ public sealed class AnalyzeCommandTests
     [InlineData(new[] { "--disable", "EL9999" }, "envoylens: --disable names 'EL9999', which is not a rule id; run 'envoylens rules' to list the rules.\n")]
     [InlineData(new[] { "--severity", "EL1001" }, "envoylens: --severity 'EL1001' must have the form ID=LEVEL, e.g. EL1004=error.\n")]
     [InlineData(new[] { "--fail-on", "sometimes" }, "envoylens: --fail-on must be error, warning, info or never, not 'sometimes'.\n")]
-    [InlineData(new[] { "-o", "sarif" }, "envoylens: --output must be text or json, not 'sarif'.\n")]
+    [InlineData(new[] { "-o", "xml" }, "envoylens: --output must be text, json or sarif, not 'xml'.\n")]
+    [InlineData(new[] { "--baseline", "no-such-baseline.json" }, "envoylens: cannot read baseline 'no-such-baseline.json': no such file.\n")]
     public void Given_a_misused_option_When_analyzed_Then_exit_2_with_one_sentence(string[] options, string expected)
     {
         var result = Cli.RunAt(FixtureNow, ["analyze", RuleDump("EL3001", "pass"), .. options]);
@@ -139,8 +140,8 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.TrimEnd('\n').Split('\n');
         Assert.StartsWith("ID      SEVERITY  CATEGORY", lines[0], StringComparison.Ordinal);
-        Assert.Equal(19, lines.Length - 1);
-        Assert.StartsWith("EL1001  error     references  HCM names a route configuration that does not exist", lines[2], StringComparison.Ordinal);
+        Assert.Equal(42, lines.Length - 1);
+        Assert.StartsWith("EL1001  error     references    HCM names a route configuration that does not exist", lines[2], StringComparison.Ordinal);
     }
 
     [Fact]

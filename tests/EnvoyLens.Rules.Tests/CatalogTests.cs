@@ -15,7 +15,7 @@ public sealed class CatalogTests
 
         Assert.Equal(ids.Distinct(StringComparer.Ordinal).Count(), ids.Count);
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
-        Assert.True(ids.Count >= 18, $"Expected at least 18 built-in rules, found {ids.Count}.");
+        Assert.True(ids.Count >= 30, $"Expected at least 30 built-in rules, found {ids.Count}.");
     }
 
     [Theory]
@@ -34,6 +34,28 @@ public sealed class CatalogTests
         Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Rules", "BuiltIn", rule.GetType().Name + ".cs")), $"{id} must live in BuiltIn/{rule.GetType().Name}.cs.");
         Assert.True(Directory.Exists(RuleFixtures.Folder(id, "pass")), $"{id} has no pass fixture.");
         Assert.True(Directory.Exists(RuleFixtures.Folder(id, "fail")), $"{id} has no fail fixture.");
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Every_rules_example_is_what_its_fail_fixture_reports(string id)
+    {
+        var d = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == id).Descriptor;
+
+        var first = RuleFixtures.Run(id, "fail").Findings[0];
+
+        Assert.Equal(first.Message, d.Example);
+    }
+
+    [Theory]
+    [InlineData(RuleCategory.Engine, "EL0")]
+    [InlineData(RuleCategory.References, "EL1")]
+    [InlineData(RuleCategory.State, "EL2")]
+    [InlineData(RuleCategory.Config, "EL3")]
+    [InlineData(RuleCategory.Stats, "EL5")]
+    public void Every_rule_id_lies_in_its_categorys_range(RuleCategory category, string prefix)
+    {
+        Assert.All(RuleCatalog.Descriptors.Where(d => d.Category == category), d => Assert.StartsWith(prefix, d.Id, StringComparison.Ordinal));
     }
 
     [Fact]

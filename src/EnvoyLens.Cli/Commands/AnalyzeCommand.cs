@@ -19,8 +19,8 @@ internal static class AnalyzeCommand
         source.AddTo(command);
         var format = new Option<string>("--output", "-o")
         {
-            Description = "Output format: text (findings grouped by severity) or json (schema envoylens-analysis/v1).",
-            HelpName = "text|json",
+            Description = "Output format: text (findings grouped by severity), json (schema envoylens-analysis/v1) or sarif (SARIF 2.1.0).",
+            HelpName = "text|json|sarif",
             DefaultValueFactory = _ => "text",
         };
         var failOn = new Option<string>("--fail-on")
@@ -44,17 +44,31 @@ internal static class AnalyzeCommand
             Description = "Report this rule's findings at another severity, e.g. EL1004=error (repeatable).",
             HelpName = "ID=LEVEL",
         };
+        var baseline = new Option<string?>("--baseline")
+        {
+            Description = "A previous 'analyze -o json' result: report only findings not in it (same rule, resource, pointer and arguments).",
+            HelpName = "FILE",
+        };
+        var statsBefore = new Option<string?>("--stats-before")
+        {
+            Description = "An earlier /stats capture (file or bundle) of the same proxy: stats rules report counters over the interval, not since start.",
+            HelpName = "PATH",
+        };
         command.Options.Add(format);
         command.Options.Add(failOn);
         command.Options.Add(enable);
         command.Options.Add(disable);
         command.Options.Add(severity);
+        command.Options.Add(baseline);
+        command.Options.Add(statsBefore);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
                 source.Bind(parse),
                 AnalyzeService.ParseFormat(parse.GetValue(format)),
                 AnalyzeService.ParseFailOn(parse.GetValue(failOn)),
-                AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? [])),
+                AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? []),
+                parse.GetValue(baseline),
+                parse.GetValue(statsBefore)),
             output));
         return command;
     }

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Core;
@@ -7,18 +7,23 @@ using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Commands;
 
-/// <summary><c>envoylens rules [ID]</c>: the rule catalog, or one rule explained.</summary>
+/// <summary>
+/// <c>envoylens rules [ID]</c>: the rule catalog (every pack of <see cref="RulePacks"/>), or one rule explained.
+/// The hidden <c>--markdown</c> prints the rule reference (RULES.md at the repository root) from the descriptors.
+/// </summary>
 internal static class RulesCommand
 {
     public static Command Create(TextWriter output)
     {
         var command = new Command("rules", "List the analysis rules (id, default severity, category, title), or explain one rule: envoylens rules EL1001.");
         var id = new Argument<string?>("ID") { Description = "A rule id such as EL1001; omit it to list every rule.", Arity = ArgumentArity.ZeroOrOne };
+        var markdown = new Option<bool>("--markdown") { Description = "Print the rule reference as Markdown (RULES.md).", Hidden = true };
         command.Arguments.Add(id);
+        command.Options.Add(markdown);
         command.SetAction(parse =>
         {
             var wanted = parse.GetValue(id);
-            output.Write(wanted is null ? List() : Explain(wanted));
+            output.Write(parse.GetValue(markdown) ? Markdown() : wanted is null ? List() : Explain(wanted));
             return ExitCodes.Ok;
         });
         return command;
@@ -26,7 +31,7 @@ internal static class RulesCommand
 
     internal static string List()
     {
-        var rows = RuleCatalog.Descriptors.Select(d => (d.Id, Severity: AnalyzeService.Level(d.DefaultSeverity), Category: d.Category.ToString().ToLowerInvariant(), d.Title)).ToList();
+        var rows = RulePacks.Descriptors.Select(d => (d.Id, Severity: AnalyzeService.Level(d.DefaultSeverity), Category: Category(d), d.Title)).ToList();
         var sw = Math.Max("SEVERITY".Length, rows.Max(r => r.Severity.Length));
         var cw = Math.Max("CATEGORY".Length, rows.Max(r => r.Category.Length));
         var sb = new StringBuilder();
@@ -41,16 +46,61 @@ internal static class RulesCommand
 
     internal static string Explain(string id)
     {
-        var d = RuleCatalog.Find(id.Trim())
+        var d = RulePacks.Find(id)
             ?? throw new EnvoyLensException($"there is no rule '{id}'; run 'envoylens rules' to list the rules.");
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{d.Id}: {d.Title}\n\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Category:          {d.Category.ToString().ToLowerInvariant()}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Category:          {Category(d)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Default severity:  {AnalyzeService.Level(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default; --enable " + d.Id + ")")}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Reads:             {(d.Inputs == RuleInputs.None ? "nothing" : RuleRunner.Describe(d.Inputs))}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Reads:             {Reads(d)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Message:           {d.MessageTemplate}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Why it matters\n  {d.Rationale}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"How to fix it\n  {d.Remediation}\n");
+        if (d.Example is not null)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\nExample\n  {d.Example}\n");
+        }
+
         return sb.ToString();
     }
+
+    /// <summary>The rule reference, one section per rule with fixed headings, generated from the descriptors of every pack.</summary>
+    internal static string Markdown()
+    {
+        var sb = new StringBuilder();
+        sb.Append("# EnvoyLens analysis rules\n\n");
+        sb.Append("<!-- Generated from the rule descriptors by `envoylens rules --markdown > RULES.md`; do not edit by hand. -->\n\n");
+        sb.Append("Ids are `EL` + four digits; the first digit is the area: EL0xxx engine, EL1xxx references between resources, ");
+        sb.Append("EL2xxx state and control plane, EL3xxx configuration (EL30xx listeners and routes, EL31xx clusters and upstream TLS), ");
+        sb.Append("EL4xxx certificates, EL5xxx stats. Retired ids are never reused. `envoylens rules ID` shows the same text.\n\n");
+        sb.Append("| Id | Severity | Category | Title |\n|---|---|---|---|\n");
+        foreach (var d in RulePacks.Descriptors)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {AnalyzeService.Level(d.DefaultSeverity)} | {Category(d)} | {Escape(d.Title)} |\n");
+        }
+
+        foreach (var d in RulePacks.Descriptors)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"\n## {d.Id}\n\n**{Escape(d.Title)}**\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Category: {Category(d)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Default severity: {AnalyzeService.Level(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default)")}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Reads: {Reads(d)}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Pack: {RulePacks.PackOf(d.Id) ?? "engine"}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Message: `{d.MessageTemplate}`\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"### Why it matters\n\n{d.Rationale}\n\n");
+            sb.Append(CultureInfo.InvariantCulture, $"### How to fix it\n\n{d.Remediation}\n");
+            if (d.Example is not null)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\n### Example\n\n> {Escape(d.Example)}\n");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Category(RuleDescriptor d) => d.Category.ToString().ToLowerInvariant();
+
+    private static string Reads(RuleDescriptor d) => d.Inputs == RuleInputs.None ? "nothing" : RuleRunner.Describe(d.Inputs);
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -1,9 +1,12 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
+using System.Reflection;
 using System.Text.Json;
+using EnvoyLens.Admin;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
+using EnvoyLens.Decoding;
+using EnvoyLens.Decoding.Endpoints;
+using EnvoyLens.Model;
+using EnvoyLens.Reporting.Analysis;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Services;
@@ -13,43 +16,61 @@ internal enum AnalyzeFormat
 {
     Text,
     Json,
+    Sarif,
 }
 
-/// <summary>What <c>envoylens analyze</c> was asked for. <paramref name="FailOn"/> null means never fail on findings.</summary>
-internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, Severity? FailOn, AnalysisOptions Options);
+/// <summary>
+/// What <c>envoylens analyze</c> was asked for. <paramref name="FailOn"/> null means never fail on findings;
+/// <paramref name="Baseline"/> a previous <c>-o json</c> result whose findings are not reported again;
+/// <paramref name="StatsBefore"/> an earlier capture (file or bundle) whose <c>/stats</c> turns counters into rates.
+/// </summary>
+internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, Severity? FailOn, AnalysisOptions Options, string? Baseline = null, string? StatsBefore = null);
 
 /// <summary>
-/// <c>envoylens analyze</c>: loads the capture, runs every built-in rule and writes the findings. Exit code 1 when a
-/// finding is at or above <c>--fail-on</c>, else 0. The JSON form (schema <c>envoylens-analysis/v1</c>) is:
-/// <code>
-/// { "schema": "envoylens-analysis/v1", "origin": "...",
-///   "summary": { "findings": n, "error": n, "warning": n, "info": n,
-///                "rules": { "passed": n, "failed": n, "notApplicable": n, "notRun": n, "disabled": n, "internalError": n } },
-///   "findings": [ { "ruleId", "severity": "error|warning|info", "resource": { "kind", "name" } | null, "source": string|null,
-///                   "pointer", "message", "remediation", "arguments": { name: value }, "evidence": { name: value } } ],
-///   "rules": [ { "id", "title", "status": "passed|failed|notApplicable|notRun|disabled|internalError", "reason": string|null, "findings": n } ] }
-/// </code>
-/// Findings are ordered by severity (most severe first), rule id, resource and pointer; rules by id; object keys of
-/// arguments and evidence by name. Fields are only ever added to this schema.
+/// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks"/> and writes the findings as
+/// text, JSON (schema <c>envoylens-analysis/v1</c>, see src/EnvoyLens.Rules/README.md) or SARIF 2.1.0. Exit code 1 when
+/// a finding (after the baseline) is at or above <c>--fail-on</c>, else 0.
 /// </summary>
 internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
 {
-    public const string Schema = "envoylens-analysis/v1";
+    public const string Schema = AnalysisJsonRenderer.Schema;
+
+    internal static string ToolVersion { get; } =
+        typeof(AnalyzeService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     public int Run(AnalyzeRequest request, TextWriter output)
     {
+        var baseline = request.Baseline is null ? null : ReadBaseline(request.Baseline);
         var loaded = loader.Load(request.Source);
-        var context = new RuleContext(loaded.Snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
-        var report = RuleRunner.BuiltIn().Run(context, request.Options);
-        output.Write(request.Format == AnalyzeFormat.Json ? ToJson(loaded.Snapshot.Origin, report) : ToText(report));
-        return request.FailOn is { } threshold && report.HasFindingsAtOrAbove(threshold) ? ExitCodes.Findings : ExitCodes.Ok;
+        var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
+        var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
+        var report = RulePacks.Runner().Run(context, request.Options);
+        var result = ToResult(snapshot.Origin, report);
+        if (baseline is not null)
+        {
+            var fresh = result.Findings.Where(f => !baseline.Contains(FindingIdentity.Of(f))).ToList();
+            result = result with { Findings = fresh, Baseline = request.Baseline, BaselineSuppressed = result.Findings.Count - fresh.Count };
+        }
+
+        output.Write(request.Format switch
+        {
+            AnalyzeFormat.Json => AnalysisJsonRenderer.Render(result),
+            AnalyzeFormat.Sarif => SarifRenderer.Render(result, ToolVersion),
+            _ => AnalysisTextRenderer.Render(result),
+        });
+        return request.FailOn is { } threshold && result.Findings.Any(f => f.Severity >= threshold) ? ExitCodes.Findings : ExitCodes.Ok;
     }
+
+    /// <summary>The runner's report as the renderers draw it, with the descriptors of every rule the CLI knows.</summary>
+    internal static AnalysisResult ToResult(string origin, AnalysisReport report) =>
+        new(origin, report.Findings, report.Outcomes.Select(o => new AnalysisRuleResult(o.RuleId, Status(o.Status), o.Reason, o.FindingCount)).ToList(), RulePacks.Descriptors);
 
     public static AnalyzeFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
     {
         null or "text" => AnalyzeFormat.Text,
         "json" => AnalyzeFormat.Json,
-        _ => throw new EnvoyLensException($"--output must be text or json, not '{value}'."),
+        "sarif" => AnalyzeFormat.Sarif,
+        _ => throw new EnvoyLensException($"--output must be text, json or sarif, not '{value}'."),
     };
 
     /// <summary>Parses <c>--fail-on</c>; null for <c>never</c>.</summary>
@@ -95,158 +116,94 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         return new AnalysisOptions { Enable = enabled, Disable = disabled, SeverityOverrides = overrides };
     }
 
+    /// <summary>
+    /// The identities (<see cref="FindingIdentity"/>) of the findings of a previous <c>-o json</c> result. A file that is
+    /// missing, not JSON or not such a result is an <see cref="EnvoyLensException"/> naming it.
+    /// </summary>
+    internal static HashSet<string> ReadBaseline(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new EnvoyLensException($"cannot read baseline '{path}': no such file.");
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out var schema) || schema.GetString() != Schema ||
+                !root.TryGetProperty("findings", out var findings) || findings.ValueKind != JsonValueKind.Array)
+            {
+                throw new EnvoyLensException($"baseline '{path}' is not an 'envoylens analyze -o json' result (schema {Schema}).");
+            }
+
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var f in findings.EnumerateArray())
+            {
+                var resource = f.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.Object ? r : (JsonElement?)null;
+                var args = f.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.Object
+                    ? a.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString() ?? ""))
+                    : [];
+                set.Add(FindingIdentity.Of(
+                    f.GetProperty("ruleId").GetString() ?? "",
+                    resource?.GetProperty("kind").GetString(),
+                    resource?.GetProperty("name").GetString(),
+                    f.TryGetProperty("pointer", out var p) ? p.GetString() ?? "" : "",
+                    args));
+            }
+
+            return set;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new EnvoyLensException($"baseline '{path}' is not an 'envoylens analyze -o json' result: {e.Message.TrimEnd('.')}.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new EnvoyLensException($"cannot read baseline '{path}': {e.Message.TrimEnd('.')}.");
+        }
+    }
+
+    /// <summary>
+    /// The snapshot with the <c>/stats</c> of an earlier capture (a stats file or a bundle) as its earlier sample; the
+    /// capture times come from the bundles' manifests when both have one.
+    /// </summary>
+    internal static EnvoySnapshot WithEarlierStats(LoadedSnapshot current, string path)
+    {
+        if (current.Snapshot.Stats is null)
+        {
+            throw new EnvoyLensException($"--stats-before needs stats in the capture being analyzed, and '{current.Snapshot.Origin}' holds none.");
+        }
+
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
+            throw new EnvoyLensException($"cannot read --stats-before '{path}': no such file or bundle.");
+        }
+
+        // The earlier capture's own latest sample, chosen exactly as decoding chooses it; the current sample keeps its time.
+        var raw = SnapshotSources.Open(path);
+        var earlier = SnapshotDecoder.DecodeStats(raw)
+            ?? throw new EnvoyLensException($"--stats-before '{path}' holds no /stats output.");
+        return current.Snapshot.WithStats(current.Snapshot.Stats.WithEarlier(earlier.WithEarlier(null)));
+    }
+
     private static string RuleId(string id, string option)
     {
         var normalized = id.Trim().ToUpperInvariant();
-        return RuleCatalog.BuiltIn.Any(r => r.Descriptor.Id == normalized)
+        return RulePacks.Rules.Any(r => r.Descriptor.Id == normalized)
             ? normalized
             : throw new EnvoyLensException($"{option} names '{id}', which is not a rule id; run 'envoylens rules' to list the rules.");
     }
 
-    internal static string Level(Severity s) => s.ToString().ToLowerInvariant();
-
-    internal static string ToText(AnalysisReport report)
-    {
-        var sb = new StringBuilder();
-        foreach (var group in report.Findings.GroupBy(f => f.Severity))
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"{Level(group.Key).ToUpperInvariant()} ({group.Count()})\n");
-            foreach (var f in group)
-            {
-                var where = f.Resource is { } r ? $"{r.Kind} {r.Name}" : "proxy";
-                sb.Append(CultureInfo.InvariantCulture, $"  {f.RuleId}  {where}\n");
-                sb.Append(CultureInfo.InvariantCulture, $"    {f.Message}\n");
-                if (!f.Pointer.IsRoot || f.Source is not null)
-                {
-                    sb.Append(CultureInfo.InvariantCulture, $"    at: {f.Source ?? ""}#{f.Pointer}\n");
-                }
-
-                if (f.Evidence.Count > 0)
-                {
-                    sb.Append("    evidence: ").Append(string.Join(", ", f.Evidence.Select(e => $"{e.Key}={e.Value}"))).Append('\n');
-                }
-
-                sb.Append(CultureInfo.InvariantCulture, $"    fix: {f.Remediation}\n");
-            }
-
-            sb.Append('\n');
-        }
-
-        var notRun = report.Outcomes.Where(o => o.Status == RuleStatus.NotRun).ToList();
-        if (notRun.Count > 0)
-        {
-            sb.Append("NOT RUN\n");
-            foreach (var o in notRun)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"  {o.RuleId}  {Title(o.RuleId)}: {o.Reason}\n");
-            }
-
-            sb.Append('\n');
-        }
-
-        sb.Append(Summary(report)).Append('\n');
-        return sb.ToString();
-    }
-
-    /// <summary>The one-line summary: finding counts by severity and rule outcomes.</summary>
-    internal static string Summary(AnalysisReport report)
-    {
-        int N(RuleStatus s) => report.Outcomes.Count(o => o.Status == s);
-        var findings = report.Findings.Count == 0
-            ? "No findings"
-            : string.Create(CultureInfo.InvariantCulture, $"{report.Findings.Count} finding(s): {report.Count(Severity.Error)} error, {report.Count(Severity.Warning)} warning, {report.Count(Severity.Info)} info");
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{findings} ({report.Outcomes.Count} rules: {N(RuleStatus.Passed)} passed, {N(RuleStatus.Failed)} failed, {N(RuleStatus.NotApplicable)} not applicable, {N(RuleStatus.NotRun)} not run, {N(RuleStatus.Disabled)} disabled, {N(RuleStatus.InternalError)} internal error).");
-    }
-
-    private static string Title(string id) => RuleCatalog.Find(id)?.Title ?? id;
+    internal static string Level(Severity s) => AnalysisResult.Level(s);
 
     private static string Status(RuleStatus s) => s switch
     {
-        RuleStatus.NotApplicable => "notApplicable",
-        RuleStatus.NotRun => "notRun",
-        RuleStatus.InternalError => "internalError",
-        _ => s.ToString().ToLowerInvariant(),
+        RuleStatus.Passed => AnalysisResult.Passed,
+        RuleStatus.Failed => AnalysisResult.Failed,
+        RuleStatus.NotApplicable => AnalysisResult.NotApplicable,
+        RuleStatus.NotRun => AnalysisResult.NotRun,
+        RuleStatus.Disabled => AnalysisResult.Disabled,
+        _ => AnalysisResult.InternalError,
     };
-
-    internal static string ToJson(string origin, AnalysisReport report)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            w.WriteStartObject();
-            w.WriteString("schema", Schema);
-            w.WriteString("origin", origin);
-            w.WriteStartObject("summary");
-            w.WriteNumber("findings", report.Findings.Count);
-            foreach (var s in new[] { Severity.Error, Severity.Warning, Severity.Info })
-            {
-                w.WriteNumber(Level(s), report.Count(s));
-            }
-
-            w.WriteStartObject("rules");
-            foreach (var s in Enum.GetValues<RuleStatus>())
-            {
-                w.WriteNumber(Status(s), report.Outcomes.Count(o => o.Status == s));
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteStartArray("findings");
-            foreach (var f in report.Findings)
-            {
-                w.WriteStartObject();
-                w.WriteString("ruleId", f.RuleId);
-                w.WriteString("severity", Level(f.Severity));
-                if (f.Resource is { } r)
-                {
-                    w.WriteStartObject("resource");
-                    w.WriteString("kind", r.Kind.ToString());
-                    w.WriteString("name", r.Name);
-                    w.WriteEndObject();
-                }
-                else
-                {
-                    w.WriteNull("resource");
-                }
-
-                w.WriteString("source", f.Source);
-                w.WriteString("pointer", f.Pointer.Value);
-                w.WriteString("message", f.Message);
-                w.WriteString("remediation", f.Remediation);
-                WriteMap(w, "arguments", f.Arguments);
-                WriteMap(w, "evidence", f.Evidence);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("rules");
-            foreach (var o in report.Outcomes)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", o.RuleId);
-                w.WriteString("title", Title(o.RuleId));
-                w.WriteString("status", Status(o.Status));
-                w.WriteString("reason", o.Reason);
-                w.WriteNumber("findings", o.FindingCount);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
-    private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> map)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in map.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
-    }
 }

@@ -1,4 +1,6 @@
 using EnvoyLens.Admin;
+using EnvoyLens.Admin.Kubernetes;
+using EnvoyLens.Admin.Live;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
 using EnvoyLens.Model;
@@ -9,12 +11,24 @@ namespace EnvoyLens.Cli.Sources;
 internal sealed record LoadedSnapshot(RawSnapshot Raw, EnvoySnapshot Snapshot);
 
 /// <summary>
-/// Reads a <see cref="SourceSpec"/> into a decoded snapshot. A path that does not exist, or a capture none of whose
-/// documents could be read, is an <see cref="EnvoyLensException"/> (one sentence naming the file).
+/// Reads a <see cref="SourceSpec"/> into a decoded snapshot: files and bundles from disk, admin URLs and pods through
+/// the read-only <see cref="AdminClient"/>. A path that does not exist, an unreachable proxy, or a capture none of
+/// whose documents could be read, is an <see cref="EnvoyLensException"/> (one sentence naming the file or target).
 /// </summary>
-internal sealed class SnapshotLoader
+internal sealed class SnapshotLoader(TimeProvider? clock = null)
 {
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
     public LoadedSnapshot Load(SourceSpec source)
+    {
+        var raw = ReadRaw(source);
+        var snapshot = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = source.Proxy });
+        ThrowIfUnreadable(raw, snapshot);
+        return new LoadedSnapshot(raw, snapshot);
+    }
+
+    /// <summary>The bytes of <paramref name="source"/>, undecoded.</summary>
+    public RawSnapshot ReadRaw(SourceSpec source)
     {
         switch (source.Kind)
         {
@@ -24,12 +38,36 @@ internal sealed class SnapshotLoader
                 throw new EnvoyLensException($"cannot read '{source.Path}': no such file.");
             case SourceKind.Bundle when !Directory.Exists(source.Path) && !File.Exists(source.Path):
                 throw new EnvoyLensException($"cannot read bundle '{source.Path}': no such directory or archive.");
+            case SourceKind.Admin or SourceKind.Pod:
+                using (var client = OpenClient(source))
+                {
+                    return LiveCapture.ReadAsync(client, source.Live.Plan ?? CapturePlan.Full, _clock).GetAwaiter().GetResult();
+                }
         }
 
-        var raw = SnapshotSources.Open(source.Path);
-        var snapshot = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = source.Proxy });
-        ThrowIfUnreadable(raw, snapshot);
-        return new LoadedSnapshot(raw, snapshot);
+        return SnapshotSources.Open(source.Path);
+    }
+
+    /// <summary>The admin client of a live source (for a pod: after finding it and its Envoy container).</summary>
+    public AdminClient OpenClient(SourceSpec source)
+    {
+        var target = source.Kind switch
+        {
+            SourceKind.Admin => AdminTarget.ForUrl(source.Path),
+            SourceKind.Pod => PodConnector.ConnectAsync(
+                new PodSelector(source.Path)
+                {
+                    Namespace = source.Live.Namespace,
+                    Context = source.Live.Context,
+                    Kubeconfig = source.Live.Kubeconfig,
+                    Container = source.Live.Container,
+                    Port = source.Live.AdminPort,
+                    Timeout = source.Live.Timeout,
+                },
+                source.Live.Messages).GetAwaiter().GetResult(),
+            _ => throw new InvalidOperationException($"{source.Kind} is not a live source."),
+        };
+        return new AdminClient(target, new AdminClientOptions { Timeout = source.Live.Timeout, Progress = source.Live.Progress, Clock = _clock });
     }
 
     /// <summary>

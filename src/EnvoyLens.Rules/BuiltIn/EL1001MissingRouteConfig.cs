@@ -14,7 +14,10 @@ internal sealed class EL1001MissingRouteConfig : IRule
         "Listener {listener} asks RDS for route configuration '{route_config}', which the proxy does not have",
         "Until the named RouteConfiguration arrives, the listener's HTTP connection manager has no routes: every request gets a 404 (NR) and the listener may stay warming.",
         "Make the control plane serve the route configuration (for Istio: a Service/VirtualService on that port, or a Sidecar egress entry that includes it), or point the listener at an existing one.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Listener http_8080 asks RDS for route configuration 'missing-routes', which the proxy does not have",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -15,7 +15,10 @@ internal sealed class EL1002RouteMissingCluster : IRule
         "Route {route} of virtual host {virtual_host} in {route_config} sends traffic to cluster '{cluster}', which does not exist",
         "Requests that match the route fail with 503 and response flag NC (no cluster); with weighted clusters only that share fails, which looks like intermittent errors.",
         "Create the cluster (for Istio: the Service or ServiceEntry, and the DestinationRule subset for subset clusters) or fix the route's destination.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Route prefix '/api' of virtual host web in web sends traffic to cluster 'api-canary', which does not exist",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -41,7 +44,7 @@ internal sealed class EL1002RouteMissingCluster : IRule
                     {
                         yield return context.Report(Definition, site.Resource, route.Pointer,
                             Args.Of(("route", Walk.Describe(route)), ("virtual_host", vhost.Name), ("route_config", site.Config.Name), ("cluster", cluster)),
-                            Args.Of([("action", route.ActionKind.ToString()), .. Walk.IstioConfig(route.Metadata)]));
+                            Args.Of([("action", route.ActionKind.ToString()), .. Walk.Istio(cluster, route.Metadata)]));
                     }
                 }
             }

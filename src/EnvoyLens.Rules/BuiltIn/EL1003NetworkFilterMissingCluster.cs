@@ -14,7 +14,10 @@ internal sealed class EL1003NetworkFilterMissingCluster : IRule
         "Filter {filter} in filter chain {filter_chain} of listener {listener} sends connections to cluster '{cluster}', which does not exist",
         "A tcp_proxy whose cluster is missing closes every connection it accepts right away; clients see resets, not an error message.",
         "Create the cluster (for Istio: the Service or ServiceEntry behind this port) or point the filter at an existing one.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Filter envoy.filters.network.tcp_proxy in filter chain #0 of listener tcp_9000 sends connections to cluster 'db', which does not exist",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

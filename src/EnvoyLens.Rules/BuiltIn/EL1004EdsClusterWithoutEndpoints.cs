@@ -14,7 +14,10 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
         "EDS cluster {cluster} has {problem}",
         "A cluster without endpoints answers every request with 503 and response flag UH (no healthy upstream); it is the usual sign of a Service without ready pods or a subset whose labels match no pod.",
         "Check that the service has ready endpoints (kubectl get endpointslices) and, for subset clusters, that the DestinationRule subset labels match running pods.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "EDS cluster api has no ClusterLoadAssignment for 'api'",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -45,7 +48,7 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
                 : "a ClusterLoadAssignment with zero endpoints";
             yield return context.Report(Definition, cluster.Meta.Ref, cluster.Meta.Pointer,
                 Args.Of(("cluster", cluster.Name), ("problem", problem)),
-                Args.Of([("eds_service", cluster.EndpointKey), .. Walk.IstioConfig(cluster.Metadata)]));
+                Args.Of([("eds_service", cluster.EndpointKey), .. Walk.Istio(cluster.Name, cluster.Metadata)]));
         }
     }
 }

@@ -15,7 +15,10 @@ internal sealed class EL1005NoHealthyEndpoints : IRule
         "Cluster {cluster} has {endpoints} endpoint(s) and none is healthy ({problems})",
         "With no healthy host Envoy fails requests with 503 UH, or (above the panic threshold) spreads them over unhealthy hosts; either way the upstream is down from this proxy's point of view.",
         "Look at why the hosts are unhealthy: failing readiness or health checks, outlier ejections after 5xx (see /clusters), or draining pods during a rollout.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Cluster api has 2 endpoint(s) and none is healthy (1 DRAINING, 1 UNHEALTHY)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -36,7 +39,7 @@ internal sealed class EL1005NoHealthyEndpoints : IRule
                 .Select(g => string.Create(CultureInfo.InvariantCulture, $"{g.Count()} {g.Key}")));
             yield return context.Report(Definition, cluster.Meta.Ref, cluster.Meta.Pointer,
                 Args.Of(("cluster", cluster.Name), ("endpoints", hosts.Count.ToString(CultureInfo.InvariantCulture)), ("problems", problems)),
-                Args.Of([.. hosts.Select(h => (h.Address, h.Problem)), .. Walk.IstioConfig(cluster.Metadata)]));
+                Args.Of([.. hosts.Select(h => (h.Address, h.Problem)), .. Walk.Istio(cluster.Name, cluster.Metadata)]));
         }
     }
 }

@@ -14,7 +14,10 @@ internal sealed class EL1006AggregateClusterChildren : IRule
         "Aggregate cluster {cluster}: {problem} ({children})",
         "An aggregate cluster fails over between its children in order; a missing child is skipped silently and when no child has a healthy host every request fails with 503.",
         "Create the missing child clusters or remove them from the aggregate cluster's list, and make sure at least one child has healthy endpoints.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Aggregate cluster api-failover: a child cluster does not exist (api-dr)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -30,7 +33,8 @@ internal sealed class EL1006AggregateClusterChildren : IRule
             if (missing.Count > 0)
             {
                 yield return context.Report(Definition, cluster.Meta.Ref, cluster.Meta.Pointer,
-                    Args.Of(("cluster", cluster.Name), ("problem", missing.Count == 1 ? "a child cluster does not exist" : "child clusters do not exist"), ("children", string.Join(", ", missing))));
+                    Args.Of(("cluster", cluster.Name), ("problem", missing.Count == 1 ? "a child cluster does not exist" : "child clusters do not exist"), ("children", string.Join(", ", missing))),
+                    Args.Of(Walk.Istio(cluster.Name, cluster.Metadata)));
                 continue;
             }
 
@@ -38,7 +42,8 @@ internal sealed class EL1006AggregateClusterChildren : IRule
             if (children.All(c => c.Hosts.Count > 0 && !c.Hosts.Any(h => h.Usable)))
             {
                 yield return context.Report(Definition, cluster.Meta.Ref, cluster.Meta.Pointer,
-                    Args.Of(("cluster", cluster.Name), ("problem", "no child cluster has a healthy endpoint"), ("children", string.Join(", ", cluster.AggregateClusters))));
+                    Args.Of(("cluster", cluster.Name), ("problem", "no child cluster has a healthy endpoint"), ("children", string.Join(", ", cluster.AggregateClusters))),
+                    Args.Of(Walk.Istio(cluster.Name, cluster.Metadata)));
             }
         }
     }

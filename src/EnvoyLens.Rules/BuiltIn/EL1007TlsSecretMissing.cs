@@ -15,7 +15,10 @@ internal sealed class EL1007TlsSecretMissing : IRule
         "{owner} uses SDS secret '{secret}' for its {usage}, which is {state}",
         "Without the secret the TLS context cannot be built: a listener stays warming and refuses TLS connections, a cluster fails every handshake (503 UF with a TLS error).",
         "Check the SDS server (for Istio: the istio-agent and its connection to istiod / the CA, or the credentialName Secret for a gateway) and the secret's name.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Cluster api uses SDS secret 'ROOTCA' for its validation context, which is missing",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -14,7 +14,10 @@ internal sealed class EL1008EcdsConfigMissing : IRule
         "HTTP filter {filter} of listener {listener} waits for ECDS config '{ecds}', which the proxy does not have",
         "Until the extension config arrives the listener stays warming, or (with a default config) the filter runs with defaults the user did not choose; for WasmPlugins this is a module that failed to fetch or load.",
         "Check the ECDS source (for Istio: the WasmPlugin / EnvoyFilter and the agent's Wasm fetch logs) and the filter's config_discovery resource name.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "HTTP filter rbac-policy of listener http_8080 waits for ECDS config 'rbac-policy', which the proxy does not have",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -15,7 +15,10 @@ internal sealed class EL2001WarmingResource : IRule
         "{kind} {name} is warming {since}",
         "A warming listener does not accept traffic yet and a warming cluster is not used; warming that lasts more than a few seconds means a dependency (RDS, EDS, SDS, ECDS) never arrived.",
         "Find what the resource waits for: its route configuration, the endpoints of its cluster, an SDS secret or an ECDS config (see the reference rules EL1xxx), and why the control plane does not send it.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Cluster api-canary is warming for 10m00s (since 2026-11-20T09:50:00Z)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

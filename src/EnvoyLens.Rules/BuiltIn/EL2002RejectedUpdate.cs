@@ -15,7 +15,10 @@ internal sealed class EL2002RejectedUpdate : IRule
         "{kind} {name}: the proxy rejected an update{when}: {details}",
         "Envoy keeps the last good version when it rejects one (or has none at all), so the proxy silently runs config the control plane believes it replaced.",
         "Fix the configuration the details name (often an EnvoyFilter patch, an invalid regex, or a duplicate listener/domain) and check the control plane's view (istioctl proxy-status shows the NACK).",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Listener http_8080: the proxy rejected an update at 2026-11-20T09:55:00Z: Error adding/updating listener(s) http_8080: envoy.filters.http.router must be the last filter in a http filter chain.",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -14,7 +14,10 @@ internal sealed class EL2003XdsUpdateRejectedStats : IRule
         "{xds_type} subscription counter {stat} is {value}: {meaning}",
         "update_rejected counts configs the proxy refused (NACKs); update_failure counts failed fetches (stream errors, timeouts). Either means the proxy may run older config than the control plane thinks.",
         "For rejections look for error_state in the config dump (EL2002) and the control plane's NACK log; for failures check the proxy's connection to the control plane.",
-        RuleInputs.Stats);
+        RuleInputs.Stats)
+    {
+        Example = "LDS subscription counter listener_manager.lds.update_rejected is 3: the proxy rejected configuration it was sent",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -16,7 +16,10 @@ internal sealed class EL2004ControlPlaneDisconnected : IRule
         "The proxy is not connected to its control plane ({stat} is {value})",
         "A disconnected proxy keeps serving its last config but receives no new endpoints, routes or certificates: it drifts from the mesh and its certificates eventually expire.",
         "Check the proxy's xDS cluster (for Istio: istiod's address, discoveryAddress in the mesh config, network policy and istiod's health) and the proxy logs for gRPC stream errors.",
-        RuleInputs.Stats);
+        RuleInputs.Stats)
+    {
+        Example = "The proxy is not connected to its control plane (control_plane.connected_state is 0)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

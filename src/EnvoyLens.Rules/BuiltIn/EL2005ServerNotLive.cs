@@ -14,7 +14,10 @@ internal sealed class EL2005ServerNotLive : IRule
         "The proxy is not ready: {problem}",
         "Until initialization completes Envoy does not open its listeners (PRE_INITIALIZING / INITIALIZING) and the pod stays not ready; DRAINING means it is shutting down.",
         "Look at what initialization waits for (the init targets named here: usually the first CDS/LDS response, an EDS or SDS resource) and why the control plane has not sent it.",
-        RuleInputs.ServerInfo);
+        RuleInputs.ServerInfo)
+    {
+        Example = "The proxy is not ready: server state is PRE_INITIALIZING, not LIVE",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -15,7 +15,10 @@ internal sealed class EL3001DuplicateListenerAddress : IRule
         "Listener {listener} binds {address}, which listener {other} already binds",
         "Envoy refuses a listener whose address is taken by another bound listener, so the second one never serves (its update is rejected, or it stays warming).",
         "Give one of the listeners another port, set bind_to_port: false on the one that only receives redirected traffic, or merge their filter chains into one listener.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Listener http_8080_copy binds 0.0.0.0:8080, which listener http_8080 already binds",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

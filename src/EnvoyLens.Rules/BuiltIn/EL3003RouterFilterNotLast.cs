@@ -16,7 +16,10 @@ internal sealed class EL3003RouterFilterNotLast : IRule
         "The HTTP filters of listener {listener} (filter chain {filter_chain}) {problem}",
         "The router is the terminal HTTP filter: Envoy rejects a chain where it is not last, and a chain without it never forwards a request upstream.",
         "Move envoy.filters.http.router to the end of http_filters; for Istio check EnvoyFilter patches that INSERT_AFTER the router or replace the filter list.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "The HTTP filters of listener http_8080 (filter chain #0) have the router filter at position 1 of 2, before envoy.filters.http.cors",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -15,7 +15,10 @@ internal sealed class EL3004DuplicateVirtualHostDomain : IRule
         "Domain '{domain}' of virtual host {virtual_host} in {route_config} is already claimed by virtual host {other}",
         "Envoy requires every domain to be unique within a route configuration and rejects the whole configuration otherwise, so no route in it changes until the clash is gone.",
         "Remove the domain from one virtual host; for Istio look for two VirtualServices (or a VirtualService and a ServiceEntry) with the same host on the same port.",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Domain 'WEB.example.com' of virtual host web-alias in web is already claimed by virtual host web",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -35,7 +38,7 @@ internal sealed class EL3004DuplicateVirtualHostDomain : IRule
                     {
                         yield return context.Report(Definition, site.Resource, vhost.Pointer,
                             Args.Of(("domain", domain), ("virtual_host", vhost.Name), ("route_config", site.Config.Name), ("other", other.Name)),
-                            Args.Of(Walk.IstioConfig(vhost.Metadata)));
+                            Args.Of([.. Walk.IstioConfig(vhost.Metadata), .. Walk.IstioConfig(vhost.Metadata).Select(c => ("istio_resource", Walk.IstioResource(c.Value) ?? c.Value))]));
                     }
                     else
                     {

@@ -15,7 +15,10 @@ internal sealed class EL3005ShadowedRoute : IRule
         "Route {route} of virtual host {virtual_host} in {route_config} is unreachable: earlier route {shadowed_by} matches every request it would",
         "Envoy takes the first route that matches, in order; a broader route first (prefix '/' at the top, say) silently takes the traffic of every later one it covers.",
         "Order routes from most to least specific, or narrow the earlier route; for Istio reorder the http[] entries of the VirtualService (and merge VirtualServices for the same host with care: their order is not guaranteed).",
-        RuleInputs.ConfigDump);
+        RuleInputs.ConfigDump)
+    {
+        Example = "Route prefix '/api' of virtual host web in web is unreachable: earlier route prefix '/' matches every request it would",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 
@@ -36,7 +39,7 @@ internal sealed class EL3005ShadowedRoute : IRule
                     {
                         yield return context.Report(Definition, site.Resource, later.Pointer,
                             Args.Of(("route", Walk.Describe(later)), ("virtual_host", vhost.Name), ("route_config", site.Config.Name), ("shadowed_by", Walk.Describe(earlier))),
-                            Args.Of([("shadowed_by_pointer", earlier.Pointer.Value), .. Walk.IstioConfig(later.Metadata)]));
+                            Args.Of([("shadowed_by_pointer", earlier.Pointer.Value), .. RouteRules.Evidence(later)]));
                     }
                 }
             }

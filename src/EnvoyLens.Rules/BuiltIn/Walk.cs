@@ -88,6 +88,80 @@ internal static class Walk
     public static (string Name, string Value)[] IstioConfig(MetadataMap metadata) =>
         metadata.GetString("istio", "config") is { } config ? [("istio_config", config)] : [];
 
+    /// <summary>
+    /// What a person must know to act on a finding about an Istio cluster: service FQDN, port, subset and direction
+    /// parsed from <c>outbound|9080|v1|reviews.default.svc.cluster.local</c>, plus the Istio resource that made it
+    /// (<see cref="IstioConfig"/>) as <c>istio_resource</c> (<c>DestinationRule default/reviews</c>). Empty for other names.
+    /// </summary>
+    public static (string Name, string Value)[] Istio(string clusterName, MetadataMap? metadata = null)
+    {
+        var items = new List<(string Name, string Value)>();
+        if (IstioClusterName.TryParse(clusterName) is { } n)
+        {
+            items.Add(("direction", n.Direction));
+            if (n.Port is { } port)
+            {
+                items.Add(("service_port", port.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (n.Subset.Length > 0)
+            {
+                items.Add(("subset", n.Subset));
+            }
+
+            if (n.Fqdn.Length > 0)
+            {
+                items.Add(("service_fqdn", n.Fqdn));
+            }
+        }
+
+        if (metadata is not null)
+        {
+            items.AddRange(IstioConfig(metadata));
+            if (metadata.GetString("istio", "config") is { } config && IstioResource(config) is { } resource)
+            {
+                items.Add(("istio_resource", resource));
+            }
+        }
+
+        return [.. items];
+    }
+
+    /// <summary>
+    /// <c>/apis/networking.istio.io/v1alpha3/namespaces/default/destination-rule/reviews</c> as
+    /// <c>DestinationRule default/reviews</c>; null for another shape.
+    /// </summary>
+    public static string? IstioResource(string config)
+    {
+        var parts = config.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var ns = Array.IndexOf(parts, "namespaces");
+        if (ns < 0 || parts.Length != ns + 4)
+        {
+            return null;
+        }
+
+        var kind = string.Concat(parts[ns + 2].Split('-', StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+        return $"{kind} {parts[ns + 1]}/{parts[ns + 3]}";
+    }
+
+    /// <summary>Clusters and the upstream TLS contexts they use: their own and those of transport socket matches (Istio's <c>tlsMode-istio</c>).</summary>
+    public static IEnumerable<(Cluster Cluster, TlsContext Tls, string Via)> UpstreamTls(EnvoySnapshot snapshot)
+    {
+        foreach (var cluster in snapshot.Clusters)
+        {
+            if (cluster.Tls is { } tls)
+            {
+                yield return (cluster, tls, "transport_socket");
+            }
+
+            foreach (var match in cluster.TransportSocketMatches.Where(m => m.Tls is not null && !ReferenceEquals(m.Tls, cluster.Tls)))
+            {
+                yield return (cluster, match.Tls!, "transport_socket_matches " + match.Name);
+            }
+        }
+    }
+
     public static string Duration(TimeSpan span)
     {
         if (span < TimeSpan.Zero)
@@ -104,6 +178,10 @@ internal static class Walk
 
     public static string Instant(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>A configured duration as Envoy writes it: <c>0.25s</c>, <c>10s</c>.</summary>
+    public static string Seconds(TimeSpan span) =>
+        span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
 
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

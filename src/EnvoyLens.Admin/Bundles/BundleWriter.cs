@@ -1,0 +1,172 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.Json;
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Admin.Bundles;
+
+/// <summary>A file already written into a bundle's staging folder, to be listed in its manifest.</summary>
+/// <param name="Endpoint">The manifest endpoint name (<c>config_dump</c>, <c>stats</c>, ...).</param>
+/// <param name="FileName">Its name in the staging folder.</param>
+/// <param name="Url">The admin path and query (or full URL) it was read from; null when it came from a file.</param>
+public sealed record StagedFile(string Endpoint, string FileName, string? Url, DateTimeOffset? CapturedAt);
+
+/// <summary>
+/// Writes a bundle (see BUNDLE.md) so that it only ever appears complete: files are gathered in a hidden staging
+/// folder beside the output, redacted, hashed and listed in <c>manifest.json</c>, and only then renamed to the
+/// output directory or packed into a temporary archive renamed to the output <c>.tar.gz</c>.
+/// </summary>
+public static class BundleWriter
+{
+    /// <summary>Checks that <paramref name="output"/> is free and creates the staging folder beside it.</summary>
+    public static string CreateStaging(string output)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(output);
+        var full = Path.GetFullPath(output.TrimEnd('/', '\\'));
+        if (File.Exists(full) || Directory.Exists(full))
+        {
+            throw new EnvoyLensException($"'{output}' already exists; give a new directory or .tar.gz path for the bundle.");
+        }
+
+        var parent = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(parent))
+        {
+            throw new EnvoyLensException($"cannot write '{output}': the folder '{parent}' does not exist.");
+        }
+
+        var staging = Path.Combine(parent, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".partial");
+        Directory.CreateDirectory(staging);
+        return staging;
+    }
+
+    /// <summary>
+    /// Redacts (when <paramref name="redact"/>) every JSON file of <paramref name="files"/>, hashes them and writes the
+    /// manifest into <paramref name="staging"/>.
+    /// </summary>
+    public static BundleManifest Complete(
+        string staging, IReadOnlyList<StagedFile> files, BundleTarget? target, DateTimeOffset capturedAt, bool redact, string tool)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var listed = new List<BundleFile>();
+        var redactions = new List<BundleRedaction>();
+        string? envoyVersion = null;
+        foreach (var file in files)
+        {
+            var path = Path.Combine(staging, file.FileName);
+            if (redact && file.FileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                var content = File.ReadAllBytes(path);
+                var result = Redactor.Redact(content, file.Url ?? file.FileName);
+                if (result.Pointers.Count > 0)
+                {
+                    var temp = path + ".redacting";
+                    File.WriteAllBytes(temp, result.Content);
+                    File.Move(temp, path, overwrite: true);
+                    redactions.AddRange(result.Pointers.Select(p => new BundleRedaction(file.FileName, p)));
+                }
+            }
+
+            if (file.Endpoint == "server_info")
+            {
+                envoyVersion ??= EnvoyVersionOf(path);
+            }
+
+            string sha;
+            long bytes;
+            using (var stream = File.OpenRead(path))
+            {
+                sha = Convert.ToHexStringLower(SHA256.HashData(stream));
+                bytes = stream.Length;
+            }
+
+            listed.Add(new BundleFile(file.Endpoint, file.FileName, file.Url, file.CapturedAt, sha, bytes));
+        }
+
+        var manifest = new BundleManifest(BundleManifest.CurrentFormat, tool, target, envoyVersion, capturedAt, listed, redactions);
+        File.WriteAllBytes(Path.Combine(staging, BundleManifest.FileName), BundleManifest.Write(manifest));
+        return manifest;
+    }
+
+    /// <summary>
+    /// Moves the complete staging folder to <paramref name="output"/>, or packs it into <paramref name="output"/> when
+    /// that names a <c>.tar.gz</c>/<c>.tgz</c> (then the staging folder is deleted).
+    /// </summary>
+    public static void Publish(string staging, BundleManifest manifest, string output)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        var full = Path.GetFullPath(output.TrimEnd('/', '\\'));
+        if (!BundleReader.IsArchive(full))
+        {
+            Directory.Move(staging, full);
+            return;
+        }
+
+        var temp = staging + ".tar.gz";
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var gzip = new GZipStream(file, CompressionLevel.Optimal))
+            using (var tar = new TarWriter(gzip, TarEntryFormat.Ustar, leaveOpen: false))
+            {
+                var names = manifest.Files.Select(f => f.Path).Order(StringComparer.Ordinal).Prepend(BundleManifest.FileName);
+                foreach (var name in names)
+                {
+                    using var data = File.OpenRead(Path.Combine(staging, name));
+                    var entry = new UstarTarEntry(TarEntryType.RegularFile, name)
+                    {
+                        DataStream = data,
+                        ModificationTime = manifest.CapturedAt ?? DateTimeOffset.UnixEpoch,
+                        Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+                    };
+                    tar.WriteEntry(entry);
+                }
+            }
+
+            File.Move(temp, full, overwrite: false);
+        }
+        catch
+        {
+            Live.AdminClient.TryDelete(temp);
+            throw;
+        }
+
+        Discard(staging);
+    }
+
+    /// <summary>Deletes a staging folder (best effort).</summary>
+    public static void Discard(string staging)
+    {
+        try
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            System.Diagnostics.Debug.WriteLine(ex.Message);
+        }
+    }
+
+    /// <summary>The Envoy version of a /server_info document: the second part of <c>sha/1.32.3/Clean/RELEASE/BoringSSL</c>.</summary>
+    internal static string? EnvoyVersionOf(string serverInfoPath)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(serverInfoPath));
+            if (doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.String)
+            {
+                var parts = v.GetString()!.Split('/');
+                return parts.Length > 1 ? parts[1] : parts[0];
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: no version.
+        }
+
+        return null;
+    }
+}

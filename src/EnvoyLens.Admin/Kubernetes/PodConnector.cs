@@ -1,0 +1,219 @@
+using System.Net;
+using System.Net.WebSockets;
+using EnvoyLens.Admin.Live;
+using EnvoyLens.Core;
+using k8s;
+using k8s.Autorest;
+using k8s.Exceptions;
+using k8s.Models;
+
+namespace EnvoyLens.Admin.Kubernetes;
+
+/// <summary>
+/// Finds a pod's Envoy through the Kubernetes API (kubeconfig and context as <c>kubectl</c> reads them) and turns it
+/// into an <see cref="AdminTarget"/> whose connections are port-forward WebSockets to the admin port. Needs RBAC
+/// <c>get pods</c> and <c>create pods/portforward</c> in the pod's namespace.
+/// </summary>
+public static class PodConnector
+{
+    /// <summary>Container names of Envoy sidecars and gateways, in order of preference.</summary>
+    public static IReadOnlyList<string> KnownEnvoyContainers { get; } =
+        ["istio-proxy", "envoy", "consul-dataplane", "envoy-sidecar", "kuma-sidecar", "envoy-proxy"];
+
+    /// <summary>The admin port used when <c>--admin-port</c> is not given.</summary>
+    public const int DefaultAdminPort = 15000;
+
+    /// <summary>
+    /// Resolves <paramref name="selector"/> to a running pod and its Envoy container; <paramref name="info"/> is told
+    /// which pod, container and port were chosen. Problems are <see cref="EnvoyLensException"/>s of one sentence.
+    /// </summary>
+    public static async Task<AdminTarget> ConnectAsync(PodSelector selector, TextWriter? info, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        var (name, givenNamespace) = selector.Split();
+        var kubeconfigPath = KubeconfigPath(selector.Kubeconfig);
+        var config = BuildConfig(kubeconfigPath, selector.Context);
+        var ns = givenNamespace ?? (string.IsNullOrEmpty(config.Namespace) ? "default" : config.Namespace);
+        var display = $"pod {name}.{ns}";
+
+        var client = new k8s.Kubernetes(config);
+        try
+        {
+            V1Pod pod;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                timeout.CancelAfter(selector.Timeout);
+                try
+                {
+                    pod = await ReadPodAsync(client, name, ns, display, config.Host, timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new EnvoyLensException(
+                        $"the Kubernetes API at {config.Host} did not answer within {selector.Timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s while reading {display}.", ex);
+                }
+            }
+
+            var phase = pod.Status?.Phase ?? "Unknown";
+            if (phase != "Running")
+            {
+                throw new EnvoyLensException($"{display} is {phase}, not Running; EnvoyLens reads the admin port of a running proxy only.");
+            }
+
+            var container = ChooseContainer(pod, selector.Container, display);
+            var port = selector.Port ?? (container == "consul-dataplane" ? 19000 : DefaultAdminPort);
+            info?.Write($"envoylens: reading {display}, container {container}, admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n");
+            var target = $"{display} (container {container})";
+            return new AdminTarget("pod", $"{display} port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/"))
+            {
+                Name = $"{name}.{ns}",
+                Container = container,
+                Port = port,
+                Resources = client,
+                Connect = async (_, ct) => await OpenAsync(client, name, ns, port, target, ct).ConfigureAwait(false),
+            };
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The kubeconfig to read: <paramref name="given"/>, else the first entry of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
+    internal static string KubeconfigPath(string? given)
+    {
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return given;
+        }
+
+        var env = Environment.GetEnvironmentVariable("KUBECONFIG");
+        if (!string.IsNullOrWhiteSpace(env))
+        {
+            return env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
+        }
+
+        return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+    }
+
+    private static KubernetesClientConfiguration BuildConfig(string path, string? context)
+    {
+        if (!File.Exists(path))
+        {
+            throw new EnvoyLensException($"no kubeconfig at '{path}'; give --kubeconfig PATH or set KUBECONFIG.");
+        }
+
+        k8s.KubeConfigModels.K8SConfiguration kubeconfig;
+        try
+        {
+            kubeconfig = KubernetesClientConfiguration.LoadKubeConfig(path, useRelativePaths: true);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new EnvoyLensException($"kubeconfig '{path}' cannot be read: {FirstLine(ex.Message)}.", ex);
+        }
+
+        var contexts = (kubeconfig.Contexts ?? []).Select(c => c.Name).Where(n => n is not null).ToList();
+        if (context is not null && !contexts.Contains(context, StringComparer.Ordinal))
+        {
+            throw new EnvoyLensException($"kubeconfig '{path}' has no context '{context}' (it has {(contexts.Count == 0 ? "none" : string.Join(", ", contexts.Order(StringComparer.Ordinal)))}).");
+        }
+
+        if (context is null && string.IsNullOrEmpty(kubeconfig.CurrentContext))
+        {
+            throw new EnvoyLensException($"kubeconfig '{path}' has no current-context; give --context NAME.");
+        }
+
+        try
+        {
+            return KubernetesClientConfiguration.BuildConfigFromConfigObject(kubeconfig, context);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new EnvoyLensException($"kubeconfig '{path}' cannot be used{(context is null ? string.Empty : $" with context '{context}'")}: {FirstLine(ex.Message)}.", ex);
+        }
+    }
+
+    private static async Task<V1Pod> ReadPodAsync(k8s.Kubernetes client, string name, string ns, string display, string? host, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.CoreV1.ReadNamespacedPodAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new EnvoyLensException($"{display} was not found; check the name and namespace (kubectl get pods -n {ns}).", ex);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new EnvoyLensException($"reading {display} is forbidden; your Kubernetes user needs RBAC 'get pods' in namespace {ns}.", ex);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Unauthorized)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} refused the credentials of the kubeconfig (401 Unauthorized) while reading {display}.", ex);
+        }
+        catch (HttpOperationException ex)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} answered {(int)ex.Response.StatusCode} while reading {display}.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} cannot be reached while reading {display}: {FirstLine(ex.Message)}.", ex);
+        }
+        catch (KubernetesClientException ex)
+        {
+            throw new EnvoyLensException($"the Kubernetes client failed while reading {display}: {FirstLine(ex.Message)}.", ex);
+        }
+    }
+
+    /// <summary>The container named by <paramref name="wanted"/>, else the first known Envoy container (regular or native sidecar).</summary>
+    internal static string ChooseContainer(V1Pod pod, string? wanted, string display)
+    {
+        var names = (pod.Spec?.Containers ?? []).Select(c => c.Name)
+            .Concat((pod.Spec?.InitContainers ?? []).Where(c => c.RestartPolicy == "Always").Select(c => c.Name))
+            .Where(n => !string.IsNullOrEmpty(n))
+            .ToList();
+        var listed = names.Count == 0 ? "none" : string.Join(", ", names);
+        if (wanted is not null)
+        {
+            return names.Contains(wanted, StringComparer.Ordinal)
+                ? wanted
+                : throw new EnvoyLensException($"{display} has no container '{wanted}' (its containers: {listed}).");
+        }
+
+        return KnownEnvoyContainers.FirstOrDefault(k => names.Contains(k, StringComparer.Ordinal))
+            ?? throw new EnvoyLensException(
+                $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}; its containers: {listed}); name one with --container.");
+    }
+
+    private static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
+    {
+        WebSocket socket;
+        try
+        {
+            socket = await client.WebSocketNamespacedPodPortForwardAsync(name, ns, [port], "v4.channel.k8s.io", cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new EnvoyLensException($"port-forward to {display} is forbidden; your Kubernetes user needs RBAC 'create pods/portforward' in namespace {ns}.", ex);
+        }
+        catch (HttpOperationException ex)
+        {
+            throw new EnvoyLensException($"port-forward to {display} was refused by the Kubernetes API ({(int)ex.Response.StatusCode}): {FirstLine(ex.Response.Content ?? ex.Message)}.", ex);
+        }
+        catch (WebSocketException ex) when (ex.Message.Contains("403", StringComparison.Ordinal))
+        {
+            throw new EnvoyLensException($"port-forward to {display} is forbidden; your Kubernetes user needs RBAC 'create pods/portforward' in namespace {ns}.", ex);
+        }
+        catch (WebSocketException ex)
+        {
+            throw new EnvoyLensException($"port-forward to {display} failed: {FirstLine(ex.Message)}.", ex);
+        }
+
+        return new PortForwardStream(socket, display, port);
+    }
+
+    private static string FirstLine(string message) =>
+        message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('.') ?? "unknown error";
+}

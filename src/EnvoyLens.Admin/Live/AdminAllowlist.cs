@@ -1,0 +1,127 @@
+using System.Text;
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Admin.Live;
+
+/// <summary>
+/// The only admin requests EnvoyLens ever makes: GETs of read-only endpoints, with only the query keys listed here.
+/// Everything else (every mutating endpoint such as <c>/quitquitquit</c>, <c>/healthcheck/fail</c>,
+/// <c>/drain_listeners</c>, <c>/logging</c>, <c>/reset_counters</c>, <c>/runtime_modify</c>, the profilers,
+/// <c>/tap</c>, <c>/reopen_logs</c>; the index page <c>/</c> and <c>/help</c>; streaming and HTML pages) is refused
+/// before a connection is opened.
+/// </summary>
+public static class AdminAllowlist
+{
+    private static readonly Dictionary<string, Dictionary<string, string[]?>> Allowed = new(StringComparer.Ordinal)
+    {
+        ["/config_dump"] = new(StringComparer.Ordinal) { ["resource"] = null, ["mask"] = null, ["name_regex"] = null, ["include_eds"] = null },
+        ["/clusters"] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
+        ["/listeners"] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
+        ["/certs"] = [],
+        ["/stats"] = new(StringComparer.Ordinal) { ["format"] = ["json", "text"], ["filter"] = null, ["usedonly"] = null, ["type"] = null },
+        ["/stats/prometheus"] = [],
+        ["/server_info"] = [],
+        ["/ready"] = [],
+        ["/init_dump"] = [],
+        ["/runtime"] = [],
+        ["/memory"] = [],
+        ["/hot_restart_version"] = [],
+    };
+
+    /// <summary>The allowed paths, sorted.</summary>
+    public static IReadOnlyList<string> Paths { get; } = Allowed.Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when <paramref name="pathAndQuery"/> may be requested; <paramref name="reason"/> says why not.</summary>
+    public static bool IsAllowed(string pathAndQuery, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(pathAndQuery);
+        reason = string.Empty;
+        if (pathAndQuery.Any(c => c <= ' ' || c >= 0x7f || c is '#' or '\\'))
+        {
+            reason = "it contains spaces, control, non-ASCII, '#' or '\\' characters";
+            return false;
+        }
+
+        var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
+        var query = q < 0 ? null : pathAndQuery[(q + 1)..];
+        if (!Allowed.TryGetValue(path, out var keys))
+        {
+            reason = path is "/" or "" or "/help"
+                ? $"'{(path.Length == 0 ? "/" : path)}' is the admin index, whose links include mutating endpoints"
+                : $"'{path}' is not a read-only endpoint EnvoyLens reads (allowed: {string.Join(", ", Paths)})";
+            return false;
+        }
+
+        if (query is null)
+        {
+            return true;
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pair in query.Split('&'))
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = eq < 0 ? pair : pair[..eq];
+            var value = eq < 0 ? null : pair[(eq + 1)..];
+            if (!keys.TryGetValue(key, out var values))
+            {
+                reason = keys.Count == 0
+                    ? $"'{path}' takes no query parameters, and '{key}' was given"
+                    : $"'{key}' is not a query parameter EnvoyLens sends to '{path}' (allowed: {string.Join(", ", keys.Keys.Order(StringComparer.Ordinal))})";
+                return false;
+            }
+
+            if (!seen.Add(key))
+            {
+                reason = $"the query parameter '{key}' of '{path}' is given twice";
+                return false;
+            }
+
+            if (values is not null && (value is null || !values.Contains(Unescape(value), StringComparer.Ordinal)))
+            {
+                reason = $"'{path}?{key}=' accepts only {string.Join(" or ", values)} (other formats are HTML or streaming pages)";
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Throws an <see cref="EnvoyLensException"/> naming the request when it is not allowed.</summary>
+    public static void Check(string pathAndQuery, string target)
+    {
+        if (!IsAllowed(pathAndQuery, out var reason))
+        {
+            throw new EnvoyLensException($"EnvoyLens refuses to request '{pathAndQuery}' from {target}: {reason}; it only reads allowlisted read-only endpoints with GET.");
+        }
+    }
+
+    /// <summary>Builds <c>path?key=value&amp;...</c> with values percent-encoded, keys in the given order.</summary>
+    public static string Build(string path, params (string Key, string? Value)[] query)
+    {
+        if (query.Length == 0)
+        {
+            return path;
+        }
+
+        var text = new StringBuilder(path).Append('?');
+        for (var i = 0; i < query.Length; i++)
+        {
+            if (i > 0)
+            {
+                text.Append('&');
+            }
+
+            text.Append(query[i].Key);
+            if (query[i].Value is { } value)
+            {
+                text.Append('=').Append(Uri.EscapeDataString(value));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string Unescape(string value) => Uri.UnescapeDataString(value.Replace('+', ' '));
+}

@@ -1,0 +1,64 @@
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Admin.Live;
+
+/// <summary>One captured response of a plan.</summary>
+public sealed record CapturedFile(CaptureItem Item, AdminResponse Response);
+
+/// <summary>Runs a <see cref="CapturePlan"/> against an admin port.</summary>
+public static class LiveCapture
+{
+    /// <summary>
+    /// Fetches every item of <paramref name="plan"/> into <paramref name="directory"/> (under each item's file name,
+    /// or <paramref name="nameOf"/>'s), in order; the first failure stops the capture.
+    /// </summary>
+    public static async Task<IReadOnlyList<CapturedFile>> CaptureAsync(
+        AdminClient client, CapturePlan plan, string directory, Func<CaptureItem, string>? nameOf = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(plan);
+        var files = new List<CapturedFile>();
+        foreach (var item in plan.Items)
+        {
+            var response = await client.DownloadAsync(item.PathAndQuery, Path.Combine(directory, nameOf?.Invoke(item) ?? item.FileName), cancellationToken).ConfigureAwait(false);
+            files.Add(new CapturedFile(item, response));
+        }
+
+        return files;
+    }
+
+    /// <summary>The name a live capture gives its snapshot: <c>pod/NAME.NAMESPACE</c> or the admin URL.</summary>
+    public static string OriginOf(AdminTarget target) => target.Kind == "pod" ? "pod/" + target.Name : target.BaseAddress.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>
+    /// Reads <paramref name="plan"/> from the admin port into a snapshot: bodies go through a temporary folder (never
+    /// held twice in memory) that is deleted afterwards. Documents are named <c>ORIGIN/path?query</c>.
+    /// </summary>
+    public static async Task<RawSnapshot> ReadAsync(AdminClient client, CapturePlan plan, TimeProvider clock, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(clock);
+        var temp = Directory.CreateTempSubdirectory("envoylens-live-");
+        try
+        {
+            var capturedAt = clock.GetUtcNow();
+            var files = await CaptureAsync(client, plan, temp.FullName, null, cancellationToken).ConfigureAwait(false);
+            var origin = OriginOf(client.Target);
+            var documents = files
+                .Select(f => new RawDocument(f.Item.Endpoint, origin + f.Item.PathAndQuery, File.ReadAllBytes(f.Response.File), f.Response.CapturedAt))
+                .ToList();
+            return new RawSnapshot(origin, documents, capturedAt);
+        }
+        finally
+        {
+            try
+            {
+                temp.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A leftover temporary folder is not worth failing the read.
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using System.Text.RegularExpressions;
+using EnvoyLens.Certs.Inventory;
+using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Certs.Validation;
+using EnvoyLens.Model;
+
+namespace EnvoyLens.Certs.Compare;
+
+/// <summary>One side of a comparison: a name for people and its decoded snapshot.</summary>
+public sealed record TrustSide(string Name, EnvoySnapshot Snapshot);
+
+/// <summary>One mTLS direction (client → server): who would reject whom, each reason one sentence.</summary>
+/// <param name="ClientAccepts">Whether the client accepts the server's certificate (chain to the client's roots, purpose server).</param>
+/// <param name="ServerAccepts">Whether the server accepts the client's certificate (chain to the server's roots, purpose client).</param>
+/// <param name="SanMatchers">The client's SAN matchers that name a SPIFFE ID, and whether one of them matches the server's identity (null when the client has none).</param>
+public sealed record HandshakeVerdict(
+    string Client,
+    string Server,
+    bool ClientAccepts,
+    string ClientReason,
+    bool ServerAccepts,
+    string ServerReason,
+    bool? SanMatchersAcceptServer,
+    string SanReason)
+{
+    public bool Succeeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false;
+}
+
+/// <summary>The answer of <c>certs compare</c>: shared anchors and both directions.</summary>
+public sealed record TrustComparisonResult(
+    string A,
+    string B,
+    string? IdentityA,
+    string? IdentityB,
+    IReadOnlyList<CertificateInfo> SharedAnchors,
+    IReadOnlyList<CertificateInfo> OnlyA,
+    IReadOnlyList<CertificateInfo> OnlyB,
+    HandshakeVerdict AToB,
+    HandshakeVerdict BToA,
+    IReadOnlyList<string> Notes);
+
+/// <summary>
+/// Compares the trust of two proxies (istioctl rootca-compare, generalized): shared trust anchors, and for each
+/// direction whether the client accepts the server's leaf and the server the client's, and whether the client's SPIFFE
+/// SAN matchers match the server's identity.
+/// </summary>
+public static class TrustComparison
+{
+    public static TrustComparisonResult Compare(TrustSide a, TrustSide b, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        var ia = CertificateInventory.From(a.Snapshot);
+        var ib = CertificateInventory.From(b.Snapshot);
+        var rootsA = ia.TrustedCas;
+        var rootsB = ib.TrustedCas;
+        var fa = rootsA.Select(c => c.Sha256Fingerprint).ToHashSet(StringComparer.Ordinal);
+        var fb = rootsB.Select(c => c.Sha256Fingerprint).ToHashSet(StringComparer.Ordinal);
+        var notes = new List<string>
+        {
+            "RBAC principals are not compared: the decoded model does not carry RBAC policies yet.",
+        };
+        return new TrustComparisonResult(
+            a.Name,
+            b.Name,
+            ia.WorkloadChain?.Leaf?.SpiffeId,
+            ib.WorkloadChain?.Leaf?.SpiffeId,
+            rootsA.Where(c => fb.Contains(c.Sha256Fingerprint)).ToList(),
+            rootsA.Where(c => !fb.Contains(c.Sha256Fingerprint)).ToList(),
+            rootsB.Where(c => !fa.Contains(c.Sha256Fingerprint)).ToList(),
+            Direction(a, ia, b, ib, at),
+            Direction(b, ib, a, ia, at),
+            notes);
+    }
+
+    private static HandshakeVerdict Direction(TrustSide client, CertificateInventory clientInv, TrustSide server, CertificateInventory serverInv, DateTimeOffset at)
+    {
+        var (clientAccepts, clientReason) = Accepts(client.Name, clientInv.TrustedCas, server.Name, serverInv.WorkloadChain, CertificatePurpose.Server, at);
+        var (serverAccepts, serverReason) = Accepts(server.Name, serverInv.TrustedCas, client.Name, clientInv.WorkloadChain, CertificatePurpose.Client, at);
+        var serverId = serverInv.WorkloadChain?.Leaf?.SpiffeId;
+        var matchers = client.Snapshot.Clusters
+            .SelectMany(c => new[] { c.Tls }.Concat(c.TransportSocketMatches.Select(m => m.Tls)).OfType<TlsContext>().SelectMany(t => t.SubjectAltNameMatchers).Select(m => (Cluster: c.Name, Matcher: m)))
+            .Where(x => x.Matcher.Value.StartsWith("spiffe://", StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        bool? sanOk;
+        string sanReason;
+        if (matchers.Count == 0)
+        {
+            sanOk = null;
+            sanReason = $"{client.Name} has no SPIFFE SAN matcher on any cluster, so it does not restrict the server identity.";
+        }
+        else if (serverId is null)
+        {
+            sanOk = false;
+            sanReason = $"{server.Name} presents no SPIFFE ID, so none of {client.Name}'s {matchers.Count} SPIFFE SAN matchers can match.";
+        }
+        else
+        {
+            var hits = matchers.Where(x => Matches(x.Matcher, serverId)).Select(x => x.Cluster).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            var serverDomain = Spiffe.SpiffeId.TryParse(serverId, out _)?.TrustDomain;
+            var sameDomain = matchers.Any(x => TrustDomainOf(x.Matcher.Value) == serverDomain);
+            if (hits.Count > 0)
+            {
+                sanOk = true;
+                sanReason = $"{client.Name}'s cluster {hits[0]}{(hits.Count > 1 ? $" (and {hits.Count - 1} more)" : "")} expects '{serverId}', which {server.Name} presents.";
+            }
+            else if (!sameDomain)
+            {
+                sanOk = false;
+                sanReason = $"All of {client.Name}'s {matchers.Count} SPIFFE SAN matchers (e.g. {matchers[0].Matcher} on cluster {matchers[0].Cluster}) expect another trust domain than '{serverDomain}' of {server.Name}'s identity '{serverId}'; {client.Name} would reject {server.Name}.";
+            }
+            else
+            {
+                sanOk = null;
+                sanReason = $"No cluster of {client.Name} expects {server.Name}'s identity '{serverId}' ({matchers.Count} SPIFFE SAN matchers, e.g. {matchers[0].Matcher} on cluster {matchers[0].Cluster}); if {client.Name} reaches {server.Name} through one of them, it would reject {server.Name}.";
+            }
+        }
+
+        return new HandshakeVerdict(client.Name, server.Name, clientAccepts, clientReason, serverAccepts, serverReason, sanOk, sanReason);
+    }
+
+    private static (bool, string) Accepts(string verifier, IReadOnlyList<CertificateInfo> roots, string presenter, CertificateGroup? chain, CertificatePurpose purpose, DateTimeOffset at)
+    {
+        if (chain?.Leaf is not { } leaf)
+        {
+            return (false, $"{presenter} has no workload certificate to present, so {verifier} would reject it.");
+        }
+
+        if (roots.Count == 0)
+        {
+            return (false, $"{verifier} trusts no CA (no validation context), so it would reject {presenter}'s certificate.");
+        }
+
+        var result = PathValidator.Verify(new VerifyRequest(leaf, roots, chain.Certificates.Skip(1).ToList(), at, purpose));
+        return result.Valid
+            ? (true, $"{verifier} accepts {presenter}'s certificate {leaf.Label}: it chains to {result.Chain[^1].Label}.")
+            : (false, $"{verifier} would reject {presenter}'s certificate: {result.Reason}");
+    }
+
+    /// <summary>Whether an Envoy string matcher matches <paramref name="value"/>.</summary>
+    public static bool Matches(StringMatch matcher, string value)
+    {
+        ArgumentNullException.ThrowIfNull(matcher);
+        ArgumentNullException.ThrowIfNull(value);
+        var comparison = matcher.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return matcher.Kind switch
+        {
+            "exact" => string.Equals(matcher.Value, value, comparison),
+            "prefix" => value.StartsWith(matcher.Value, comparison),
+            "suffix" => value.EndsWith(matcher.Value, comparison),
+            "contains" => value.Contains(matcher.Value, comparison),
+            "safe_regex" => SafeRegex(matcher.Value, value),
+            _ => false,
+        };
+    }
+
+    /// <summary>The trust domain named by a matcher value (<c>spiffe://td/...</c>, or a prefix that includes the domain).</summary>
+    internal static string? TrustDomainOf(string value)
+    {
+        var rest = value["spiffe://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash > 0 ? rest[..slash] : null;
+    }
+
+    private static bool SafeRegex(string pattern, string value)
+    {
+        try
+        {
+            return Regex.IsMatch(value, "^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,315 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.X509;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+
+namespace EnvoyLens.Certs.Parsing;
+
+/// <summary>
+/// Reads certificates from PEM text (every <c>CERTIFICATE</c> block, in order), DER bytes or files. A broken block
+/// becomes a <see cref="CertificateProblem"/> naming the origin and block index; the good blocks are still returned.
+/// Blocks of other types (private keys, parameters) are skipped.
+/// </summary>
+public static class CertificateReader
+{
+    private const string Begin = "-----BEGIN ";
+    private const string Dashes = "-----";
+
+    /// <summary>Reads a file: PEM (any number of blocks) or a single DER certificate.</summary>
+    public static CertificateReadResult ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new CertificateReadResult([], [new CertificateProblem(path, null, $"cannot read '{path}': {e.Message.TrimEnd('.')}.")]);
+        }
+
+        return ReadBytes(bytes, path);
+    }
+
+    /// <summary>Reads bytes that hold PEM text or one DER certificate.</summary>
+    public static CertificateReadResult ReadBytes(byte[] bytes, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes.Length > 0 && bytes[0] == 0x30)
+        {
+            return ParseDer(bytes, origin, 0) is { } one
+                ? one.Certificate is { } c ? new([c], []) : new([], [one.Problem!])
+                : CertificateReadResult.Empty;
+        }
+
+        return ReadPem(Encoding.UTF8.GetString(bytes), origin);
+    }
+
+    /// <summary>Reads every certificate block of PEM text. Text without any PEM block is one problem.</summary>
+    public static CertificateReadResult ReadPem(string text, string origin)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var certificates = new List<CertificateInfo>();
+        var problems = new List<CertificateProblem>();
+        var index = 0;
+        var position = 0;
+        var sawBlock = false;
+        while (true)
+        {
+            var begin = text.IndexOf(Begin, position, StringComparison.Ordinal);
+            if (begin < 0)
+            {
+                break;
+            }
+
+            var labelEnd = text.IndexOf(Dashes, begin + Begin.Length, StringComparison.Ordinal);
+            var lineEnd = text.IndexOf('\n', begin);
+            if (labelEnd < 0 || (lineEnd >= 0 && labelEnd > lineEnd))
+            {
+                sawBlock = true;
+                problems.Add(new CertificateProblem(origin, index, $"{Describe(origin, index)} has a malformed BEGIN line."));
+                index++;
+                position = begin + Begin.Length;
+                continue;
+            }
+
+            var label = text[(begin + Begin.Length)..labelEnd];
+            var bodyStart = labelEnd + Dashes.Length;
+            var endMarker = "-----END " + label + Dashes;
+            var end = text.IndexOf(endMarker, bodyStart, StringComparison.Ordinal);
+            var nextBegin = text.IndexOf(Begin, bodyStart, StringComparison.Ordinal);
+            var isCertificate = label is "CERTIFICATE" or "X509 CERTIFICATE" or "TRUSTED CERTIFICATE";
+            sawBlock |= isCertificate;
+            if (end < 0 || (nextBegin >= 0 && nextBegin < end))
+            {
+                if (isCertificate)
+                {
+                    problems.Add(new CertificateProblem(origin, index, $"{Describe(origin, index)} has no END CERTIFICATE line."));
+                    index++;
+                }
+
+                position = nextBegin >= 0 ? nextBegin : text.Length;
+                continue;
+            }
+
+            position = end + endMarker.Length;
+            if (!isCertificate)
+            {
+                continue;
+            }
+
+            var body = text[bodyStart..end];
+            byte[] der;
+            try
+            {
+                der = Convert.FromBase64String(RemoveWhitespace(body));
+            }
+            catch (FormatException)
+            {
+                problems.Add(new CertificateProblem(origin, index, $"{Describe(origin, index)} is not valid base64."));
+                index++;
+                continue;
+            }
+
+            var parsed = ParseDer(der, origin, index);
+            if (parsed?.Certificate is { } certificate)
+            {
+                certificates.Add(certificate);
+            }
+            else if (parsed?.Problem is { } problem)
+            {
+                problems.Add(problem);
+            }
+
+            index++;
+        }
+
+        if (!sawBlock && !string.IsNullOrWhiteSpace(text))
+        {
+            problems.Add(new CertificateProblem(origin, null, $"'{origin}' holds no PEM certificate block."));
+        }
+
+        return new CertificateReadResult(certificates, problems);
+    }
+
+    private static string Describe(string origin, int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"certificate block {index} of '{origin}'");
+
+    private static string RemoveWhitespace(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            if (!char.IsWhiteSpace(c))
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private sealed record Parsed(CertificateInfo? Certificate, CertificateProblem? Problem);
+
+    private static Parsed? ParseDer(byte[] der, string origin, int index)
+    {
+        try
+        {
+            var asn1 = Asn1Object.FromByteArray(der);
+            var structure = X509CertificateStructure.GetInstance(asn1);
+            var bc = new BcCertificate(structure);
+            return new Parsed(ToInfo(bc, origin, index), null);
+        }
+#pragma warning disable CA1031 // BouncyCastle throws many exception types for malformed DER; each becomes a problem.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var reason = e.Message.Length > 0 ? e.Message.Split('\n')[0].TrimEnd('.') : e.GetType().Name;
+            return new Parsed(null, new CertificateProblem(origin, index, $"{Describe(origin, index)} is not a valid X.509 certificate ({reason})."));
+        }
+    }
+
+    internal static CertificateInfo ToInfo(BcCertificate bc, string origin, int index)
+    {
+        var tbs = bc.CertificateStructure.TbsCertificate;
+        var extensions = tbs.Extensions;
+        var dns = new List<string>();
+        var uris = new List<string>();
+        var ips = new List<string>();
+        var emails = new List<string>();
+        if (extensions?.GetExtension(X509Extensions.SubjectAlternativeName) is { } sanExtension)
+        {
+            var names = GeneralNames.GetInstance(sanExtension.GetParsedValue());
+            foreach (var name in names.GetNames())
+            {
+                switch (name.TagNo)
+                {
+                    case GeneralName.DnsName:
+                        dns.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.UniformResourceIdentifier:
+                        uris.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.Rfc822Name:
+                        emails.Add(DerIA5String.GetInstance(name.Name).GetString());
+                        break;
+                    case GeneralName.IPAddress:
+                        var octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                        ips.Add(octets.Length is 4 or 16 ? new IPAddress(octets).ToString() : CertificateInfo.Hex(octets, ':'));
+                        break;
+                }
+            }
+        }
+
+        var (keyAlgorithm, keySize, curve) = KeyOf(bc);
+        var basic = bc.GetBasicConstraints();
+        var isCa = basic >= 0;
+        int? pathLength = isCa && basic != int.MaxValue ? basic : null;
+        KeyUsageFlags? usage = null;
+        var usageCritical = false;
+        if (bc.GetKeyUsage() is { } bits)
+        {
+            var flags = KeyUsageFlags.None;
+            for (var i = 0; i < Math.Min(bits.Length, 9); i++)
+            {
+                if (bits[i])
+                {
+                    flags |= (KeyUsageFlags)(1 << i);
+                }
+            }
+
+            usage = flags;
+            usageCritical = extensions?.GetExtension(X509Extensions.KeyUsage)?.IsCritical ?? false;
+        }
+
+        var ekus = new List<string>();
+        if (extensions?.GetExtension(X509Extensions.ExtendedKeyUsage) is { } ekuExtension)
+        {
+            var eku = ExtendedKeyUsage.GetInstance(ekuExtension.GetParsedValue());
+            ekus.AddRange(eku.GetAllUsages().Select(o => ExtensionNames.Eku(o.Id)));
+        }
+
+        var extensionList = new List<CertificateExtension>();
+        if (extensions is not null)
+        {
+            foreach (var oid in extensions.GetExtensionOids())
+            {
+                var ext = extensions.GetExtension(oid);
+                extensionList.Add(new CertificateExtension(oid.Id, ExtensionNames.Of(oid.Id), ext.IsCritical, ExtensionNames.Understood(oid.Id), ExtensionNames.Describe(oid.Id, ext)));
+            }
+        }
+
+        var der = bc.GetEncoded();
+        return new CertificateInfo(
+            origin,
+            index,
+            bc.SubjectDN.ToString(),
+            bc.IssuerDN.ToString(),
+            bc.SerialNumber.ToString(16),
+            dns,
+            uris,
+            ips,
+            emails,
+            keyAlgorithm,
+            keySize,
+            curve,
+            ExtensionNames.Signature(bc.SigAlgOid, bc.SigAlgName),
+            new DateTimeOffset(DateTime.SpecifyKind(bc.NotBefore, DateTimeKind.Utc)),
+            new DateTimeOffset(DateTime.SpecifyKind(bc.NotAfter, DateTimeKind.Utc)),
+            isCa,
+            pathLength,
+            usage,
+            usageCritical,
+            ekus,
+            extensionList,
+            CertificateInfo.Hex(SHA256.HashData(der), ':'),
+            bc.Version)
+        {
+            Bc = bc,
+        };
+    }
+
+    private static (string Algorithm, int Size, string? Curve) KeyOf(BcCertificate bc)
+    {
+        var spki = bc.CertificateStructure.SubjectPublicKeyInfo;
+        var oid = spki.Algorithm.Algorithm.Id;
+        try
+        {
+            var key = bc.GetPublicKey();
+            switch (key)
+            {
+                case RsaKeyParameters rsa:
+                    return ("RSA", rsa.Modulus.BitLength, null);
+                case ECPublicKeyParameters ec:
+                    string? curve = null;
+                    if (spki.Algorithm.Parameters is DerObjectIdentifier curveOid)
+                    {
+                        curve = Org.BouncyCastle.Asn1.Nist.NistNamedCurves.GetName(curveOid) ?? ECNamedCurveTable.GetName(curveOid) ?? curveOid.Id;
+                    }
+
+                    return ("EC", ec.Parameters.Curve.FieldSize, curve ?? "explicit-parameters");
+                case Ed25519PublicKeyParameters:
+                    return ("Ed25519", 256, null);
+                case Ed448PublicKeyParameters:
+                    return ("Ed448", 456, null);
+                case DsaPublicKeyParameters dsa:
+                    return ("DSA", dsa.Parameters.P.BitLength, null);
+            }
+        }
+#pragma warning disable CA1031 // An unusual key is described by its OID rather than failing the certificate.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return (oid, 0, null);
+    }
+}

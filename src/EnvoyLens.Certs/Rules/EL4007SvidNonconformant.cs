@@ -1,0 +1,40 @@
+using EnvoyLens.Certs.Spiffe;
+using EnvoyLens.Core;
+using EnvoyLens.Rules.Engine;
+
+namespace EnvoyLens.Certs.Rules;
+
+/// <summary>EL4007: an X.509-SVID (a certificate with a spiffe:// URI SAN) breaks the SPIFFE X.509-SVID rules.</summary>
+internal sealed class EL4007SvidNonconformant : IRule
+{
+    public static RuleDescriptor Definition { get; } = new(
+        "EL4007",
+        "X.509-SVID does not conform to the SPIFFE specification",
+        RuleCategory.Certificates,
+        Severity.Warning,
+        "In {source}: {problem}",
+        "SPIFFE implementations (Envoy's SPIFFE validator, go-spiffe, SPIRE) reject SVIDs with several URI SANs, malformed IDs, CA leaves or wrong key usage, and authorization by ID is ambiguous.",
+        "Fix the CA's certificate template: one spiffe:// URI SAN, CA:FALSE, critical key usage with digitalSignature, EKU serverAuth and clientAuth.",
+        RuleInputs.ConfigDump);
+
+    public RuleDescriptor Descriptor => Definition;
+
+    public Applicability AppliesTo(RuleContext context) =>
+        Applicability.When(CertRule.Inventory(context).Chains.Any(g => g.Leaf?.Uris.Any(IsSpiffe) == true), "no certificate chain carries a SPIFFE ID");
+
+    private static bool IsSpiffe(string uri) => uri.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase);
+
+    public IEnumerable<Finding> Check(RuleContext context)
+    {
+        foreach (var group in CertRule.Inventory(context).Chains.Where(g => g.Leaf?.Uris.Any(IsSpiffe) == true))
+        {
+            var problems = SvidChecks.CheckLeaf(group.Leaf!).Concat(group.Certificates.Skip(1).Where(c => c.IsCa).SelectMany(SvidChecks.CheckSigning));
+            foreach (var problem in problems)
+            {
+                yield return context.Report(Definition, group.Resource, group.Pointer,
+                    Args.Of(("source", group.Source), ("problem", problem.TrimEnd('.'))),
+                    Args.Of(("serial", group.Leaf!.SerialNumberHex)));
+            }
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Globalization;
+using EnvoyLens.Certs.Parsing;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace EnvoyLens.Certs.Validation;
+
+/// <summary>
+/// A missing authority key identifier is tolerated: real mesh CAs (Istio's sample CA, Linkerd's issuer) omit it and
+/// Envoy accepts them.
+/// Structural checks of RFC 5280's "MUST" clauses and the Web PKI profile that a path must also pass: key identifiers,
+/// criticality (basic constraints excepted: Istio's sample CAs mark them non-critical), serial numbers, name syntax, the subject CN agreeing with the SANs, leaf-only and CA-only extensions,
+/// and key strength. Each failure is one sentence naming the certificate and the check.
+/// </summary>
+internal static class ProfileChecks
+{
+    private const string AuthorityKeyId = "2.5.29.35";
+    private const string SubjectKeyId = "2.5.29.14";
+    private const string NameConstraintsOid = "2.5.29.30";
+    private const string PolicyConstraintsOid = "2.5.29.36";
+    private const string SubjectAltNameOid = "2.5.29.17";
+    private const string ExtKeyUsageOid = "2.5.29.37";
+    private const string AuthorityInfoAccessOid = "1.3.6.1.5.5.7.1.1";
+
+    /// <summary>
+    /// The first problem of <paramref name="path"/> (leaf first, anchor last), as (reason, check), or null. The
+    /// end-entity checks apply when <paramref name="endEntityProfile"/> (a TLS purpose was asked for), so that a CA
+    /// certificate can still be verified on its own.
+    /// </summary>
+    public static (string Reason, string Check)? Check(IReadOnlyList<CertificateInfo> path, bool endEntityProfile)
+    {
+        for (var i = 0; i < path.Count; i++)
+        {
+            var c = path[i];
+            var isLeaf = endEntityProfile && i == 0 && path.Count > 1;
+            var isAnchor = i == path.Count - 1;
+            var selfSigned = c.IsSelfIssued && isAnchor;
+            (string Reason, string Check)? problem;
+            try
+            {
+                problem = Certificate(c, isLeaf, isAnchor, selfSigned);
+            }
+#pragma warning disable CA1031 // An extension BouncyCastle refuses to decode is a malformed certificate, not a crash.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                problem = ($"Certificate {c.Label} has a malformed extension: {e.Message.Split('\n')[0].TrimEnd('.')} (extension-syntax check).", "extension-syntax");
+            }
+
+            if (problem is not null)
+            {
+                return (problem.Value.Reason, problem.Value.Check);
+            }
+        }
+
+        return null;
+    }
+
+    private static (string Reason, string Check)? Certificate(CertificateInfo c, bool isLeaf, bool isAnchor, bool selfSigned)
+    {
+        (string, string) Fail(string what, string check) => ($"Certificate {c.Label} {what} ({check} check).", check);
+        var ext = c.Extensions.ToDictionary(e => e.Oid, StringComparer.Ordinal);
+
+        // Trust anchors are exempt: some long-lived public roots have serial 0.
+        var serial = c.Bc.SerialNumber;
+        if (!isAnchor && serial.SignValue <= 0)
+        {
+            return Fail("has a zero or negative serial number", "serial-number");
+        }
+
+        if (!isAnchor && c.Bc.CertificateStructure.SerialNumber.Value.ToByteArray().Length > 20)
+        {
+            return Fail("has a serial number longer than 20 octets", "serial-number");
+        }
+
+        if (ext.TryGetValue(AuthorityKeyId, out var aki))
+        {
+            if (aki.Critical)
+            {
+                return Fail("has a critical authority key identifier", "authority-key-identifier");
+            }
+
+            var parsed = AuthorityKeyIdentifier.GetInstance(c.Bc.CertificateStructure.TbsCertificate.Extensions.GetExtension(X509Extensions.AuthorityKeyIdentifier).GetParsedValue());
+            if (parsed.KeyIdentifier is null)
+            {
+                return Fail("has an authority key identifier without a key identifier", "authority-key-identifier");
+            }
+
+            if (parsed.AuthorityCertIssuer is not null || parsed.AuthorityCertSerialNumber is not null)
+            {
+                return Fail("has an authority key identifier with issuer name or serial fields", "authority-key-identifier");
+            }
+
+            if (selfSigned && ext.TryGetValue(SubjectKeyId, out var ownSki) && !string.Equals(ownSki.Value, aki.Value, StringComparison.Ordinal))
+            {
+                return Fail("is self-signed but its authority key identifier differs from its subject key identifier", "authority-key-identifier");
+            }
+        }
+
+        if (ext.TryGetValue(SubjectKeyId, out var ski) && ski.Critical)
+        {
+            return Fail("has a critical subject key identifier", "subject-key-identifier");
+        }
+
+        // Only trust anchors must carry one: Istio's sample intermediate CA has none and Envoy accepts it.
+        if (isAnchor && c.IsCa && !ext.ContainsKey(SubjectKeyId))
+        {
+            return Fail("is a CA without a subject key identifier", "subject-key-identifier");
+        }
+
+        if (ext.TryGetValue(PolicyConstraintsOid, out var pc) && !pc.Critical)
+        {
+            return Fail("has policy constraints that are not critical", "policy-constraints");
+        }
+
+        if (ext.TryGetValue(AuthorityInfoAccessOid, out _))
+        {
+            try
+            {
+                AuthorityInformationAccess.GetInstance(c.Bc.CertificateStructure.TbsCertificate.Extensions.GetExtension(X509Extensions.AuthorityInfoAccess).GetParsedValue());
+            }
+#pragma warning disable CA1031 // A malformed extension fails the check.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                return Fail("has a malformed authority information access extension", "authority-information-access");
+            }
+        }
+
+        if (ext.TryGetValue(NameConstraintsOid, out _))
+        {
+            if (!c.IsCa)
+            {
+                return Fail("is not a CA but has name constraints", "name-constraints");
+            }
+
+            var nc = NameConstraints.GetInstance(c.Bc.CertificateStructure.TbsCertificate.Extensions.GetExtension(X509Extensions.NameConstraints).GetParsedValue());
+            if (ExtensionNames.Permitted(nc) is null && ExtensionNames.Excluded(nc) is null)
+            {
+                return Fail("has name constraints with neither permitted nor excluded subtrees", "name-constraints");
+            }
+        }
+
+        var subjectEmpty = c.Bc.SubjectDN.GetOidList().Count == 0;
+        if (ext.TryGetValue(SubjectAltNameOid, out var san))
+        {
+            if (subjectEmpty && !san.Critical)
+            {
+                return Fail("has an empty subject but a non-critical subject alternative name", "subject-alt-name");
+            }
+
+            if (!subjectEmpty && san.Critical)
+            {
+                return Fail("has a subject but a critical subject alternative name", "subject-alt-name");
+            }
+        }
+
+        var weak = Key(c);
+        if (weak is not null)
+        {
+            return Fail(weak, "key-strength");
+        }
+
+        if (isLeaf)
+        {
+            if (!c.IsCa && c.KeyUsage is { } usage && usage.HasFlag(KeyUsageFlags.KeyCertSign))
+            {
+                return Fail("is not a CA but has the keyCertSign key usage", "key-usage");
+            }
+
+            if (ext.TryGetValue(ExtKeyUsageOid, out var eku))
+            {
+                if (eku.Critical)
+                {
+                    return Fail("is an end-entity certificate with a critical extended key usage", "extended-key-usage");
+                }
+
+                if (c.ExtendedKeyUsages.Contains(ExtensionNames.AnyExtendedKeyUsage, StringComparer.Ordinal))
+                {
+                    return Fail("is an end-entity certificate with anyExtendedKeyUsage", "extended-key-usage");
+                }
+
+                if (c.ExtendedKeyUsages.Count == 0)
+                {
+                    return Fail("has an empty extended key usage", "extended-key-usage");
+                }
+            }
+
+            foreach (var dns in c.DnsNames)
+            {
+                if (!ValidDnsName(dns))
+                {
+                    return Fail($"has the malformed DNS name '{dns}'", "subject-alt-name");
+                }
+            }
+
+            var cn = c.Bc.SubjectDN.GetValueList(X509Name.CN).OfType<string>().FirstOrDefault();
+            if (cn is not null && CommonNameConflicts(cn, c))
+            {
+                return Fail($"has the common name '{cn}', which is written differently from its subject alternative names", "common-name");
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Key(CertificateInfo c) => c.KeyAlgorithm switch
+    {
+        "RSA" when c.KeySize < 2048 => string.Create(CultureInfo.InvariantCulture, $"has a {c.KeySize}-bit RSA key, below 2048 bits"),
+        "RSA" when c.KeySize % 8 != 0 => string.Create(CultureInfo.InvariantCulture, $"has a {c.KeySize}-bit RSA key, not a whole number of octets"),
+        "DSA" => "has a DSA key",
+        "EC" when c.Curve is not ("P-256" or "P-384" or "P-521") => $"has an EC key on the curve {c.Curve}",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A CN that names the same host as a SAN but spelled differently (case, IP notation, Unicode vs punycode) is a
+    /// spoofing vector; a CN unrelated to the SANs is ignored (only SANs are matched).
+    /// </summary>
+    private static bool CommonNameConflicts(string cn, CertificateInfo c)
+    {
+        if (c.DnsNames.Count + c.IpAddresses.Count == 0 || c.DnsNames.Contains(cn, StringComparer.Ordinal) || c.IpAddresses.Contains(cn, StringComparer.Ordinal))
+        {
+            return false;
+        }
+
+        if (c.DnsNames.Contains(cn, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (cn.Contains(':', StringComparison.Ordinal) || (cn.Length > 0 && cn.All(ch => char.IsAsciiDigit(ch) || ch == '.')))
+        {
+            return c.IpAddresses.Count > 0;
+        }
+
+        return cn.Any(ch => ch > 127) || cn.StartsWith("xn--", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool ValidDnsName(string name)
+    {
+        var labels = name.TrimEnd('.').Split('.');
+        for (var i = 0; i < labels.Length; i++)
+        {
+            var label = labels[i];
+            if (label.Length is 0 or > 63)
+            {
+                return false;
+            }
+
+            if (i == 0 && label == "*")
+            {
+                continue;
+            }
+
+            if (label[0] == '-' || label[^1] == '-' || !label.All(ch => ch is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using EnvoyLens.Cli.Services;
+using EnvoyLens.Cli.Sources;
+
+namespace EnvoyLens.Cli.Commands;
+
+/// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare</c>.</summary>
+internal static class CertsCommand
+{
+    public static Command Create(CertsService service, TextWriter output)
+    {
+        var command = new Command("certs",
+            "Show every certificate of a capture (SDS secrets, inline TLS contexts): position in chain, subject, SANs, SPIFFE ID, " +
+            "issuer, serial, key, signature, validity, time left, share of lifetime used and status.");
+        var source = new SourceOptions();
+        source.AddTo(command);
+        var format = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: table or json.",
+            HelpName = "table|json",
+            DefaultValueFactory = _ => "table",
+        };
+        var at = AtOption();
+        command.Options.Add(format);
+        command.Options.Add(at);
+        command.SetAction(parse => service.List(source.Bind(parse), CertsService.ParseFormat(parse.GetValue(format)), parse.GetValue(at), output));
+        command.Subcommands.Add(Inspect(service, output));
+        command.Subcommands.Add(Verify(service, output));
+        command.Subcommands.Add(Compare(service, output));
+        return command;
+    }
+
+    private static Option<string?> AtOption() => new("--at")
+    {
+        Description = "Judge validity at this instant (ISO 8601, UTC when no offset is given) instead of now.",
+        HelpName = "TIME",
+    };
+
+    private static Command Inspect(CertsService service, TextWriter output)
+    {
+        var command = new Command("inspect", "Show every certificate of PEM or DER files in full, like 'openssl x509 -text'. Exit 2 when no certificate could be read.");
+        var files = new Argument<string[]>("FILE") { Description = "PEM (.pem, .crt, any number of blocks) or DER files.", Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(files);
+        command.SetAction(parse => service.Inspect(parse.GetValue(files) ?? [], output));
+        return command;
+    }
+
+    private static Command Verify(CertsService service, TextWriter output)
+    {
+        var command = new Command("verify",
+            "Validate a certificate path with RFC 5280 semantics: the first certificate of LEAF (the rest of LEAF and --untrusted " +
+            "may help build the path, in any order) to a --roots anchor. Prints the verdict in one sentence naming the certificate " +
+            "and the check. Exit 0 valid, 1 invalid, 2 unusable input.");
+        var leaf = new Argument<string>("LEAF") { Description = "PEM or DER file whose first certificate is verified." };
+        var roots = new Option<string[]>("--roots") { Description = "Trust anchors (repeatable).", HelpName = "FILE", Required = true };
+        var untrusted = new Option<string[]>("--untrusted") { Description = "Untrusted intermediates (repeatable).", HelpName = "FILE" };
+        var at = AtOption();
+        var name = new Option<string?>("--name") { Description = "A DNS name, IP address or spiffe:// ID the leaf must carry.", HelpName = "DNS|IP|spiffe://..." };
+        var purpose = new Option<string?>("--purpose") { Description = "Check extended key usage for a TLS server or client.", HelpName = "server|client" };
+        command.Arguments.Add(leaf);
+        command.Options.Add(roots);
+        command.Options.Add(untrusted);
+        command.Options.Add(at);
+        command.Options.Add(name);
+        command.Options.Add(purpose);
+        command.SetAction(parse => service.Verify(
+            new CertsVerifyRequest(parse.GetValue(leaf)!, parse.GetValue(roots) ?? [], parse.GetValue(untrusted) ?? [], parse.GetValue(at), parse.GetValue(name),
+                CertsService.ParsePurpose(parse.GetValue(purpose))),
+            output));
+        return command;
+    }
+
+    private static Command Compare(CertsService service, TextWriter output)
+    {
+        var command = new Command("compare",
+            "Compare the trust of two captures (files or bundles): shared trust anchors, and for each direction whether the client " +
+            "accepts the server's certificate, the server the client's, and the client's SPIFFE SAN matchers the server's identity. " +
+            "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 unusable input.");
+        var a = new Argument<string>("A") { Description = "The first capture: a file or a bundle directory." };
+        var b = new Argument<string>("B") { Description = "The second capture: a file or a bundle directory." };
+        var at = AtOption();
+        command.Arguments.Add(a);
+        command.Arguments.Add(b);
+        command.Options.Add(at);
+        command.SetAction(parse => service.Compare(SourceSpec.Parse(parse.GetValue(a)!), SourceSpec.Parse(parse.GetValue(b)!), parse.GetValue(at), output));
+        return command;
+    }
+}

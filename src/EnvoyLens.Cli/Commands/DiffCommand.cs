@@ -1,0 +1,66 @@
+using System.CommandLine;
+using EnvoyLens.Cli.Services;
+using EnvoyLens.Cli.Sources;
+
+namespace EnvoyLens.Cli.Commands;
+
+/// <summary><c>envoylens diff BEFORE AFTER</c>: semantic, resource-by-resource comparison of two captures.</summary>
+internal static class DiffCommand
+{
+    public static Command Create(DiffService service, TextWriter output)
+    {
+        var command = new Command("diff",
+            "Compare two captures resource by resource (listeners, route configs, virtual hosts, routes, clusters, endpoints, " +
+            "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
+            "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong.");
+        var before = new Argument<string>("BEFORE") { Description = "The first capture: a config dump file, a snapshot bundle, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE." };
+        var after = new Argument<string>("AFTER") { Description = "The second capture, in any of the same forms." };
+        var format = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).",
+            HelpName = "text|json",
+            DefaultValueFactory = _ => "text",
+        };
+        var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };
+        var ignore = new Option<string[]>("--ignore")
+        {
+            Description = "Leave out field paths matching this JSON-pointer glob (* within a segment, ** any depth), e.g. '**/stat_prefix' (repeatable).",
+            HelpName = "GLOB",
+        };
+        var kinds = new Option<string[]>("--kinds")
+        {
+            Description = "Compare only these kinds: listeners, routes, clusters, endpoints, secrets, ecds, bootstrap, scoped-routes (comma-separated).",
+            HelpName = "KINDS",
+        };
+        var noEds = new Option<bool>("--no-eds") { Description = "Do not compare endpoints (EDS load assignments)." };
+        var full = new Option<string?>("--full")
+        {
+            Description = "Show a unified diff of one resource's normalized JSON instead (name, or kind:name).",
+            HelpName = "RESOURCE",
+        };
+        var proxy = new Option<string?>("--proxy")
+        {
+            Description = "For dumps wrapping several proxies, the one to read on both sides (namespace/pod or key).",
+            HelpName = "NAME",
+        };
+        command.Arguments.Add(before);
+        command.Arguments.Add(after);
+        command.Options.Add(format);
+        command.Options.Add(exitCode);
+        command.Options.Add(ignore);
+        command.Options.Add(kinds);
+        command.Options.Add(noEds);
+        command.Options.Add(full);
+        command.Options.Add(proxy);
+        command.SetAction(parse => service.Run(
+            new DiffRequest(
+                SourceSpec.Parse(parse.GetValue(before)!, parse.GetValue(proxy)),
+                SourceSpec.Parse(parse.GetValue(after)!, parse.GetValue(proxy)),
+                DiffService.ParseFormat(parse.GetValue(format)),
+                parse.GetValue(exitCode),
+                DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
+                parse.GetValue(full)),
+            output));
+        return command;
+    }
+}

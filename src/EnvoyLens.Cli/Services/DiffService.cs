@@ -1,0 +1,164 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using EnvoyLens.Cli.Sources;
+using EnvoyLens.Core;
+using EnvoyLens.Decoding;
+using EnvoyLens.Decoding.Canonical;
+using EnvoyLens.Diff;
+using EnvoyLens.Model;
+using EnvoyLens.Reporting.Diff;
+
+namespace EnvoyLens.Cli.Services;
+
+/// <summary>Output forms of <c>envoylens diff</c>.</summary>
+internal enum DiffFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>What <c>envoylens diff</c> was asked for. <paramref name="Full"/> names one resource (<c>[kind:]name</c>) to show as a unified diff.</summary>
+internal sealed record DiffRequest(SourceSpec Before, SourceSpec After, DiffFormat Format, bool ExitCode, DiffOptions Options, string? Full);
+
+/// <summary>
+/// <c>envoylens diff</c>: loads both captures, compares their config dumps resource by resource and writes the
+/// change set (text, or JSON schema <c>envoylens-diff/v1</c>). With <c>--exit-code</c>: 0 equal, 1 different.
+/// </summary>
+internal sealed class DiffService(SnapshotLoader loader)
+{
+    public int Run(DiffRequest request, TextWriter output)
+    {
+        var before = Read(request.Before);
+        var after = Read(request.After);
+        if (request.Full is { } full)
+        {
+            return RunFull(before, after, full, request, output);
+        }
+
+        var changes = SnapshotDiffer.Diff(before, after, request.Options);
+        if (request.Format == DiffFormat.Json)
+        {
+            ChangeSetJsonRenderer.Render(changes, output);
+        }
+        else
+        {
+            ChangeSetTextRenderer.Render(changes, output);
+        }
+
+        return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Reads one side: its bytes through the loader (same errors for a missing file, bundle or proxy), then its config
+    /// dump straight into comparable resources. The typed snapshot is not needed, so the dump is decoded once; the
+    /// other documents of a capture are decoded only to word an error the way the loader does.
+    /// </summary>
+    private CanonicalSnapshot Read(SourceSpec spec)
+    {
+        var raw = loader.ReadRaw(spec);
+        var options = new DecodeOptions { Proxy = spec.Proxy };
+        var dump = raw.Get(AdminEndpoint.ConfigDump);
+        if (dump is null)
+        {
+            SnapshotLoader.ThrowIfUnreadable(raw, SnapshotDecoder.Decode(raw, options));
+            throw new EnvoyLensException($"'{spec.Path}' holds no config dump to compare.");
+        }
+
+        try
+        {
+            return CanonicalReader.Read(raw, options);
+        }
+        catch (EnvoyLensException e)
+        {
+            throw Unreadable(raw, dump, e, options);
+        }
+    }
+
+    /// <summary>
+    /// The error for a config dump that cannot be read, as the loader words it: when no document of the capture can
+    /// be read, "cannot read" the first of them; otherwise the reader's own sentence (which names the dump).
+    /// </summary>
+    private static EnvoyLensException Unreadable(RawSnapshot raw, RawDocument dump, EnvoyLensException error, DecodeOptions options)
+    {
+        var others = raw.Documents.Where(d => !ReferenceEquals(d, dump)).ToList();
+        var unreadable = others.Count == 0
+            ? []
+            : SnapshotDecoder.Decode(new RawSnapshot(raw.Origin, others, raw.CapturedAt), options).Diagnostics
+                .Where(d => d.Level == DiagnosticLevel.Error && d.Code == DiagnosticCodes.UnreadableDocument)
+                .ToList();
+        var sources = unreadable.Select(d => d.Source).ToHashSet(StringComparer.Ordinal);
+        if (!others.All(d => sources.Contains(d.Source)))
+        {
+            return error;
+        }
+
+        var first = raw.Documents.First(d => ReferenceEquals(d, dump) || sources.Contains(d.Source));
+        var message = ReferenceEquals(first, dump) ? error.Message : unreadable.First(d => d.Source == first.Source).Message;
+        return new EnvoyLensException($"cannot read '{first.Source}': {message.TrimEnd('.')}.", error);
+    }
+
+    private static int RunFull(CanonicalSnapshot before, CanonicalSnapshot after, string full, DiffRequest request, TextWriter output)
+    {
+        var (kind, name) = Resolve(full, before, after);
+        var a = SnapshotDiffer.Normalized(before, kind, name);
+        var b = SnapshotDiffer.Normalized(after, kind, name);
+        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var left = a?.ToJsonString(options);
+        var right = b?.ToJsonString(options);
+        UnifiedDiff.Render($"{before.Origin} {kind} {name}", left, $"{after.Origin} {kind} {name}", right, output);
+        return request.ExitCode && left != right ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>Finds the resource <c>--full</c> names: <c>kind:name</c>, or a name that only one kind has.</summary>
+    internal static (ResourceKind Kind, string Name) Resolve(string full, CanonicalSnapshot before, CanonicalSnapshot after)
+    {
+        var all = before.Resources.Concat(after.Resources).Select(r => (r.Kind, r.Name)).Distinct().ToList();
+        var colon = full.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0)
+        {
+            try
+            {
+                var kinds = ChangeSetTextRenderer.KindsNamed(full[..colon]).ToHashSet();
+                var named = full[(colon + 1)..];
+                var hit = all.Where(r => kinds.Contains(r.Kind) && r.Name == named).ToList();
+                if (hit.Count == 1)
+                {
+                    return hit[0];
+                }
+            }
+            catch (EnvoyLensException)
+            {
+                // Not a kind prefix: the colon is part of the name.
+            }
+        }
+
+        var matches = all.Where(r => r.Name == full).ToList();
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new EnvoyLensException($"--full names '{full}', which neither capture holds; give a resource name, optionally as kind:name."),
+            _ => throw new EnvoyLensException($"--full names '{full}', which several kinds hold ({string.Join(", ", matches.Select(m => m.Kind))}); give it as kind:name."),
+        };
+    }
+
+    public static DiffFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "text" => DiffFormat.Text,
+        "json" => DiffFormat.Json,
+        _ => throw new EnvoyLensException($"--output must be text or json, not '{value}'."),
+    };
+
+    public static DiffOptions ParseOptions(IEnumerable<string> ignore, IEnumerable<string> kinds, bool noEds)
+    {
+        var selected = kinds
+            .SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .SelectMany(ChangeSetTextRenderer.KindsNamed)
+            .ToHashSet();
+        return new DiffOptions
+        {
+            Ignore = ignore.ToList(),
+            Kinds = selected.Count == 0 ? null : selected,
+            IncludeEndpoints = !noEds,
+        };
+    }
+}

@@ -1,0 +1,295 @@
+using System.Buffers.Binary;
+using System.Text.Json.Nodes;
+using EnvoyLens.Core;
+using EnvoyLens.Decoding.Documents;
+using EnvoyLens.Model;
+using EnvoyLens.ProtoJson;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using AdminV3 = Envoy.Admin.V3;
+
+namespace EnvoyLens.Decoding.Canonical;
+
+/// <summary>
+/// Reads the config dump of a capture into comparable resources (<see cref="CanonicalSnapshot"/>): one pass, one
+/// section at a time. Each resource keeps only its binary encoding (its fingerprint, compact) and builds its canonical
+/// JSON tree on demand, so a large dump is not held twice as trees.
+/// </summary>
+public static class CanonicalReader
+{
+    private static readonly ProtoJsonReader Reader = new(SnapshotDecoder.Resolver, new ProtoJsonReaderOptions { KeepUnpackedMessages = true });
+
+    /// <summary>
+    /// The comparable resources of <paramref name="raw"/>'s config dump (empty when it has none). A config dump that
+    /// cannot be read at all throws an <see cref="EnvoyLensException"/> naming it.
+    /// </summary>
+    public static CanonicalSnapshot Read(RawSnapshot raw, DecodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var document = raw.Get(AdminEndpoint.ConfigDump);
+        var resources = new List<CanonicalResource>();
+        var diagnostics = new List<DecodeDiagnostic>();
+        if (document is null)
+        {
+            return new CanonicalSnapshot(raw.Origin, resources, diagnostics);
+        }
+
+        var layout = ConfigDumpDocument.Read(document.Content, document.Source, options?.Proxy);
+        diagnostics.AddRange(layout.Diagnostics);
+        foreach (var entry in layout.Entries)
+        {
+            var bytes = LegacyDumpShapes.Rewrite(layout.EntryBytes(entry), entry, document.Source, out var note);
+            if (note is not null)
+            {
+                diagnostics.Add(note);
+            }
+
+            var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
+            diagnostics.AddRange(read.Diagnostics);
+            if (read.Message is not null)
+            {
+                new Section(read, entry.Pointer, resources).Add(read.Message);
+            }
+        }
+
+        return new CanonicalSnapshot(raw.Origin, resources, diagnostics);
+    }
+
+    /// <summary>The resources of one config dump section.</summary>
+    private sealed class Section
+    {
+        private readonly ReadResult _read;
+        private readonly JsonPointer _at;
+        private readonly List<CanonicalResource> _out;
+        private readonly Dictionary<string, string>? _raw;
+        private readonly HashSet<string>? _rawAncestors;
+        private readonly string[] _rawKeys = [];
+
+        public Section(ReadResult read, JsonPointer at, List<CanonicalResource> output)
+        {
+            _read = read;
+            _at = at;
+            _out = output;
+            foreach (var payload in read.RawPayloads)
+            {
+                if (payload.TypeUrl is null || payload.Reason != "unknown type")
+                {
+                    continue;
+                }
+
+                var key = CanonicalJson.NormalizePointer(payload.Pointer.Value);
+                (_raw ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = payload.Json;
+                _rawAncestors ??= new HashSet<string>(StringComparer.Ordinal);
+                for (var cut = key.Length; cut > 0; cut = key.LastIndexOf('/', cut - 1))
+                {
+                    if (!_rawAncestors.Add(key[..cut]))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            if (_raw is not null)
+            {
+                _rawKeys = [.. _raw.Keys];
+                Array.Sort(_rawKeys, StringComparer.Ordinal);
+            }
+        }
+
+        public void Add(IMessage section)
+        {
+            switch (section)
+            {
+                case AdminV3.BootstrapConfigDump b when b.Bootstrap is not null:
+                    AddMessage(ResourceKind.Bootstrap, "bootstrap", b.Bootstrap, _at.Append("bootstrap"));
+                    break;
+                case AdminV3.ListenersConfigDump l:
+                    for (var i = 0; i < l.StaticListeners.Count; i++)
+                    {
+                        AddAny(ResourceKind.Listener, l.StaticListeners[i].Listener, _at.Append("static_listeners").Append(i).Append("listener"), null);
+                    }
+
+                    for (var i = 0; i < l.DynamicListeners.Count; i++)
+                    {
+                        var d = l.DynamicListeners[i];
+                        var (state, key) = d.ActiveState is not null ? (d.ActiveState, "active_state")
+                            : d.WarmingState is not null ? (d.WarmingState, "warming_state")
+                            : (d.DrainingState, "draining_state");
+                        if (state?.Listener is not null)
+                        {
+                            AddAny(ResourceKind.Listener, state.Listener, _at.Append("dynamic_listeners").Append(i).Append(key).Append("listener"), d.Name);
+                        }
+                    }
+
+                    break;
+                case AdminV3.ClustersConfigDump c:
+                    AddAll(ResourceKind.Cluster, c.StaticClusters.Select(s => s.Cluster), "static_clusters", "cluster");
+                    AddAll(ResourceKind.Cluster, c.DynamicActiveClusters.Select(s => s.Cluster), "dynamic_active_clusters", "cluster");
+                    AddAll(ResourceKind.Cluster, c.DynamicWarmingClusters.Select(s => s.Cluster), "dynamic_warming_clusters", "cluster");
+                    break;
+                case AdminV3.RoutesConfigDump r:
+                    AddAll(ResourceKind.RouteConfig, r.StaticRouteConfigs.Select(s => s.RouteConfig), "static_route_configs", "route_config");
+                    AddAll(ResourceKind.RouteConfig, r.DynamicRouteConfigs.Select(s => s.RouteConfig), "dynamic_route_configs", "route_config");
+                    break;
+                case AdminV3.ScopedRoutesConfigDump s:
+                    for (var i = 0; i < s.InlineScopedRouteConfigs.Count; i++)
+                    {
+                        AddAll(ResourceKind.ScopedRoute, s.InlineScopedRouteConfigs[i].ScopedRouteConfigs, "inline_scoped_route_configs/" + i, "scoped_route_configs", indexLast: true);
+                    }
+
+                    for (var i = 0; i < s.DynamicScopedRouteConfigs.Count; i++)
+                    {
+                        AddAll(ResourceKind.ScopedRoute, s.DynamicScopedRouteConfigs[i].ScopedRouteConfigs, "dynamic_scoped_route_configs/" + i, "scoped_route_configs", indexLast: true);
+                    }
+
+                    break;
+                case AdminV3.SecretsConfigDump s:
+                    for (var i = 0; i < s.StaticSecrets.Count; i++)
+                    {
+                        AddAny(ResourceKind.Secret, s.StaticSecrets[i].Secret, _at.Append("static_secrets").Append(i).Append("secret"), s.StaticSecrets[i].Name);
+                    }
+
+                    for (var i = 0; i < s.DynamicActiveSecrets.Count; i++)
+                    {
+                        AddAny(ResourceKind.Secret, s.DynamicActiveSecrets[i].Secret, _at.Append("dynamic_active_secrets").Append(i).Append("secret"), s.DynamicActiveSecrets[i].Name);
+                    }
+
+                    for (var i = 0; i < s.DynamicWarmingSecrets.Count; i++)
+                    {
+                        AddAny(ResourceKind.Secret, s.DynamicWarmingSecrets[i].Secret, _at.Append("dynamic_warming_secrets").Append(i).Append("secret"), s.DynamicWarmingSecrets[i].Name);
+                    }
+
+                    break;
+                case AdminV3.EndpointsConfigDump e:
+                    AddAll(ResourceKind.Endpoint, e.StaticEndpointConfigs.Select(s => s.EndpointConfig), "static_endpoint_configs", "endpoint_config");
+                    AddAll(ResourceKind.Endpoint, e.DynamicEndpointConfigs.Select(s => s.EndpointConfig), "dynamic_endpoint_configs", "endpoint_config");
+                    break;
+                case AdminV3.EcdsConfigDump e:
+                    AddAll(ResourceKind.Ecds, e.EcdsFilters.Select(s => s.EcdsFilter), "ecds_filters", "ecds_filter");
+                    break;
+            }
+        }
+
+        private void AddAll(ResourceKind kind, IEnumerable<Any?> anys, string list, string field, bool indexLast = false)
+        {
+            var i = 0;
+            foreach (var any in anys)
+            {
+                var listPointer = list.Split('/').Aggregate(_at, (p, t) => p.Append(t));
+                var pointer = indexLast ? listPointer.Append(field).Append(i) : listPointer.Append(i).Append(field);
+                AddAny(kind, any, pointer, null);
+                i++;
+            }
+        }
+
+        private void AddAny(ResourceKind kind, Any? any, JsonPointer pointer, string? fallbackName)
+        {
+            if (any is null)
+            {
+                return;
+            }
+
+            var message = _read.Unpacked(any);
+            var name = NameOf(message) ?? fallbackName ?? pointer.Value;
+            var at = CanonicalJson.NormalizePointer(pointer.Value);
+            var raw = RawUnder(at);
+            // The reader packs the Any's bytes itself; the kept message is only a fallback for an Any it did not pack.
+            var typeUrl = any.TypeUrl;
+            var payload = any.Value.IsEmpty && message is not null ? message.ToByteArray() : any.Value.Memory;
+            var fingerprint = Fingerprint(typeUrl, payload.Span, raw, out var payloadOffset);
+            var rawMap = raw is null ? null : _raw;
+            _out.Add(new CanonicalResource(kind, name, fingerprint, Load, pointer));
+
+            // The tree is rebuilt from the fingerprint's own bytes, so equal fingerprints cannot give different trees.
+            JsonObject Load() => new CanonicalJson(SnapshotDecoder.Resolver, rawMap)
+                .Any(new Any { TypeUrl = typeUrl, Value = UnsafeByteOperations.UnsafeWrap(fingerprint.Slice(payloadOffset, payload.Length)) }, at);
+        }
+
+        private void AddMessage(ResourceKind kind, string name, IMessage message, JsonPointer pointer)
+        {
+            var at = CanonicalJson.NormalizePointer(pointer.Value);
+            var raw = RawUnder(at);
+            var rawMap = raw is null ? null : _raw;
+            var fingerprint = Fingerprint(message.Descriptor.FullName, message.ToByteArray(), raw, out _);
+            _out.Add(new CanonicalResource(kind, name, fingerprint, () => new CanonicalJson(SnapshotDecoder.Resolver, rawMap).Message(message, at), pointer));
+        }
+
+        /// <summary>
+        /// The unknown-type payloads inside the resource at <paramref name="at"/> (normalized pointer), as pointers
+        /// relative to it with their JSON in fingerprint form (keys sorted, compact), in ordinal order of pointer; null
+        /// when there are none.
+        /// </summary>
+        private List<(string Place, string Json)>? RawUnder(string at)
+        {
+            if (_raw is null || _rawAncestors is null || !_rawAncestors.Contains(at))
+            {
+                return null;
+            }
+
+            var found = new List<(string, string)>();
+            var i = Array.BinarySearch(_rawKeys, at, StringComparer.Ordinal);
+            for (i = i < 0 ? ~i : i; i < _rawKeys.Length && _rawKeys[i].StartsWith(at, StringComparison.Ordinal); i++)
+            {
+                var key = _rawKeys[i];
+                if (key.Length == at.Length || key[at.Length] == '/')
+                {
+                    found.Add((key[at.Length..], CanonicalJson.RawFingerprintText(_raw[key])));
+                }
+            }
+
+            return found.Count > 0 ? found : null;
+        }
+
+        /// <summary>
+        /// The fingerprint of a resource: everything its canonical tree is built from, length-prefixed so distinct
+        /// inputs never encode alike — the full type name, the binary payload, then each unknown-type payload inside it
+        /// (relative place and key-sorted JSON). Equal fingerprints therefore mean equal trees; unequal ones (a map
+        /// encoded in another order, say) only mean "compare the trees".
+        /// </summary>
+        private static ReadOnlyMemory<byte> Fingerprint(string type, ReadOnlySpan<byte> payload, List<(string Place, string Json)>? raw, out int payloadOffset)
+        {
+            var utf8 = System.Text.Encoding.UTF8;
+            var name = TypeResolver.FullNameOf(type);
+            var size = utf8.GetByteCount(name) + 1 + 4 + payload.Length;
+            foreach (var (place, json) in raw ?? [])
+            {
+                size += 4 + utf8.GetByteCount(place) + 4 + utf8.GetByteCount(json);
+            }
+
+            var result = new byte[size];
+            var at = utf8.GetBytes(name, result);
+            result[at++] = 0;
+            BinaryPrimitives.WriteInt32LittleEndian(result.AsSpan(at), payload.Length);
+            at += 4;
+            payloadOffset = at;
+            payload.CopyTo(result.AsSpan(at));
+            at += payload.Length;
+            foreach (var (place, json) in raw ?? [])
+            {
+                at += Prefixed(place, result.AsSpan(at));
+                at += Prefixed(json, result.AsSpan(at));
+            }
+
+            return result;
+
+            static int Prefixed(string text, Span<byte> into)
+            {
+                var n = System.Text.Encoding.UTF8.GetBytes(text, into[4..]);
+                BinaryPrimitives.WriteInt32LittleEndian(into, n);
+                return 4 + n;
+            }
+        }
+
+        private static string? NameOf(IMessage? message) => message switch
+        {
+            Envoy.Config.Listener.V3.Listener l => l.Name,
+            Envoy.Config.Cluster.V3.Cluster c => c.Name,
+            Envoy.Config.Route.V3.RouteConfiguration r => r.Name,
+            Envoy.Config.Route.V3.ScopedRouteConfiguration s => s.Name,
+            Envoy.Config.Endpoint.V3.ClusterLoadAssignment e => e.ClusterName,
+            Envoy.Extensions.TransportSockets.Tls.V3.Secret s => s.Name,
+            Envoy.Config.Core.V3.TypedExtensionConfig t => t.Name,
+            _ => null,
+        } is { Length: > 0 } name ? name : null;
+    }
+}

@@ -1,0 +1,167 @@
+using EnvoyLens.Certs.Rules;
+using EnvoyLens.Core;
+using EnvoyLens.Fixtures.Pki;
+using EnvoyLens.Rules.Engine;
+using EnvoyLens.TestKit;
+
+namespace EnvoyLens.Certs.Tests;
+
+/// <summary>The EL4xxx pack over fixtures/rules/EL4xxx-slug/{pass,fail} and over the reviews bundle, through RuleRunner.</summary>
+public sealed class CertificateRuleTests
+{
+    public static TheoryData<string> RuleIds => new(CertificateRules.All.Select(r => r.Descriptor.Id));
+
+    private static AnalysisReport Run(string ruleId, string variant, TimeProvider? clock = null)
+    {
+        var matches = Directory.GetDirectories(TestPaths.Fixture("rules"), ruleId + "-*");
+        Assert.True(matches.Length == 1, $"Expected one fixture folder fixtures/rules/{ruleId}-<slug>, found {matches.Length}.");
+        var (raw, snapshot) = Snapshots.Folder(Path.Combine(matches[0], variant));
+        Assert.DoesNotContain(snapshot.Diagnostics, d => d.Level != DiagnosticLevel.Info);
+        var rule = CertificateRules.All.Single(r => r.Descriptor.Id == ruleId);
+        return new RuleRunner([rule]).Run(new RuleContext(snapshot, clock ?? FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
+    }
+
+    private static Finding SingleFailure(string ruleId)
+    {
+        var report = Run(ruleId, "fail");
+        Assert.Equal(RuleStatus.Failed, report.Outcomes.Single().Status);
+        return Assert.Single(report.Findings);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Given_the_pass_fixture_When_the_rule_runs_Then_it_checks_and_finds_nothing(string ruleId)
+    {
+        var report = Run(ruleId, "pass");
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(RuleStatus.Passed, report.Outcomes.Single().Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Given_the_fail_fixture_When_the_rule_runs_Then_it_reports_exactly_one_finding_with_its_own_id(string ruleId)
+    {
+        var finding = SingleFailure(ruleId);
+
+        Assert.Equal(ruleId, finding.RuleId);
+        Assert.DoesNotContain("{", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_the_pack_When_listed_Then_ids_are_unique_EL4xxx_and_every_rule_has_a_fixture_folder()
+    {
+        var ids = CertificateRules.All.Select(r => r.Descriptor.Id).ToList();
+
+        Assert.Equal(ids.Distinct(StringComparer.Ordinal), ids);
+        Assert.All(ids, id => Assert.StartsWith("EL4", id, StringComparison.Ordinal));
+        Assert.All(ids, id => Assert.Single(Directory.GetDirectories(TestPaths.Fixture("rules"), id + "-*")));
+        Assert.Equal(10, ids.Count);
+    }
+
+    [Fact]
+    public void Given_an_expired_workload_certificate_When_EL4001_runs_Then_it_points_at_the_secret_PEM()
+    {
+        var finding = SingleFailure("EL4001");
+
+        Assert.Equal(new ResourceRef(ResourceKind.Secret, "default"), finding.Resource);
+        Assert.EndsWith("/tls_certificate/certificate_chain", finding.Pointer.Value, StringComparison.Ordinal);
+        Assert.Equal("2026-11-19T00:00:00Z", finding.Arguments["notAfter"]);
+        Assert.Equal("1 day 10 hours", finding.Arguments["ago"]);
+        Assert.Equal("0", finding.Arguments["block"]);
+    }
+
+    [Fact]
+    public void Given_a_certificate_starting_later_today_When_EL4002_runs_Then_the_skew_is_two_hours()
+    {
+        Assert.Equal("2 hours", SingleFailure("EL4002").Arguments["skew"]);
+    }
+
+    [Fact]
+    public void Given_a_workload_certificate_at_95_percent_When_EL4003_runs_Then_the_share_is_reported_and_a_lower_threshold_is_configurable()
+    {
+        Assert.Equal("97%", SingleFailure("EL4003").Arguments["used"]);
+
+        var strict = new RuleRunner(CertificateRules.Create(Checks.CertificatePolicy.Default with { WorkloadLifetimeUsed = 0.01 }).Where(r => r.Descriptor.Id == "EL4003"));
+        var (raw, snapshot) = Snapshots.Folder(TestPaths.Fixture("rules", "EL4003-workload-rotation-overdue", "pass"));
+        Assert.Single(strict.Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot))).Findings);
+    }
+
+    [Fact]
+    public void Given_a_foreign_chain_When_EL4005_runs_Then_the_reason_names_the_check()
+    {
+        var finding = SingleFailure("EL4005");
+
+        Assert.Equal("issuer-not-found", finding.Evidence["check"]);
+        Assert.Contains("(issuer 'O=cluster.local,CN=Rules Other Root CA') is among", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_certificate_of_another_service_account_When_EL4006_runs_Then_expected_and_actual_are_named()
+    {
+        var finding = SingleFailure("EL4006");
+
+        Assert.Equal("spiffe://cluster.local/ns/default/sa/other", finding.Arguments["actual"]);
+        Assert.Equal("spiffe://cluster.local/ns/default/sa/web", finding.Arguments["expected"]);
+    }
+
+    [Fact]
+    public void Given_proxy_days_ten_short_When_EL4009_runs_Then_the_proxy_clock_is_ahead()
+    {
+        var finding = SingleFailure("EL4009");
+
+        Assert.Equal("ahead of", finding.Arguments["direction"]);
+        Assert.Equal("11 days", finding.Arguments["offset"]);
+        Assert.Null(finding.Resource);
+    }
+
+    [Fact]
+    public void Given_a_broken_second_block_When_EL4010_runs_Then_the_finding_names_the_secret_and_block()
+    {
+        var finding = SingleFailure("EL4010");
+
+        Assert.Equal("certificate block 1 of 'secret default' is not valid base64", finding.Message);
+    }
+
+    [Fact]
+    public void Given_the_reviews_bundle_When_the_whole_pack_runs_at_capture_time_Then_nothing_is_wrong_and_nothing_throws()
+    {
+        var (raw, snapshot) = (EnvoyLens.Admin.SnapshotSources.Open(Snapshots.Reviews), Snapshots.Decode(Snapshots.Reviews));
+
+        var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
+
+        Assert.DoesNotContain(report.Outcomes, o => o.Status == RuleStatus.InternalError);
+        Assert.Empty(report.Findings);
+        Assert.Contains(report.Outcomes, o => o.RuleId == "EL4005" && o.Status == RuleStatus.Passed);
+        Assert.Contains(report.Outcomes, o => o.RuleId == "EL4009" && o.Status == RuleStatus.Passed);
+    }
+
+    [Fact]
+    public void Given_the_reviews_bundle_two_years_later_When_the_pack_runs_Then_the_workload_certificate_is_expired()
+    {
+        var (raw, snapshot) = (EnvoyLens.Admin.SnapshotSources.Open(Snapshots.Reviews), Snapshots.Decode(Snapshots.Reviews));
+        var later = new FixedClock(new DateTimeOffset(2028, 11, 20, 10, 0, 0, TimeSpan.Zero));
+
+        var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, later, RuleContext.InputsOf(raw, snapshot)));
+
+        var expired = Assert.Single(report.Findings, f => f.RuleId == "EL4001");
+        Assert.Contains("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", expired.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Findings, f => f.RuleId == "EL4009"); // the proxy clock is judged at the bundle's capture time, not the analysis clock
+    }
+
+    [Fact]
+    public void Given_the_generators_When_rerun_Then_the_committed_variant_and_rule_fixture_files_are_byte_identical()
+    {
+        foreach (var (name, content) in TestPkiVariants.Generate())
+        {
+            Assert.True(content.AsSpan().SequenceEqual(File.ReadAllBytes(TestPaths.Fixture("pki", "variants", name))),
+                $"fixtures/pki/variants/{name} differs from the generator output; regenerate with the command in fixtures/README.md");
+        }
+
+        foreach (var (path, content) in CertRuleFixtures.Generate())
+        {
+            Assert.True(content.AsSpan().SequenceEqual(File.ReadAllBytes(TestPaths.Fixture("rules", path))),
+                $"fixtures/rules/{path} differs from the generator output; regenerate with the command in fixtures/README.md");
+        }
+    }
+}

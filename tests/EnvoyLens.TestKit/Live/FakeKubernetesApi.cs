@@ -1,0 +1,243 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace EnvoyLens.TestKit.Live;
+
+/// <summary>
+/// A real HTTP server (Kestrel on 127.0.0.1) playing the Kubernetes API for one test: <c>GET
+/// /api/v1/namespaces/{ns}/pods/{name}</c> from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
+/// WebSocket port-forward protocol (<c>v4.channel.k8s.io</c>: a channel byte before every message, data on channel 0
+/// and errors on channel 1, each channel's first message starting with the port as two little-endian bytes),
+/// bridged to a TCP port on 127.0.0.1 (the fake admin server). <see cref="WriteKubeconfig"/> points a kubeconfig at it.
+/// </summary>
+public sealed class FakeKubernetesApi : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeKubernetesApi(WebApplication app) => _app = app;
+
+    /// <summary>Pods by <c>namespace/name</c>, as JSON objects (see <see cref="Pod"/>).</summary>
+    public ConcurrentDictionary<string, JsonObject> Pods { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The local port a forwarded pod port reaches.</summary>
+    public int ForwardTo { get; set; }
+
+    /// <summary>Answer port-forward requests with 403 Forbidden.</summary>
+    public bool ForbidPortForward { get; set; }
+
+    /// <summary>Accept the port-forward but report a refused connection on the error channel.</summary>
+    public bool RefuseInsidePod { get; set; }
+
+    /// <summary>Every request received, in order.</summary>
+    public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public static async Task<FakeKubernetesApi> StartAsync(int forwardTo)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var api = new FakeKubernetesApi(app) { ForwardTo = forwardTo };
+        app.UseWebSockets();
+        app.Run(api.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        api.BaseAddress = new Uri(app.Urls.First() + "/");
+        return api;
+    }
+
+    /// <summary>A pod object: running unless <paramref name="phase"/> says otherwise, with these containers.</summary>
+    public static JsonObject Pod(string name, string ns, string phase = "Running", params string[] containers) => new()
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Pod",
+        ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+        ["spec"] = new JsonObject
+        {
+            ["containers"] = new JsonArray(containers.Select(c => (JsonNode)new JsonObject { ["name"] = c, ["image"] = "example/" + c + ":1" }).ToArray()),
+        },
+        ["status"] = new JsonObject { ["phase"] = phase },
+    };
+
+    /// <summary>Writes a kubeconfig whose current context (<c>fake</c>, namespace <c>default</c>) points at this server.</summary>
+    public string WriteKubeconfig(string directory)
+    {
+        var path = Path.Combine(directory, "kubeconfig");
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {BaseAddress.GetLeftPart(UriPartial.Authority)}
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+                namespace: default
+            - name: other
+              context:
+                cluster: fake
+                user: fake
+                namespace: bookinfo
+            current-context: fake
+            users:
+            - name: fake
+              user:
+                token: test-token
+            """);
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        Requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty));
+        var parts = (request.Path.Value ?? string.Empty).Trim('/').Split('/');
+
+        // api/v1/namespaces/{ns}/pods/{name}[/portforward]
+        if (parts.Length is 6 or 7 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods")
+        {
+            var (ns, name) = (parts[3], parts[5]);
+            if (parts.Length == 6 && request.Method == "GET")
+            {
+                if (Pods.TryGetValue(ns + "/" + name, out var pod))
+                {
+                    await WriteJson(context, 200, pod).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteJson(context, 404, Status(404, "NotFound", $"pods \"{name}\" not found")).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            if (parts.Length == 7 && parts[6] == "portforward")
+            {
+                await PortForwardAsync(context, ns, name).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        await WriteJson(context, 404, Status(404, "NotFound", "the server could not find the requested resource")).ConfigureAwait(false);
+    }
+
+    private async Task PortForwardAsync(HttpContext context, string ns, string name)
+    {
+        if (ForbidPortForward)
+        {
+            await WriteJson(context, 403, Status(403, "Forbidden",
+                $"pods \"{name}\" is forbidden: User \"test\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"{ns}\"")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await WriteJson(context, 400, Status(400, "BadRequest", "Upgrade request required")).ConfigureAwait(false);
+            return;
+        }
+
+        var port = int.Parse(context.Request.Query["ports"].ToString(), CultureInfo.InvariantCulture);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync("v4.channel.k8s.io").ConfigureAwait(false);
+        var prefix = new[] { (byte)(port & 0xff), (byte)(port >> 8) };
+        await socket.SendAsync(new byte[] { 0, prefix[0], prefix[1] }, WebSocketMessageType.Binary, true, context.RequestAborted).ConfigureAwait(false);
+        await socket.SendAsync(new byte[] { 1, prefix[0], prefix[1] }, WebSocketMessageType.Binary, true, context.RequestAborted).ConfigureAwait(false);
+        if (RefuseInsidePod)
+        {
+            var error = Encoding.UTF8.GetBytes(
+                $"error forwarding port {port} to pod {name}, uid : failed to execute portforward in network namespace: failed to connect to localhost:{port} inside namespace: dial tcp4 127.0.0.1:{port}: connect: connection refused");
+            await socket.SendAsync((byte[])[1, .. error], WebSocketMessageType.Binary, true, context.RequestAborted).ConfigureAwait(false);
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", ForwardTo, context.RequestAborted).ConfigureAwait(false);
+        var stream = tcp.GetStream();
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var up = Task.Run(async () =>
+        {
+            var buffer = new byte[1 << 16];
+            while (!done.IsCancellationRequested)
+            {
+                var result = await socket.ReceiveAsync(buffer, done.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                // Messages from the client carry the channel byte first; only the data channel goes to the port.
+                if (result.Count > 1 && buffer[0] == 0)
+                {
+                    await stream.WriteAsync(buffer.AsMemory(1, result.Count - 1), done.Token).ConfigureAwait(false);
+                }
+            }
+        });
+        var down = Task.Run(async () =>
+        {
+            var buffer = new byte[1 << 16];
+            while (!done.IsCancellationRequested)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(1, buffer.Length - 1), done.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer[0] = 0;
+                await socket.SendAsync(buffer.AsMemory(0, read + 1), WebSocketMessageType.Binary, true, done.Token).ConfigureAwait(false);
+            }
+        });
+        try
+        {
+            await Task.WhenAny(up, down).ConfigureAwait(false);
+        }
+        finally
+        {
+            await done.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                if (socket.State == WebSocketState.Open || socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+            {
+                // The client went away first.
+            }
+        }
+    }
+
+    private static JsonObject Status(int code, string reason, string message) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["status"] = "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
+    };
+
+    private static async Task WriteJson(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+}
