@@ -19,7 +19,7 @@ public class DiffBenchmarks
     private byte[] _before = [];
     private byte[] _after = [];
 
-    [Params(1, 10, 50)]
+    [Params(10, 50, 200)]
     public int SizeMb { get; set; }
 
     [GlobalSetup]

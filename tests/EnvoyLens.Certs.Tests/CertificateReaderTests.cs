@@ -116,6 +116,9 @@ public sealed class CertificateReaderTests
         Assert.Equal("secret default", workload.Source);
         Assert.Equal(2, workload.Certificates.Count);
         Assert.Equal("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", workload.Leaf?.SpiffeId);
-        Assert.Equal("O=cluster.local,CN=EnvoyLens Test Root CA", Assert.Single(inventory.TrustedCas).Subject);
+        Assert.Equal(["O=cluster.local,CN=EnvoyLens Test Root CA", "O=Example Partner Inc,CN=Example Partner Root CA"],
+            inventory.TrustedCas.Select(c => c.Subject));
+        Assert.Equal(["secret default", "secret kubernetes://egress-cert"], inventory.Chains.Select(g => g.Source).Order(StringComparer.Ordinal));
+        Assert.Equal(2, inventory.Chains.Single(g => g.SecretName == "kubernetes://egress-cert").Certificates.Count);
     }
 }

@@ -124,14 +124,43 @@ public sealed class CertificateRuleTests
     }
 
     [Fact]
-    public void Given_the_reviews_bundle_When_the_whole_pack_runs_at_capture_time_Then_nothing_is_wrong_and_nothing_throws()
+    public void Given_the_reviews_bundle_When_the_whole_pack_runs_at_capture_time_Then_exactly_the_seeded_egress_credential_problems_are_reported()
     {
         var (raw, snapshot) = (EnvoyLens.Admin.SnapshotSources.Open(Snapshots.Reviews), Snapshots.Decode(Snapshots.Reviews));
 
         var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
         Assert.DoesNotContain(report.Outcomes, o => o.Status == RuleStatus.InternalError);
-        Assert.Empty(report.Findings);
+        Assert.Equal(["EL4003", "EL4004"], report.Findings.Select(f => f.RuleId).Order(StringComparer.Ordinal));
+        var egress = new ResourceRef(ResourceKind.Secret, "kubernetes://egress-cert");
+
+        // The partner's client certificate (2026-01-01..2027-01-01) is at 89% of its lifetime on 2026-11-20.
+        var rotation = report.Findings.Single(f => f.RuleId == "EL4003");
+        Assert.Equal(egress, rotation.Resource);
+        Assert.Equal("/configs/5/dynamic_active_secrets/2/secret/tls_certificate/certificate_chain", rotation.Pointer.Value);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["certificate"] = "'O=Bookinfo,CN=bookinfo-reviews' (serial 5e9e8c6d98c47c5a729532ca624611e1)",
+            ["source"] = "secret kubernetes://egress-cert",
+            ["used"] = "89%",
+            ["left"] = "41 days",
+        }, rotation.Arguments);
+
+        // Its issuing intermediate ends on 2027-01-05: 45 days left, under the 60-day threshold.
+        var ca = report.Findings.Single(f => f.RuleId == "EL4004");
+        Assert.Equal(egress, ca.Resource);
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["certificate"] = "'O=Example Partner Inc,CN=Example Partner Issuing CA G2' (serial 15c8b9f127e6722142bdea759387383e)",
+            ["source"] = "secret kubernetes://egress-cert",
+            ["notAfter"] = "2027-01-05T00:00:00Z",
+            ["left"] = "45 days",
+            ["threshold"] = "60",
+        }, ca.Arguments);
+        Assert.Equal("1", ca.Evidence["block"]);
+
+        // The mesh workload chain and ROOTCA are healthy.
+        Assert.DoesNotContain(report.Findings, f => f.Resource == new ResourceRef(ResourceKind.Secret, "default") || f.Resource == new ResourceRef(ResourceKind.Secret, "ROOTCA"));
         Assert.Contains(report.Outcomes, o => o.RuleId == "EL4005" && o.Status == RuleStatus.Passed);
         Assert.Contains(report.Outcomes, o => o.RuleId == "EL4009" && o.Status == RuleStatus.Passed);
     }
@@ -144,8 +173,12 @@ public sealed class CertificateRuleTests
 
         var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, later, RuleContext.InputsOf(raw, snapshot)));
 
-        var expired = Assert.Single(report.Findings, f => f.RuleId == "EL4001");
-        Assert.Contains("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", expired.Message, StringComparison.Ordinal);
+        var expired = report.Findings.Where(f => f.RuleId == "EL4001").ToList();
+        var workload = Assert.Single(expired, f => f.Resource == new ResourceRef(ResourceKind.Secret, "default"));
+        Assert.Contains("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", workload.Message, StringComparison.Ordinal);
+        // By then the egress client certificate and its intermediate have expired too.
+        Assert.Equal(2, expired.Count(f => f.Resource == new ResourceRef(ResourceKind.Secret, "kubernetes://egress-cert")));
+        Assert.Equal(3, expired.Count);
         Assert.DoesNotContain(report.Findings, f => f.RuleId == "EL4009"); // the proxy clock is judged at the bundle's capture time, not the analysis clock
     }
 

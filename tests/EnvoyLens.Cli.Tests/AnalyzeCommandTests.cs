@@ -118,6 +118,22 @@ public sealed class AnalyzeCommandTests
             f.GetProperty("ruleId").GetString() == "EL1005" && f.GetProperty("resource").GetProperty("name").GetString() == "outbound|9080|v2|ratings.default.svc.cluster.local");
     }
 
+    [Fact]
+    public void Given_the_reviews_bundle_When_analyzed_Then_the_seeded_egress_credential_problems_are_reported()
+    {
+        var result = Cli.RunAt(FixtureNow, "analyze", TestPaths.Fixture("snapshots", "reviews"), "-o", "json");
+
+        using var doc = JsonDocument.Parse(result.Out);
+        var certificateFindings = doc.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("ruleId").GetString()!.StartsWith("EL4", StringComparison.Ordinal))
+            .Select(f => (Rule: f.GetProperty("ruleId").GetString(), Resource: f.GetProperty("resource").GetProperty("name").GetString(), f.GetProperty("message").GetString()))
+            .ToList();
+        Assert.Equal([("EL4003", "kubernetes://egress-cert"), ("EL4004", "kubernetes://egress-cert")], certificateFindings.Select(f => (f.Rule, f.Resource)));
+        Assert.Contains("has used 89% of its lifetime (41 days left)", certificateFindings[0].Item3, StringComparison.Ordinal);
+        Assert.Contains("'O=Example Partner Inc,CN=Example Partner Issuing CA G2'", certificateFindings[1].Item3, StringComparison.Ordinal);
+        Assert.Contains("expires at 2027-01-05T00:00:00Z, in 45 days (under 60 days)", certificateFindings[1].Item3, StringComparison.Ordinal);
+    }
+
     [SkippableFact]
     public void Given_every_corpus_config_dump_When_analyzed_Then_none_has_an_internal_error_finding()
     {

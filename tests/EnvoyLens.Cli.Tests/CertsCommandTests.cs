@@ -34,8 +34,14 @@ public sealed class CertsCommandTests
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.TrimEnd('\n').Split('\n');
-        Assert.Equal(4, lines.Length);
+        Assert.Equal(7, lines.Length);
         Assert.StartsWith("SOURCE", lines[0], StringComparison.Ordinal);
+        Assert.Equal(2, lines.Count(l => l.StartsWith("secret default ", StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.StartsWith("secret kubernetes://egress-cert ", StringComparison.Ordinal) && l.Contains("DNS:reviews.bookinfo.example.com", StringComparison.Ordinal)
+            && l.Contains("89%", StringComparison.Ordinal) && l.TrimEnd().EndsWith("ROTATION OVERDUE", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("secret kubernetes://egress-cert ", StringComparison.Ordinal) && l.Contains("CN=Example Partner Issuing CA G2", StringComparison.Ordinal)
+            && l.Contains("45 days", StringComparison.Ordinal) && l.TrimEnd().EndsWith("EXPIRING SOON", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("secret kubernetes://egress-cert-cacert (trusted CA)", StringComparison.Ordinal) && l.TrimEnd().EndsWith("VALID", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("secret default ", StringComparison.Ordinal) && l.Contains("spiffe://cluster.local/ns/default/sa/bookinfo-reviews", StringComparison.Ordinal) && l.Contains("345 days", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("secret ROOTCA (trusted CA)", StringComparison.Ordinal) && l.TrimEnd().EndsWith("VALID", StringComparison.Ordinal));
     }
@@ -48,8 +54,9 @@ public sealed class CertsCommandTests
         Assert.Equal(0, result.ExitCode);
         using var json = System.Text.Json.JsonDocument.Parse(result.Out);
         var rows = json.RootElement.GetProperty("certificates").EnumerateArray().ToList();
-        Assert.Equal(3, rows.Count);
+        Assert.Equal(6, rows.Count);
         Assert.Contains(rows, r => r.GetProperty("spiffeId").GetString() == "spiffe://cluster.local/ns/default/sa/bookinfo-reviews" && r.GetProperty("status").GetString() == "EXPIRED");
+        Assert.Equal(3, rows.Count(r => r.GetProperty("status").GetString() == "EXPIRED")); // the workload leaf, the egress client certificate and its intermediate
         Assert.Empty(json.RootElement.GetProperty("problems").EnumerateArray());
     }
 
@@ -151,13 +158,23 @@ public sealed class CertsCommandTests
     [Fact]
     public void Given_two_captures_with_different_roots_When_compared_Then_each_side_rejects_the_other_and_says_why()
     {
-        var result = Cli.Run("certs", "compare", TestPaths.Fixture("snapshots", "reviews"),
-            TestPaths.Fixture("rules", "EL4001-certificate-expired", "pass", "config_dump.json"), "--at", At);
+        var result = Cli.Run("certs", "compare", TestPaths.Fixture("snapshots", "reviews"), TestPaths.Fixture("snapshots", "ratings-other-mesh"), "--at", At);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Shared trust anchors: none", result.Out, StringComparison.Ordinal);
-        Assert.Contains("FAIL A would reject B's certificate: No issuer of certificate 'O=cluster.local,CN=Rules Intermediate CA'", result.Out, StringComparison.Ordinal);
-        Assert.Contains("FAIL B would reject A's certificate: No issuer of certificate 'O=cluster.local,CN=EnvoyLens Test Intermediate CA'", result.Out, StringComparison.Ordinal);
+        var lines = result.Out.Split('\n');
+        Assert.Contains("B: " + TestPaths.Fixture("snapshots", "ratings-other-mesh") + " (identity spiffe://other.local/ns/default/sa/bookinfo-ratings)", lines);
+        Assert.Contains("Shared trust anchors: none", lines);
+        Assert.Contains(lines, l => l.StartsWith("Only B trusts: 'O=cluster.local,CN=Unrelated Test Root CA'", StringComparison.Ordinal));
+        Assert.Contains("A -> B (client A, server B): handshake would FAIL", lines);
+        Assert.Contains("B -> A (client B, server A): handshake would FAIL", lines);
+        // Each side's root does not sign the other's chain: A rejects B's leaf, B rejects A's intermediate.
+        Assert.Contains("  FAIL A would reject B's certificate: No issuer of certificate 'spiffe://other.local/ns/default/sa/bookinfo-ratings' (serial 744e897e8f631b58f90b32397d125f23) (issuer 'O=cluster.local,CN=Unrelated Test Root CA') is among the trust anchors or intermediates (issuer-not-found check).", lines);
+        Assert.Contains("  FAIL B would reject A's certificate: No issuer of certificate 'O=cluster.local,CN=EnvoyLens Test Intermediate CA' (serial 75a673c99906f5c616a68f56d531fd54) (issuer 'O=cluster.local,CN=EnvoyLens Test Root CA') is among the trust anchors or intermediates (issuer-not-found check).", lines);
+        // And each side's SPIFFE SAN matchers expect its own trust domain.
+        Assert.Contains(lines, l => l.StartsWith("  FAIL All of A's ", StringComparison.Ordinal) && l.EndsWith("expect another trust domain than 'other.local' of B's identity 'spiffe://other.local/ns/default/sa/bookinfo-ratings'; A would reject B.", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("  FAIL All of B's 4 SPIFFE SAN matchers (e.g. exact:spiffe://other.local/ns/default/sa/bookinfo-ratings on cluster outbound|9080||ratings.default.svc.cluster.local)", StringComparison.Ordinal)
+            && l.EndsWith("expect another trust domain than 'cluster.local' of A's identity 'spiffe://cluster.local/ns/default/sa/bookinfo-reviews'; B would reject A.", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.StartsWith("  ok ", StringComparison.Ordinal));
     }
 
     [Fact]

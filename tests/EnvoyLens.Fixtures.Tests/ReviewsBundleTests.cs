@@ -39,6 +39,38 @@ public sealed class ReviewsBundleTests
     }
 
     [Fact]
+    public void Given_the_committed_other_mesh_bundle_When_regenerated_Then_every_file_is_byte_identical()
+    {
+        var committed = TestPaths.Fixture("snapshots", "ratings-other-mesh");
+        var generated = ReviewsBundle.GenerateOtherMeshRatings();
+
+        Assert.Equal(Directory.GetFiles(committed).Select(Path.GetFileName).Order(StringComparer.Ordinal), generated.Keys.Order(StringComparer.Ordinal));
+        foreach (var (name, bytes) in generated)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(committed, name))),
+                $"fixtures/snapshots/ratings-other-mesh/{name} differs from the generator output; regenerate with the command in fixtures/README.md");
+        }
+    }
+
+    [Fact]
+    public void Given_the_other_mesh_bundle_Then_its_workload_is_an_other_local_identity_signed_by_the_unrelated_root()
+    {
+        var pki = TestPki.Create();
+        var committed = TestPaths.Fixture("snapshots", "ratings-other-mesh");
+        using var dump = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(committed, "config_dump.json")));
+        var secrets = dump.RootElement.GetProperty("configs")[5].GetProperty("dynamic_active_secrets");
+
+        string Pem(JsonElement element) => Encoding.ASCII.GetString(Convert.FromBase64String(element.GetProperty("inline_bytes").GetString()!));
+        Assert.Equal(2, secrets.GetArrayLength());
+        Assert.Equal(pki.IssueOtherMeshWorkload("other.local", "default", "bookinfo-ratings").CertificatePem,
+            Pem(secrets[0].GetProperty("secret").GetProperty("tls_certificate").GetProperty("certificate_chain")));
+        Assert.Equal(pki.UnrelatedRoot.CertificatePem, Pem(secrets[1].GetProperty("secret").GetProperty("validation_context").GetProperty("trusted_ca")));
+        Assert.Equal("other.local", dump.RootElement.GetProperty("configs")[0].GetProperty("bootstrap").GetProperty("node").GetProperty("metadata").GetProperty("MESH_ID").GetString());
+        using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(committed, "manifest.json")));
+        Assert.Equal("ratings-v1-7f9c6d5b8-h3k9z.default", manifest.RootElement.GetProperty("target").GetProperty("name").GetString());
+    }
+
+    [Fact]
     public void Given_the_manifest_Then_it_lists_every_file_with_its_true_sha256_and_size()
     {
         using var manifest = JsonDocument.Parse(CommittedFile("manifest.json"));
@@ -59,19 +91,25 @@ public sealed class ReviewsBundleTests
     }
 
     [Fact]
-    public void Given_the_redaction_pointer_Then_it_points_at_the_redacted_private_key()
+    public void Given_the_redaction_pointers_Then_they_point_at_the_redacted_private_keys_of_the_workload_and_egress_secrets()
     {
         using var manifest = JsonDocument.Parse(CommittedFile("manifest.json"));
-        var pointer = manifest.RootElement.GetProperty("redactions")[0].GetProperty("pointer").GetString()!;
+        var pointers = manifest.RootElement.GetProperty("redactions").EnumerateArray().Select(r => r.GetProperty("pointer").GetString()!).ToArray();
         using var dump = JsonDocument.Parse(CommittedFile("config_dump.json"));
 
-        var node = dump.RootElement;
-        foreach (var token in pointer.Split('/').Skip(1))
+        Assert.Equal(
+            ["/configs/5/dynamic_active_secrets/0/secret/tls_certificate/private_key", "/configs/5/dynamic_active_secrets/2/secret/tls_certificate/private_key"],
+            pointers);
+        foreach (var pointer in pointers)
         {
-            node = node.ValueKind == JsonValueKind.Array ? node[int.Parse(token, System.Globalization.CultureInfo.InvariantCulture)] : node.GetProperty(token);
-        }
+            var node = dump.RootElement;
+            foreach (var token in pointer.Split('/').Skip(1))
+            {
+                node = node.ValueKind == JsonValueKind.Array ? node[int.Parse(token, System.Globalization.CultureInfo.InvariantCulture)] : node.GetProperty(token);
+            }
 
-        Assert.Equal("[redacted]", Encoding.ASCII.GetString(Convert.FromBase64String(node.GetProperty("inline_bytes").GetString()!)));
+            Assert.Equal("[redacted]", Encoding.ASCII.GetString(Convert.FromBase64String(node.GetProperty("inline_bytes").GetString()!)));
+        }
     }
 
     [Fact]
@@ -94,7 +132,8 @@ public sealed class ReviewsBundleTests
         var pki = TestPki.Create();
         var topology = new ReviewsTopology(includeIstioExtensions: false);
         using var stream = new MemoryStream();
-        ConfigDumpWriter.Write(stream, topology, pki.IssueWorkload("default", "bookinfo-reviews").ChainPem, pki.Root.CertificatePem);
+        var egress = ReviewsBundle.Egress(EgressCertificates.Create());
+        ConfigDumpWriter.Write(stream, topology, pki.IssueWorkload("default", "bookinfo-reviews").ChainPem, pki.Root.CertificatePem, egress);
 
         var dump = EnvoyProtoJson.Parser.Parse<Envoy.Admin.V3.ConfigDump>(Encoding.UTF8.GetString(stream.ToArray()));
 
@@ -105,6 +144,16 @@ public sealed class ReviewsBundleTests
         var bootstrap = dump.Configs[0].Unpack<Envoy.Admin.V3.BootstrapConfigDump>();
         Assert.Equal("sidecar~10.244.1.15~reviews-v1-6c8d7b9f4-x2x7q.default~default.svc.cluster.local", bootstrap.Bootstrap.Node.Id);
         Assert.Equal("bookinfo-reviews", bootstrap.Bootstrap.Node.Metadata.Fields["SERVICE_ACCOUNT"].StringValue);
+        var egressCluster = dump.Configs[1].Unpack<Envoy.Admin.V3.ClustersConfigDump>().DynamicActiveClusters
+            .Select(c => c.Cluster.Unpack<Envoy.Config.Cluster.V3.Cluster>()).Single(c => c.Name == "outbound|443||api.external.example.com");
+        var tls = egressCluster.TransportSocket.TypedConfig.Unpack<Envoy.Extensions.TransportSockets.Tls.V3.UpstreamTlsContext>();
+        Assert.Equal("kubernetes://egress-cert", tls.CommonTlsContext.TlsCertificateSdsSecretConfigs.Single().Name);
+        Assert.Equal("kubernetes://egress-cert-cacert", tls.CommonTlsContext.CombinedValidationContext.ValidationContextSdsSecretConfig.Name);
+#pragma warning disable CS0612 // match_subject_alt_names is deprecated in Envoy's API, but it is what Istio 1.24 writes
+        Assert.Equal("api.external.example.com", tls.CommonTlsContext.CombinedValidationContext.DefaultValidationContext.MatchSubjectAltNames.Single().Exact);
+#pragma warning restore CS0612
+        var secrets = dump.Configs[5].Unpack<Envoy.Admin.V3.SecretsConfigDump>().DynamicActiveSecrets.Select(s => s.Name).ToArray();
+        Assert.Equal(["default", "ROOTCA", "kubernetes://egress-cert", "kubernetes://egress-cert-cacert"], secrets);
     }
 
     [Fact]
