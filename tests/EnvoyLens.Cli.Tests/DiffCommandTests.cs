@@ -76,9 +76,9 @@ public sealed class DiffCommandTests
 
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("--- " + Side("outlier-lost", "before") + " Cluster outbound|9080||ratings.default.svc.cluster.local\n+++ ", result.Out, StringComparison.Ordinal);
-        Assert.Contains("-  \"connect_timeout\": \"10s\",\n+  \"connect_timeout\": \"5s\",\n", result.Out, StringComparison.Ordinal);
-        Assert.Contains("-  \"outlier_detection\": {\n", result.Out, StringComparison.Ordinal);
-        Assert.DoesNotContain("\n+  \"outlier_detection\"", result.Out, StringComparison.Ordinal);
+        Assert.Contains("\n-connect_timeout: \"10s\"\n+connect_timeout: \"5s\"\n", result.Out, StringComparison.Ordinal);
+        Assert.Contains("\n-outlier_detection:\n-  base_ejection_time: \"30s\"\n-  consecutive_5xx: 5\n", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n+outlier_detection", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -102,9 +102,8 @@ internal sealed class DiffService(SnapshotLoader loader)
         var (kind, name) = Resolve(full, before, after);
         var a = SnapshotDiffer.Normalized(before, kind, name);
         var b = SnapshotDiffer.Normalized(after, kind, name);
-        var options = new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        var left = a?.ToJsonString(options);
-        var right = b?.ToJsonString(options);
+        var left = NormalizedYaml.Render(a);
+        var right = NormalizedYaml.Render(b);
         UnifiedDiff.Render($"{before.Origin} {kind} {name}", left, $"{after.Origin} {kind} {name}", right, output);
         return request.ExitCode && left != right ? ExitCodes.Findings : ExitCodes.Ok;
     }
