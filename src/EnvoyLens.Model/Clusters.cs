@@ -30,7 +30,11 @@ public sealed record TlsContext(
     IReadOnlyList<string> InlineTrustedCas,
     IReadOnlyList<string> AlpnProtocols,
     bool? RequireClientCertificate,
-    JsonPointer Pointer);
+    JsonPointer Pointer)
+{
+    /// <summary>Per-trust-domain bundles of a SPIFFE certificate validator (<c>custom_validator_config</c>), in config order.</summary>
+    public IReadOnlyList<SpiffeTrustBundle> SpiffeTrustBundles { get; init; } = [];
+}
 
 /// <summary>A transport socket match (Istio's <c>tlsMode-istio</c>, say) and the TLS it selects.</summary>
 public sealed record TransportSocketMatch(string Name, IReadOnlyDictionary<string, string> Match, TypedExtension? TransportSocket, TlsContext? Tls);

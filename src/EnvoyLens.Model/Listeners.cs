@@ -59,6 +59,9 @@ public sealed record NetworkFilter(
     TcpProxy? TcpProxy)
 {
     public string Name => Extension.Name;
+
+    /// <summary>The rules (and shadow rules) of an <c>envoy.filters.network.rbac</c> filter; empty for other filters.</summary>
+    public IReadOnlyList<RbacConfig> Rbac { get; init; } = [];
 }
 
 /// <summary>The HTTP connection manager: where routes come from and which HTTP filters run, in order.</summary>
@@ -74,6 +77,9 @@ public sealed record HttpConnectionManager(
 public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> EcdsResourceNames, bool Disabled, bool IsOptional)
 {
     public string Name => Extension.Name;
+
+    /// <summary>The rules (and shadow rules) of an <c>envoy.filters.http.rbac</c> filter; empty for other filters.</summary>
+    public IReadOnlyList<RbacConfig> Rbac { get; init; } = [];
 }
 
 /// <summary>tcp_proxy: the cluster (or weighted clusters) it sends to.</summary>

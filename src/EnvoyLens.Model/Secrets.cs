@@ -23,6 +23,9 @@ public sealed record Secret(
     JsonPointer Pointer)
 {
     public string Name => Meta.Name;
+
+    /// <summary>Per-trust-domain bundles of a validation context's SPIFFE certificate validator (<c>custom_validator_config</c>).</summary>
+    public IReadOnlyList<SpiffeTrustBundle> SpiffeTrustBundles { get; init; } = [];
 }
 
 /// <summary>An ECDS resource (extension config discovery).</summary>

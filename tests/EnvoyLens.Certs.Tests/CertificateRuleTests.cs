@@ -56,7 +56,7 @@ public sealed class CertificateRuleTests
         Assert.Equal(ids.Distinct(StringComparer.Ordinal), ids);
         Assert.All(ids, id => Assert.StartsWith("EL4", id, StringComparison.Ordinal));
         Assert.All(ids, id => Assert.Single(Directory.GetDirectories(TestPaths.Fixture("rules"), id + "-*")));
-        Assert.Equal(10, ids.Count);
+        Assert.Equal(11, ids.Count);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ public sealed record TrustSide(string Name, EnvoySnapshot Snapshot);
 /// <summary>One mTLS direction (client → server): who would reject whom, each reason one sentence.</summary>
 /// <param name="ClientAccepts">Whether the client accepts the server's certificate (chain to the client's roots, purpose server).</param>
 /// <param name="ServerAccepts">Whether the server accepts the client's certificate (chain to the server's roots, purpose client).</param>
-/// <param name="SanMatchers">The client's SAN matchers that name a SPIFFE ID, and whether one of them matches the server's identity (null when the client has none).</param>
+/// <param name="SanMatchersAcceptServer">Whether one of the client's SPIFFE SAN matchers matches the server's identity (null when the client has none).</param>
+/// <param name="RbacAdmitsClient">Whether the server's RBAC filters admit the client's SPIFFE ID: false when one denies it, null when the server has none or it cannot be told.</param>
 public sealed record HandshakeVerdict(
     string Client,
     string Server,
@@ -21,9 +22,11 @@ public sealed record HandshakeVerdict(
     bool ServerAccepts,
     string ServerReason,
     bool? SanMatchersAcceptServer,
-    string SanReason)
+    string SanReason,
+    bool? RbacAdmitsClient = null,
+    string RbacReason = "")
 {
-    public bool Succeeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false;
+    public bool Succeeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false && RbacAdmitsClient != false;
 }
 
 /// <summary>The answer of <c>certs compare</c>: shared anchors and both directions.</summary>
@@ -58,7 +61,7 @@ public static class TrustComparison
         var fb = rootsB.Select(c => c.Sha256Fingerprint).ToHashSet(StringComparer.Ordinal);
         var notes = new List<string>
         {
-            "RBAC principals are not compared: the decoded model does not carry RBAC policies yet.",
+            "RBAC permissions (ports, paths, methods) are not evaluated: each RBAC policy is taken to cover the request.",
         };
         return new TrustComparisonResult(
             a.Name,
@@ -116,7 +119,36 @@ public static class TrustComparison
             }
         }
 
-        return new HandshakeVerdict(client.Name, server.Name, clientAccepts, clientReason, serverAccepts, serverReason, sanOk, sanReason);
+        var (rbacOk, rbacReason) = Rbac(client.Name, clientInv.WorkloadChain?.Leaf?.SpiffeId, server);
+        return new HandshakeVerdict(client.Name, server.Name, clientAccepts, clientReason, serverAccepts, serverReason, sanOk, sanReason, rbacOk, rbacReason);
+    }
+
+    /// <summary>Whether the server's RBAC filters admit the client's SPIFFE ID, and which policy denies it.</summary>
+    private static (bool?, string) Rbac(string client, string? clientId, TrustSide server)
+    {
+        var filters = RbacEvaluation.Filters(server.Snapshot).ToList();
+        if (filters.Count == 0)
+        {
+            return (null, $"{server.Name} has no RBAC filter, so it does not restrict {client}'s identity.");
+        }
+
+        if (clientId is null)
+        {
+            return (null, $"{client} presents no SPIFFE ID, so {server.Name}'s {filters.Count} RBAC filters cannot be evaluated against it.");
+        }
+
+        var decisions = filters.Select(f => RbacEvaluation.Evaluate(f, clientId)).ToList();
+        var denies = decisions.Where(d => d.Admits == false).ToList();
+        if (denies.Count > 0)
+        {
+            var more = denies.Count > 1 ? $" ({denies.Count} of {decisions.Count} RBAC filters deny it)" : "";
+            return (false, $"{server.Name}'s RBAC would deny {client}'s identity '{clientId}': {denies[0].Reason}{more}.");
+        }
+
+        var unknown = decisions.FirstOrDefault(d => d.Admits is null);
+        return unknown is not null
+            ? (null, $"{server.Name}'s RBAC may or may not admit {client}'s identity '{clientId}': {unknown.Reason}.")
+            : (true, $"{server.Name}'s {decisions.Count} RBAC filters admit {client}'s identity '{clientId}' (e.g. {decisions[0].Reason}).");
     }
 
     private static (bool, string) Accepts(string verifier, IReadOnlyList<CertificateInfo> roots, string presenter, CertificateGroup? chain, CertificatePurpose purpose, DateTimeOffset at)

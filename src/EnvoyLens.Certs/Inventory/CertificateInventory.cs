@@ -41,7 +41,7 @@ public sealed class CertificateInventory
     /// <summary>Chains from active TLS-certificate secrets and inline contexts.</summary>
     public IEnumerable<CertificateGroup> Chains => Groups.Where(g => g.Role == CertificateRole.Chain);
 
-    /// <summary>Every trusted CA of the proxy (validation context secrets and inline trusted CAs).</summary>
+    /// <summary>Every trusted CA of the proxy (validation context secrets, inline trusted CAs and SPIFFE trust bundles).</summary>
     public IReadOnlyList<CertificateInfo> TrustedCas =>
         Groups.Where(g => g.Role == CertificateRole.TrustedCa && g.State == ResourceState.Active).SelectMany(g => g.Certificates)
             .DistinctBy(c => c.Sha256Fingerprint).ToList();
@@ -68,6 +68,8 @@ public sealed class CertificateInventory
             {
                 groups.Add(Group(source, secret.Meta.Ref, secret.Pointer, CertificateRole.TrustedCa, secret.Name, secret.Meta.State, secret.TrustedCaPem));
             }
+
+            AddTrustBundles(groups, source, secret.Meta.Ref, secret.Meta.State, secret.Name, secret.SpiffeTrustBundles);
         }
 
         foreach (var cluster in snapshot.Clusters)
@@ -107,6 +109,17 @@ public sealed class CertificateInventory
         if (tls.InlineTrustedCas.Count > 0)
         {
             groups.Add(Group(source + " (inline trusted CA)", resource, tls.Pointer, CertificateRole.TrustedCa, null, state, tls.InlineTrustedCas));
+        }
+
+        AddTrustBundles(groups, source, resource, state, null, tls.SpiffeTrustBundles);
+    }
+
+    /// <summary>SPIFFE trust bundles (one per trust domain) are trusted CAs like an inline or SDS trusted CA.</summary>
+    private static void AddTrustBundles(List<CertificateGroup> groups, string source, ResourceRef resource, ResourceState state, string? secretName, IReadOnlyList<SpiffeTrustBundle> bundles)
+    {
+        foreach (var bundle in bundles.Where(b => !string.IsNullOrEmpty(b.BundlePem)))
+        {
+            groups.Add(Group($"trust bundle {bundle.TrustDomain} ({source})", resource, bundle.Pointer, CertificateRole.TrustedCa, secretName, state, [bundle.BundlePem!]));
         }
     }
 

@@ -29,6 +29,7 @@ public static class CertificateRules
             new EL4008WeakCertificate(policy),
             new EL4009ProxyClockOffset(policy),
             new EL4010CertificateUnreadable(),
+            new EL4011RbacTrustDomainMismatch(),
         ];
     }
 }

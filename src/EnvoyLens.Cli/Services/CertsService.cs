@@ -194,6 +194,7 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             text.Append(CultureInfo.InvariantCulture, $"  {(v.ClientAccepts ? "ok  " : "FAIL")} {v.ClientReason}\n");
             text.Append(CultureInfo.InvariantCulture, $"  {(v.ServerAccepts ? "ok  " : "FAIL")} {v.ServerReason}\n");
             text.Append(CultureInfo.InvariantCulture, $"  {v.SanMatchersAcceptServer switch { false => "FAIL", true => "ok  ", null => "info" }} {v.SanReason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {v.RbacAdmitsClient switch { false => "FAIL", true => "ok  ", null => "info" }} {v.RbacReason}\n");
         }
 
         foreach (var note in result.Notes)

@@ -1,6 +1,9 @@
 using EnvoyLens.Core;
 using EnvoyLens.Model;
 using HcmV3 = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
+using HttpRbacV3 = Envoy.Extensions.Filters.Http.Rbac.V3;
+using NetworkRbacV3 = Envoy.Extensions.Filters.Network.Rbac.V3;
+using RbacV3 = Envoy.Config.Rbac.V3;
 using ListenerV3 = Envoy.Config.Listener.V3;
 using TcpV3 = Envoy.Extensions.Filters.Network.TcpProxy.V3;
 
@@ -107,7 +110,92 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             return new NetworkFilter(extension, null, MapTcpProxy(tcp, context.At(tcp, configAt)));
         }
 
+        if (config.Is(NetworkRbacV3.RBAC.Descriptor) && context.Unpack<NetworkRbacV3.RBAC>(config, configAt) is { } rbac)
+        {
+            var rbacAt = context.At(rbac, configAt);
+            return new NetworkFilter(extension, null, null) { Rbac = Rbac(rbac.Rules, rbac.ShadowRules, rbacAt) };
+        }
+
         return new NetworkFilter(extension, null, null);
+    }
+
+    /// <summary>The enforced rules, then the shadow rules, of an RBAC filter (either may be unset).</summary>
+    private IReadOnlyList<RbacConfig> Rbac(RbacV3.RBAC? rules, RbacV3.RBAC? shadow, JsonPointer at)
+    {
+        var configs = new List<RbacConfig>(2);
+        if (rules is not null)
+        {
+            configs.Add(MapRbac(rules, context.At(rules, at.Append("rules")), shadow: false));
+        }
+
+        if (shadow is not null)
+        {
+            configs.Add(MapRbac(shadow, context.At(shadow, at.Append("shadow_rules")), shadow: true));
+        }
+
+        return configs;
+    }
+
+    private RbacConfig MapRbac(RbacV3.RBAC rbac, JsonPointer at, bool shadow)
+    {
+        var policies = rbac.Policies
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p =>
+            {
+                var policyAt = context.At(p.Value, at.Append("policies").Append(p.Key));
+                var principals = new List<RbacPrincipal>(p.Value.Principals.Count);
+                for (var i = 0; i < p.Value.Principals.Count; i++)
+                {
+                    principals.Add(MapPrincipal(p.Value.Principals[i], policyAt.Append("principals").Append(i)));
+                }
+
+                return new RbacPolicy(p.Key, principals, p.Value.Permissions.Count, policyAt);
+            })
+            .ToArray();
+        return new RbacConfig(ProtoValues.EnumName(rbac.Action), policies, shadow, at);
+    }
+
+    private RbacPrincipal MapPrincipal(RbacV3.Principal principal, JsonPointer structural)
+    {
+        var at = context.At(principal, structural);
+        RbacPrincipal Set(RbacPrincipalKind kind, RbacV3.Principal.Types.Set? set, string field)
+        {
+            var ids = set?.Ids ?? [];
+            var children = new List<RbacPrincipal>(ids.Count);
+            for (var i = 0; i < ids.Count; i++)
+            {
+                children.Add(MapPrincipal(ids[i], at.Append(field).Append("ids").Append(i)));
+            }
+
+            return new RbacPrincipal(kind, null, children, null, at);
+        }
+
+        return principal.IdentifierCase switch
+        {
+            RbacV3.Principal.IdentifierOneofCase.Any => new RbacPrincipal(RbacPrincipalKind.Any, null, [], null, at),
+            RbacV3.Principal.IdentifierOneofCase.Authenticated => new RbacPrincipal(RbacPrincipalKind.Authenticated, ProtoValues.ToStringMatch(principal.Authenticated.PrincipalName), [], null, at),
+            RbacV3.Principal.IdentifierOneofCase.AndIds => Set(RbacPrincipalKind.AndIds, principal.AndIds, "and_ids"),
+            RbacV3.Principal.IdentifierOneofCase.OrIds => Set(RbacPrincipalKind.OrIds, principal.OrIds, "or_ids"),
+            RbacV3.Principal.IdentifierOneofCase.NotId => new RbacPrincipal(RbacPrincipalKind.NotId, null, [MapPrincipal(principal.NotId, at.Append("not_id"))], null, at),
+            var other => new RbacPrincipal(RbacPrincipalKind.Other, null, [], SnakeCase(other.ToString()), at),
+        };
+    }
+
+    /// <summary><c>SourceIp</c> → <c>source_ip</c> (the proto field name of a oneof case).</summary>
+    private static string SnakeCase(string pascal)
+    {
+        var text = new System.Text.StringBuilder(pascal.Length + 4);
+        foreach (var c in pascal)
+        {
+            if (char.IsUpper(c) && text.Length > 0)
+            {
+                text.Append('_');
+            }
+
+            text.Append(char.ToLowerInvariant(c));
+        }
+
+        return text.ToString();
     }
 
     private HttpConnectionManager MapHcm(HcmV3.HttpConnectionManager hcm, JsonPointer at, ResourceMeta listener)
@@ -137,7 +225,14 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             var filter = hcm.HttpFilters[i];
             var filterAt = context.At(filter, at.Append("http_filters").Append(i));
             IReadOnlyList<string> ecds = filter.ConfigTypeCase == HcmV3.HttpFilter.ConfigTypeOneofCase.ConfigDiscovery ? [filter.Name] : [];
-            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional));
+            IReadOnlyList<RbacConfig> rbac = [];
+            var typedAt = filterAt.Append("typed_config");
+            if (filter.TypedConfig is { } typed && typed.Is(HttpRbacV3.RBAC.Descriptor) && context.Unpack<HttpRbacV3.RBAC>(typed, typedAt) is { } httpRbac)
+            {
+                rbac = Rbac(httpRbac.Rules, httpRbac.ShadowRules, context.At(httpRbac, typedAt));
+            }
+
+            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac });
         }
 
         return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at);

@@ -18,6 +18,7 @@ internal sealed class SecretMapper(NormalizeContext context)
         IReadOnlyList<string> chain = [];
         IReadOnlyList<string> trusted = [];
         var sans = new List<StringMatch>();
+        IReadOnlyList<SpiffeTrustBundle> bundles = [];
         var hasKey = false;
         var pemAt = at;
         SecretType type;
@@ -35,6 +36,7 @@ internal sealed class SecretMapper(NormalizeContext context)
                 pemAt = at.Append("validation_context").Append("trusted_ca");
                 trusted = Pem(secret.ValidationContext.TrustedCa, pemAt, meta.Name, "trusted CA");
                 TlsMapper.AddSubjectAltNameMatchers(secret.ValidationContext, sans);
+                bundles = new TlsMapper(context).SpiffeTrustBundles(secret.ValidationContext, context.At(secret.ValidationContext, at.Append("validation_context")));
                 break;
             case TlsV3.Secret.TypeOneofCase.SessionTicketKeys:
                 type = SecretType.SessionTicketKeys;
@@ -47,7 +49,7 @@ internal sealed class SecretMapper(NormalizeContext context)
                 break;
         }
 
-        return new Secret(meta, type, chain, trusted, sans, hasKey, pemAt);
+        return new Secret(meta, type, chain, trusted, sans, hasKey, pemAt) { SpiffeTrustBundles = bundles };
     }
 
     /// <summary>

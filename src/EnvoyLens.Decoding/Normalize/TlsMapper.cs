@@ -45,7 +45,7 @@ internal sealed class TlsMapper(NormalizeContext context)
         return null;
     }
 
-    private static TlsContext Build(TlsV3.CommonTlsContext? common, JsonPointer commonAt, string? sni, bool? requireClientCertificate, JsonPointer at)
+    private TlsContext Build(TlsV3.CommonTlsContext? common, JsonPointer commonAt, string? sni, bool? requireClientCertificate, JsonPointer at)
     {
         common ??= new TlsV3.CommonTlsContext();
         var certificateSds = common.TlsCertificateSdsSecretConfigs.Select(c => c.Name).ToArray();
@@ -80,6 +80,7 @@ internal sealed class TlsMapper(NormalizeContext context)
 
         var sans = new List<StringMatch>();
         var trustedCas = new List<string>();
+        IReadOnlyList<SpiffeTrustBundle> bundles = [];
         if (validation is not null)
         {
             AddSubjectAltNameMatchers(validation, sans);
@@ -89,6 +90,11 @@ internal sealed class TlsMapper(NormalizeContext context)
             }
 
             hasTrustProvider |= validation.CaCertificateProviderInstance is not null;
+            var validationAt = context.At(validation, common.ValidationContextTypeCase == TlsV3.CommonTlsContext.ValidationContextTypeOneofCase.ValidationContext
+                ? commonAt.Append("validation_context")
+                : commonAt.Append("combined_validation_context").Append("default_validation_context"));
+            bundles = SpiffeTrustBundles(validation, validationAt);
+            hasTrustProvider |= bundles.Count > 0;
         }
 
         var hasTrustedCa = trustedCas.Count > 0 || !string.IsNullOrEmpty(validationSds) || hasTrustProvider;
@@ -102,7 +108,37 @@ internal sealed class TlsMapper(NormalizeContext context)
             trustedCas,
             common.AlpnProtocols.ToArray(),
             requireClientCertificate,
-            at);
+            at)
+        {
+            SpiffeTrustBundles = bundles,
+        };
+    }
+
+    /// <summary>The per-trust-domain bundles of a validation context's SPIFFE certificate validator; empty for any other validator.</summary>
+    public IReadOnlyList<SpiffeTrustBundle> SpiffeTrustBundles(TlsV3.CertificateValidationContext validation, JsonPointer validationAt)
+    {
+        var custom = validation.CustomValidatorConfig;
+        if (custom?.TypedConfig is not { } typed || !typed.Is(TlsV3.SPIFFECertValidatorConfig.Descriptor))
+        {
+            return [];
+        }
+
+        var configAt = context.At(custom, validationAt.Append("custom_validator_config")).Append("typed_config");
+        if (context.Unpack<TlsV3.SPIFFECertValidatorConfig>(typed, configAt) is not { } spiffe)
+        {
+            return [];
+        }
+
+        var at = context.At(spiffe, configAt);
+        var bundles = new List<SpiffeTrustBundle>(spiffe.TrustDomains.Count);
+        for (var i = 0; i < spiffe.TrustDomains.Count; i++)
+        {
+            var domain = spiffe.TrustDomains[i];
+            var domainAt = context.At(domain, at.Append("trust_domains").Append(i));
+            bundles.Add(new SpiffeTrustBundle(domain.Name, ProtoValues.DataSourceText(domain.TrustBundle), domainAt));
+        }
+
+        return bundles;
     }
 
     /// <summary>The SAN matchers of a validation context: typed ones (with their SAN type) first, then the legacy untyped ones.</summary>

@@ -52,35 +52,13 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
         }
     }
 
-    /// <summary>The proxy's trust domain and where it was read.</summary>
-    internal static (string Domain, string From)? OwnTrustDomain(EnvoySnapshot snapshot)
-    {
-        var fromCerts = snapshot.AdminCertificates.SelectMany(s => s.CertChain).SelectMany(c => c.SubjectAltNames)
-            .Select(TrustDomain).FirstOrDefault(d => d is not null);
-        if (fromCerts is not null)
-        {
-            return (fromCerts, "the SPIFFE id of the proxy's certificate (/certs)");
-        }
-
-        return snapshot.Node?.MetadataString("MESH_ID") is { Length: > 0 } mesh ? (mesh, "node metadata MESH_ID") : null;
-    }
+    /// <summary>The proxy's trust domain and where it was read (see <see cref="Engine.TrustDomains.Own"/>).</summary>
+    internal static (string Domain, string From)? OwnTrustDomain(EnvoySnapshot snapshot) => Engine.TrustDomains.Own(snapshot);
 
     /// <summary>The trust domains named by a context's SPIFFE matchers (exact or prefix), sorted.</summary>
     internal static SortedSet<string> TrustDomains(TlsContext tls) =>
         new(tls.SubjectAltNameMatchers.Where(m => m.Kind is "exact" or "prefix").Select(m => TrustDomain(m.Value)).OfType<string>(), StringComparer.Ordinal);
 
     /// <summary><c>spiffe://cluster.local/ns/x/sa/y</c> → <c>cluster.local</c>; null for other names.</summary>
-    internal static string? TrustDomain(string san)
-    {
-        const string scheme = "spiffe://";
-        if (!san.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var rest = san[scheme.Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var domain = slash < 0 ? rest : rest[..slash];
-        return domain.Length == 0 ? null : domain.ToLowerInvariant();
-    }
+    internal static string? TrustDomain(string san) => Engine.TrustDomains.Of(san);
 }
