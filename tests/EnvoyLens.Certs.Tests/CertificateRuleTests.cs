@@ -48,6 +48,38 @@ public sealed class CertificateRuleTests
         Assert.DoesNotContain("{", finding.Message, StringComparison.Ordinal);
     }
 
+    private const string WorkloadChain = "/configs/2/dynamic_active_secrets/0/secret/tls_certificate/certificate_chain";
+
+    /// <summary>Where each rule's fail fixture must be reported: resource kind, name and JSON pointer.</summary>
+    public static TheoryData<string, string?, string?, string> Places => new()
+    {
+        { "EL4001", "Secret", "default", WorkloadChain },
+        { "EL4002", "Secret", "default", WorkloadChain },
+        { "EL4003", "Secret", "default", WorkloadChain },
+        { "EL4004", "Secret", "default", WorkloadChain },
+        { "EL4005", "Secret", "default", WorkloadChain },
+        { "EL4006", "Secret", "default", WorkloadChain },
+        { "EL4007", "Secret", "default", WorkloadChain },
+        { "EL4008", "Secret", "default", WorkloadChain },
+        { "EL4009", null, null, "" },
+        { "EL4010", "Secret", "default", WorkloadChain },
+        { "EL4011", "Listener", "virtualInbound", "/configs/2/static_listeners/0/listener/filter_chains/0/filters/0/typed_config/rules/policies/ns[default]-policy[allow-api]-rule[0]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Places))]
+    public void Given_the_fail_fixture_When_the_rule_runs_Then_the_finding_names_its_resource_pointer_and_every_template_argument(
+        string ruleId, string? kind, string? name, string pointer)
+    {
+        var finding = SingleFailure(ruleId);
+        var descriptor = CertificateRules.All.Single(r => r.Descriptor.Id == ruleId).Descriptor;
+
+        Assert.Equal(kind, finding.Resource?.Kind.ToString());
+        Assert.Equal(name, finding.Resource?.Name);
+        Assert.Equal(pointer, finding.Pointer.Value);
+        Assert.All(descriptor.ArgumentNames, a => Assert.False(string.IsNullOrEmpty(finding.Arguments.GetValueOrDefault(a)), $"{ruleId} leaves argument '{a}' empty"));
+    }
+
     [Fact]
     public void Given_the_pack_When_listed_Then_ids_are_unique_EL4xxx_and_every_rule_has_a_fixture_folder()
     {
