@@ -63,6 +63,7 @@ public sealed class RbacAndTrustBundleTests
         var result = TrustComparison.Compare(client, server, FixedClock.FixtureInstant);
 
         Assert.False(result.AToB.RbacAdmitsClient);
+        Assert.True(result.AToB.HandshakeSucceeds); // same trust domain and root: only RBAC, after the handshake, refuses
         Assert.False(result.AToB.Succeeds);
         Assert.Contains($"B's RBAC would deny A's identity '{Client}': no ALLOW policy of envoy.filters.network.rbac on listener virtualInbound chain 0.0.0.0_8080 (1 policy) matches", result.AToB.RbacReason, StringComparison.Ordinal);
         Assert.DoesNotContain(result.Notes, n => n.Contains("not compared", StringComparison.Ordinal));

@@ -193,6 +193,19 @@ public sealed class CertsCommandTests
     }
 
     [Fact]
+    public void Given_a_server_whose_RBAC_admits_another_trust_domain_When_compared_Then_the_handshake_succeeds_and_RBAC_refuses()
+    {
+        var pass = TestPaths.Fixture("rules", "EL4011-rbac-trust-domain-mismatch", "pass", "config_dump.json");
+        var fail = TestPaths.Fixture("rules", "EL4011-rbac-trust-domain-mismatch", "fail", "config_dump.json");
+
+        var result = Cli.Run("certs", "compare", pass, fail, "--at", At);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("A -> B (client A, server B): handshake would succeed, then the server's RBAC would refuse the connection\n", result.Out, StringComparison.Ordinal);
+        Assert.Contains("FAIL B's RBAC would deny A's identity", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_the_same_capture_twice_When_compared_Then_both_directions_succeed()
     {
         var pass = TestPaths.Fixture("rules", "EL4005-workload-chain-untrusted", "pass", "config_dump.json");

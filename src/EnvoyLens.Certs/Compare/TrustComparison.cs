@@ -26,7 +26,11 @@ public sealed record HandshakeVerdict(
     bool? RbacAdmitsClient = null,
     string RbacReason = "")
 {
-    public bool Succeeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false && RbacAdmitsClient != false;
+    /// <summary>The TLS handshake itself: both chains accepted and the client's SAN matchers satisfied.</summary>
+    public bool HandshakeSucceeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false;
+
+    /// <summary>The handshake succeeds and the server's RBAC (checked after it) admits the client.</summary>
+    public bool Succeeds => HandshakeSucceeds && RbacAdmitsClient != false;
 }
 
 /// <summary>The answer of <c>certs compare</c>: shared anchors and both directions.</summary>

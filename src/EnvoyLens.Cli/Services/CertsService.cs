@@ -190,7 +190,7 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
 
         foreach (var v in new[] { result.AToB, result.BToA })
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n{v.Client} -> {v.Server} (client {v.Client}, server {v.Server}): {(v.Succeeds ? "handshake would succeed" : "handshake would FAIL")}\n");
+            text.Append(CultureInfo.InvariantCulture, $"\n{v.Client} -> {v.Server} (client {v.Client}, server {v.Server}): {Outcome(v)}\n");
             text.Append(CultureInfo.InvariantCulture, $"  {(v.ClientAccepts ? "ok  " : "FAIL")} {v.ClientReason}\n");
             text.Append(CultureInfo.InvariantCulture, $"  {(v.ServerAccepts ? "ok  " : "FAIL")} {v.ServerReason}\n");
             text.Append(CultureInfo.InvariantCulture, $"  {v.SanMatchersAcceptServer switch { false => "FAIL", true => "ok  ", null => "info" }} {v.SanReason}\n");
@@ -228,4 +228,9 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
     }
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Outcome(HandshakeVerdict v) =>
+        v.Succeeds ? "handshake would succeed"
+        : v.HandshakeSucceeds ? "handshake would succeed, then the server's RBAC would refuse the connection"
+        : "handshake would FAIL";
 }
