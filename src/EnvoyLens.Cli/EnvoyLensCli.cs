@@ -64,8 +64,9 @@ public static class EnvoyLensCli
     internal static Command BuildRoot(ConfigViewService config, DecodeReportService decode, TextWriter output)
     {
         var root = new Command(Name,
-            "Reads Envoy admin captures (config_dump, /clusters, /certs, /server_info, ...) from a file or a snapshot bundle, " +
-            "decodes them with the real Envoy API types and shows them. " + ExitCodes.HelpText);
+            "Reads what an Envoy proxy knows about itself (config_dump, /clusters, /stats, /certs, /server_info, ...) from a " +
+            "file, a snapshot bundle, an admin URL or a Kubernetes pod (read-only), decodes it with the real Envoy API types, " +
+            "and shows, analyzes, compares or captures it. " + ExitCodes.HelpText);
         var help = new HelpOption();
         if (help.Action is HelpAction action)
         {
@@ -86,7 +87,7 @@ public static class EnvoyLensCli
     }
 
     private static int NoCommand(ParseResult parse) =>
-        throw new EnvoyLensException($"a command is required (config, decode, analyze or rules); run '{Name} --help' for usage.");
+        throw new EnvoyLensException($"a command is required (analyze, rules, config, certs, diff, snapshot or decode); run '{Name} --help' for usage.");
 
     /// <summary>One sentence for a parse error: an unknown token first, else a missing subcommand, else the parser's first message.</summary>
     private static string UsageError(ParseResult parsed)
