@@ -18,6 +18,8 @@ public sealed class SniffingTests : IDisposable
             { "server_info/datadog-envoy-1.14.1-server_info.json", AdminEndpoint.ServerInfo },
             { "stats/beats-envoyproxy-serverstats.txt", AdminEndpoint.Stats },
             { "stats/netdata-envoy-prometheus.txt", AdminEndpoint.StatsPrometheus },
+            // linkerd2-proxy /metrics is Prometheus text; telling it from Envoy's is the Linkerd issue's work.
+            { "stats/linkerd-proxy-diagnostics-metrics.txt", AdminEndpoint.StatsPrometheus },
             { "golden/istio-proxyconfig-ecds/configdump.json", AdminEndpoint.ConfigDump },
             { "golden/istio-proxyconfig-routes/empty-gateway/configdump.json", AdminEndpoint.ConfigDump },
             { "golden/istio-proxyconfig-routes/istio-gateway-http-route-prefix/configdump.json", AdminEndpoint.ConfigDump },
