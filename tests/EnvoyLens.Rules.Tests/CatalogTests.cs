@@ -18,6 +18,21 @@ public sealed class CatalogTests
         Assert.True(ids.Count >= 30, $"Expected at least 30 built-in rules, found {ids.Count}.");
     }
 
+    [Fact]
+    public void Given_every_rule_type_in_the_rules_assembly_When_compared_with_the_explicit_catalog_Then_none_is_missing()
+    {
+        // The catalog is an explicit list (trimming and Native AOT keep exactly what is listed); this test is the
+        // reflection-based cross-check that a new rule file was also added to the list.
+        var types = typeof(RuleCatalog).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IRule).IsAssignableFrom(t))
+            .Select(t => t.FullName!)
+            .Order(StringComparer.Ordinal);
+
+        var listed = RuleCatalog.BuiltIn.Select(r => r.GetType().FullName!).Order(StringComparer.Ordinal);
+
+        Assert.Equal(types, listed);
+    }
+
     [Theory]
     [MemberData(nameof(RuleIds))]
     public void Every_rule_has_a_full_descriptor_a_file_named_by_its_id_and_pass_and_fail_fixtures(string id)
