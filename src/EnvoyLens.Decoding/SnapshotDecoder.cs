@@ -140,11 +140,7 @@ public static class SnapshotDecoder
 
         foreach (var entry in layout.Entries)
         {
-            var bytes = LegacyDumpShapes.Rewrite(layout.EntryBytes(entry), entry, document.Source, out var legacyNote);
-            if (legacyNote is not null)
-            {
-                state.Diagnostics.Add(legacyNote);
-            }
+            var bytes = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics);
 
             var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             state.Diagnostics.AddRange(read.Diagnostics);

@@ -38,11 +38,7 @@ public static class CanonicalReader
         diagnostics.AddRange(layout.Diagnostics);
         foreach (var entry in layout.Entries)
         {
-            var bytes = LegacyDumpShapes.Rewrite(layout.EntryBytes(entry), entry, document.Source, out var note);
-            if (note is not null)
-            {
-                diagnostics.Add(note);
-            }
+            var bytes = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics);
 
             var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             diagnostics.AddRange(read.Diagnostics);

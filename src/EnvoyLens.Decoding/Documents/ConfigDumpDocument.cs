@@ -59,9 +59,22 @@ public static class ConfigDumpDocument
             }
         }
 
-        forms.Add(chosen.IsMap ? ConfigDumpForms.ConfigsMap : ConfigDumpForms.ConfigsArray);
+        forms.Add(chosen.Section is not null ? ConfigDumpForms.Section : chosen.IsMap ? ConfigDumpForms.ConfigsMap : ConfigDumpForms.ConfigsArray);
         diagnostics.AddRange(chosen.Diagnostics);
-        return new ConfigDumpLayout(source, string.Join("+", forms), json, chosen.Entries, diagnostics, selected, available);
+        var entries = (IReadOnlyList<ConfigEntry>)chosen.Entries;
+        if (chosen.Section is { Inferred: true } inferred)
+        {
+            (json, entries) = WithType(json, chosen.Entries[0]);
+            diagnostics.Add(new DecodeDiagnostic(
+                DiagnosticLevel.Info,
+                DiagnosticCodes.Interpretation,
+                source,
+                chosen.Pointer,
+                $"the object at {(chosen.Pointer.IsRoot ? "the top level" : chosen.Pointer.Value)} has no \"@type\"; it is read as a {TypeName(inferred.TypeUrl)} because it holds \"{inferred.Key}\"",
+                inferred.TypeUrl));
+        }
+
+        return new ConfigDumpLayout(source, string.Join("+", forms), json, entries, diagnostics, selected, available);
     }
 
     private static byte[] ToJson(byte[] content, string source, List<DecodeDiagnostic> diagnostics, List<string> forms)
@@ -106,6 +119,74 @@ public static class ConfigDumpDocument
 
         forms.Add(ConfigDumpForms.Yaml);
         return YamlJson.Convert(text, source, diagnostics);
+    }
+
+    /// <summary>A copy of <paramref name="json"/> whose <paramref name="entry"/> object starts with its inferred <c>@type</c>.</summary>
+    private static (byte[] Json, IReadOnlyList<ConfigEntry> Entries) WithType(byte[] json, ConfigEntry entry)
+    {
+        // The type URL is one of SectionKeys' (plain ASCII), so it needs no escaping.
+        var insert = Encoding.UTF8.GetBytes("\"@type\":\"" + entry.TypeUrl + "\",");
+        var result = new byte[json.Length + insert.Length];
+        json.AsSpan(0, entry.Offset + 1).CopyTo(result);
+        insert.CopyTo(result.AsSpan(entry.Offset + 1));
+        json.AsSpan(entry.Offset + 1).CopyTo(result.AsSpan(entry.Offset + 1 + insert.Length));
+        return (result, [entry with { Length = entry.Length + insert.Length }]);
+    }
+
+    private static string TypeName(string typeUrl) => typeUrl[(typeUrl.LastIndexOf('/') + 1)..];
+
+    /// <summary>
+    /// The config dump section an object is, from its <c>@type</c> (<c>envoy.admin.v3.ListenersConfigDump</c>, also v2alpha),
+    /// or when it has none from a key only that section has (<c>dynamic_listeners</c>); null for anything else.
+    /// </summary>
+    private static SectionKind? SectionOf(string? typeUrl, List<string> keys)
+    {
+        if (typeUrl is not null)
+        {
+            var name = TypeName(typeUrl);
+            var isSection = (name.StartsWith("envoy.admin.v3.", StringComparison.Ordinal) || name.StartsWith("envoy.admin.v2alpha.", StringComparison.Ordinal)) &&
+                            name.EndsWith("ConfigDump", StringComparison.Ordinal) && name[(name.LastIndexOf('.') + 1)..] != "ConfigDump";
+            return isSection ? new SectionKind(typeUrl, false, "@type") : null;
+        }
+
+        foreach (var key in keys)
+        {
+            if (SectionKeys.TryGetValue(key, out var section))
+            {
+                return new SectionKind(AdminTypePrefix + section, true, key);
+            }
+        }
+
+        return null;
+    }
+
+    private const string AdminTypePrefix = "type.googleapis.com/envoy.admin.";
+
+    /// <summary>Keys that only one config dump section has (snake_case and camelCase), for sections without <c>@type</c>.</summary>
+    private static readonly Dictionary<string, string> SectionKeys = BuildSectionKeys();
+
+    private static Dictionary<string, string> BuildSectionKeys()
+    {
+        var keys = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string section, params string[] snakeKeys)
+        {
+            foreach (var key in snakeKeys)
+            {
+                keys[key] = section;
+                keys[string.Concat(key.Split('_').Select((p, i) => i == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]))] = section;
+            }
+        }
+
+        Add("v3.BootstrapConfigDump", "bootstrap");
+        Add("v3.ListenersConfigDump", "static_listeners", "dynamic_listeners");
+        Add("v2alpha.ListenersConfigDump", "dynamic_active_listeners", "dynamic_warming_listeners", "dynamic_draining_listeners");
+        Add("v3.ClustersConfigDump", "static_clusters", "dynamic_active_clusters", "dynamic_warming_clusters");
+        Add("v3.RoutesConfigDump", "static_route_configs", "dynamic_route_configs");
+        Add("v3.ScopedRoutesConfigDump", "inline_scoped_route_configs", "dynamic_scoped_route_configs");
+        Add("v3.EndpointsConfigDump", "static_endpoint_configs", "dynamic_endpoint_configs");
+        Add("v3.SecretsConfigDump", "static_secrets", "dynamic_active_secrets", "dynamic_warming_secrets");
+        Add("v3.EcdsConfigDump", "ecds_filters");
+        return keys;
     }
 
     private static Candidate Select(List<Candidate> candidates, string? proxy, string source)
@@ -167,6 +248,9 @@ public static class ConfigDumpDocument
     {
         Candidate? self = null;
         var nested = new List<Candidate>();
+        var start = checked((int)reader.TokenStartIndex);
+        string? typeUrl = null;
+        var names = new List<string>();
         while (true)
         {
             Next(ref reader, json, source);
@@ -177,10 +261,17 @@ public static class ConfigDumpDocument
 
             var name = reader.GetString()!;
             keys?.Add(name);
+            names.Add(name);
             Next(ref reader, json, source);
             if (name == "configs" && self is null && reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject or JsonTokenType.Null)
             {
                 self = ReadConfigs(ref reader, json, source, [.. path, name]);
+                continue;
+            }
+
+            if (name == "@type" && typeUrl is null && reader.TokenType == JsonTokenType.String)
+            {
+                typeUrl = reader.GetString();
                 continue;
             }
 
@@ -192,6 +283,14 @@ public static class ConfigDumpDocument
             {
                 SkipValue(ref reader, json, source);
             }
+        }
+
+        if (self is null && !names.Contains("configs") && SectionOf(typeUrl, names) is { } section)
+        {
+            // egctl config envoy-proxy listener|cluster|...: {"ns": {"pod": {"@type": "...ListenersConfigDump", ...}}}.
+            var pointer = ToPointer(path);
+            self = new Candidate(path, pointer, isMap: false) { Section = section };
+            self.Entries.Add(new ConfigEntry(pointer, start, checked((int)reader.BytesConsumed) - start, section.TypeUrl, null));
         }
 
         if (self is not null)
@@ -324,6 +423,9 @@ public static class ConfigDumpDocument
         return pointer;
     }
 
+    /// <summary>A single config dump section: its type URL, whether that was inferred (no <c>@type</c>), and from which key.</summary>
+    private sealed record SectionKind(string TypeUrl, bool Inferred, string Key);
+
     private sealed class Candidate(List<string> path, JsonPointer pointer, bool isMap)
     {
         public List<string> Path { get; } = path;
@@ -335,6 +437,9 @@ public static class ConfigDumpDocument
         public List<ConfigEntry> Entries { get; } = [];
 
         public List<DecodeDiagnostic> Diagnostics { get; } = [];
+
+        /// <summary>Set when the candidate is a single config dump section rather than a dump with <c>configs</c>.</summary>
+        public SectionKind? Section { get; init; }
 
         /// <summary><c>default/eg</c> for egctl translate, <c>ns/pod</c> for envoy-proxy output, the key for a single wrapper.</summary>
         public string Name => Path switch

@@ -56,4 +56,10 @@ public static class ConfigDumpForms
 
     /// <summary><c>{"configs": {"clusters": {...}, ...}}</c> (2018 dumps).</summary>
     public const string ConfigsMap = "configs-map";
+
+    /// <summary>
+    /// One config dump section instead of a dump, as <c>egctl config envoy-proxy listener|cluster|route|endpoint|bootstrap</c>
+    /// prints it per pod: <c>{"&lt;namespace&gt;": {"&lt;pod&gt;": {"@type": "...ListenersConfigDump", ...}}}</c>.
+    /// </summary>
+    public const string Section = "section";
 }

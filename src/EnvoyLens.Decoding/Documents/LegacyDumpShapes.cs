@@ -34,10 +34,27 @@ internal static class LegacyDumpShapes
     /// </summary>
     public static ReadOnlyMemory<byte> Rewrite(ReadOnlyMemory<byte> json, ConfigEntry entry, string source, out DecodeDiagnostic? note)
     {
+        var notes = new List<DecodeDiagnostic>();
+        var result = Rewrite(json, entry, source, notes, convertConfigs: false);
+        note = notes.SingleOrDefault();
+        return result;
+    }
+
+    /// <summary>
+    /// What the decoder reads for <paramref name="entry"/>: its early v2alpha shape rewritten to v3 (see
+    /// <see cref="Rewrite(ReadOnlyMemory{byte}, ConfigEntry, string, out DecodeDiagnostic?)"/>) and its v2-era
+    /// configuration converted (see <see cref="LegacyConfigs"/>), each said in <paramref name="notes"/>;
+    /// <paramref name="json"/> itself when neither applies.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Prepare(ReadOnlyMemory<byte> json, ConfigEntry entry, string source, ICollection<DecodeDiagnostic> notes) =>
+        Rewrite(json, entry, source, notes, convertConfigs: true);
+
+    private static ReadOnlyMemory<byte> Rewrite(ReadOnlyMemory<byte> json, ConfigEntry entry, string source, ICollection<DecodeDiagnostic> notes, bool convertConfigs)
+    {
         ArgumentNullException.ThrowIfNull(entry);
-        note = null;
         var kind = KindOf(entry.TypeUrl);
-        if (kind is null)
+        var configs = convertConfigs && HoldsConfiguration(entry.TypeUrl) && LegacyConfigs.MayApply(json.Span);
+        if (kind is null && !configs)
         {
             return json;
         }
@@ -66,19 +83,33 @@ internal static class LegacyDumpShapes
             "RoutesConfigDump" => RewriteRoutes(section, changes),
             _ => null,
         };
-        if (rewritten is null)
+        if (rewritten is not null)
         {
-            return json;
+            notes.Add(new DecodeDiagnostic(
+                DiagnosticLevel.Info,
+                DiagnosticCodes.Interpretation,
+                source,
+                entry.Pointer,
+                $"{source} at {entry.Pointer} is an early {AdminV2Alpha}{kind} ({string.Join("; ", changes)}); it was rewritten to the v3 shape before decoding, and pointers inside this section refer to the rewritten form.",
+                entry.TypeUrl));
         }
 
-        note = new DecodeDiagnostic(
-            DiagnosticLevel.Info,
-            DiagnosticCodes.Interpretation,
-            source,
-            entry.Pointer,
-            $"{source} at {entry.Pointer} is an early {AdminV2Alpha}{kind} ({string.Join("; ", changes)}); it was rewritten to the v3 shape before decoding, and pointers inside this section refer to the rewritten form.",
-            entry.TypeUrl);
-        return Serialize(rewritten);
+        var converted = configs && LegacyConfigs.Apply(rewritten ?? section, source, entry.Pointer, rewritten is not null, notes);
+        return rewritten is null && !converted ? json : Serialize(rewritten ?? section);
+    }
+
+    /// <summary>The config dump sections that hold listeners, clusters or bootstrap extensions (any admin version).</summary>
+    private static bool HoldsConfiguration(string? typeUrl)
+    {
+        if (typeUrl is null)
+        {
+            return false;
+        }
+
+        var name = typeUrl[(typeUrl.LastIndexOf('/') + 1)..];
+        return name.StartsWith("envoy.admin.", StringComparison.Ordinal) &&
+               (name.EndsWith(".ListenersConfigDump", StringComparison.Ordinal) || name.EndsWith(".ClustersConfigDump", StringComparison.Ordinal) ||
+                name.EndsWith(".BootstrapConfigDump", StringComparison.Ordinal));
     }
 
     private static string? KindOf(string? typeUrl)

@@ -1,0 +1,176 @@
+using EnvoyLens.Admin;
+using EnvoyLens.Core;
+using EnvoyLens.Decoding.Documents;
+using EnvoyLens.Model;
+using EnvoyLens.TestKit;
+
+namespace EnvoyLens.Decoding.Tests.Documents;
+
+/// <summary>v2-era configuration (Struct <c>config</c>, tcp_proxy <c>deprecated_v1</c>, <c>hosts</c>, <c>tls_context</c>) is read as its v3 form.</summary>
+public sealed class LegacyConfigsTests
+{
+    private const string HcmType = "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+    private const string TcpType = "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy";
+
+    private static EnvoySnapshot Corpus(string file) => SnapshotDecoder.Decode(SnapshotSources.Open(TestPaths.CorpusFile("config_dump", file)));
+
+    private static EnvoySnapshot Authored() => SnapshotDecoder.Decode(SnapshotSources.Open(TestPaths.Fixture("legacy", "v2-struct-configs", "config_dump.json")));
+
+    [SkippableFact]
+    public void Given_the_2018_dump_When_decoded_Then_its_http_listener_has_the_connection_manager_with_its_inline_route_and_http_filters()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+
+        var snapshot = Corpus("istio-2018-v2-mapform-configdump.json");
+
+        var listener = snapshot.FindListener("0.0.0.0_8080")!;
+        Assert.False(listener.BindToPort);
+        var filter = Assert.Single(Assert.Single(listener.FilterChains).Filters);
+        Assert.Equal("envoy.http_connection_manager", filter.Name);
+        Assert.Equal(HcmType, filter.Extension.TypeUrl);
+        Assert.True(filter.Extension.Typed);
+        var hcm = filter.HttpConnectionManager!;
+        Assert.Equal("http", hcm.StatPrefix);
+        Assert.Equal("8080", hcm.InlineRouteConfig!.Name);
+        Assert.Equal("outbound|8080||istio-pilot.istio-system.svc.cluster.local", hcm.InlineRouteConfig.VirtualHosts[0].Routes[0].Cluster);
+        Assert.Equal(["mixer", "envoy.cors", "envoy.fault", "envoy.router"], hcm.HttpFilters.Select(f => f.Name));
+
+        var note = Assert.Single(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.Interpretation && d.Pointer.Value == "/configs/listeners" && d.Message.Contains("v2-era", StringComparison.Ordinal));
+        Assert.Equal(DiagnosticLevel.Info, note.Level);
+        Assert.Contains("envoy.http_connection_manager → envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", note.Message, StringComparison.Ordinal);
+        Assert.Contains("'mixer' (1)", note.Message, StringComparison.Ordinal);
+        Assert.Contains("pointers inside this section refer to the rewritten form", note.Message, StringComparison.Ordinal);
+
+        // The connection manager's Struct is no longer an unknown field of the filter.
+        Assert.DoesNotContain(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.UnknownField && d.Message.StartsWith("envoy.config.listener.v3.Filter has no field", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void Given_the_2018_dump_When_decoded_Then_a_cluster_given_by_hosts_has_those_hosts_as_inline_endpoints()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+
+        var snapshot = Corpus("istio-2018-v2-mapform-configdump.json");
+
+        var endpoint = Assert.Single(snapshot.FindCluster("xds-grpc")!.InlineEndpoints);
+        Assert.Equal(new SocketAddress("istio-pilot.istio-system", 15010), endpoint.Address);
+        Assert.Contains(snapshot.Diagnostics, d => d.Pointer.Value == "/configs/clusters" && d.Message.Contains("Cluster.hosts read as load_assignment", StringComparison.Ordinal));
+        Assert.Contains(snapshot.Bootstrap!.StatsSinks, s => s.Name == "envoy.statsd" && s.TypeUrl == "type.googleapis.com/envoy.config.metrics.v3.StatsdSink" && s.Typed);
+    }
+
+    [SkippableFact]
+    public void Given_the_2020_dump_When_decoded_Then_the_v1_tcp_proxy_route_is_the_chains_destination_match_and_cluster()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+
+        var snapshot = Corpus("istio-2020-v2-camelcase-configdump.json");
+
+        var listener = snapshot.FindListener("172.21.134.116_443")!;
+        var chain = Assert.Single(listener.FilterChains);
+        Assert.Equal(["172.21.134.116/32"], chain.Match.PrefixRanges);
+        Assert.Null(chain.Match.DestinationPort);
+        Assert.Equal(["mixer", "envoy.tcp_proxy"], chain.Filters.Select(f => f.Name));
+        Assert.Null(chain.Filters[0].Extension.TypeUrl);
+        var tcp = chain.Filters[1].TcpProxy!;
+        Assert.Equal("outbound|443||istio-galley.istio-system.svc.cluster.local", tcp.Cluster);
+        Assert.Equal("outbound|tcp|443", tcp.StatPrefix);
+        Assert.Equal(TcpType, chain.Filters[1].Extension.TypeUrl);
+
+        var http = snapshot.FindListener("0.0.0.0_8080")!;
+        Assert.Equal("8080", http.FilterChains[0].Filters[0].HttpConnectionManager!.InlineRouteConfig!.Name);
+        Assert.All(snapshot.Listeners, l => Assert.False(l.BindToPort));
+        Assert.DoesNotContain(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.UnknownField && d.Message.Contains("deprecated", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Given_struct_configs_under_both_legacy_keys_When_decoded_Then_each_connection_manager_names_its_rds_route_config()
+    {
+        var snapshot = Authored();
+
+        Assert.Equal("9080", snapshot.FindListener("0.0.0.0_9080")!.FilterChains[0].Filters[0].HttpConnectionManager!.RdsRouteConfigName);
+        var deprecated = snapshot.FindListener("0.0.0.0_9091")!.FilterChains[0].Filters[0];
+        Assert.Equal("envoy.filters.network.http_connection_manager", deprecated.Name);
+        Assert.Equal("9091", deprecated.HttpConnectionManager!.RdsRouteConfigName);
+        Assert.Equal(["envoy.filters.http.router"], deprecated.HttpConnectionManager.HttpFilters.Select(f => f.Name));
+        var accessLogNote = Assert.Single(snapshot.Diagnostics, d => d.Message.Contains("envoy.file_access_log → envoy.extensions.access_loggers.file.v3.FileAccessLog", StringComparison.Ordinal));
+        Assert.Equal("/configs/1", accessLogNote.Pointer.Value);
+    }
+
+    [Fact]
+    public void Given_a_v1_route_table_of_two_routes_When_decoded_Then_each_route_is_a_filter_chain_matching_its_destination()
+    {
+        var snapshot = Authored();
+
+        var chains = snapshot.FindListener("0.0.0.0_27017")!.FilterChains;
+        Assert.Equal(2, chains.Count);
+        Assert.Equal(["10.0.0.5/32"], chains[0].Match.PrefixRanges);
+        Assert.Null(chains[0].Match.DestinationPort);
+        Assert.Equal("outbound|27017||mongo-a.shop.svc.cluster.local", chains[0].Filters[0].TcpProxy!.Cluster);
+        Assert.Equal(["10.0.0.6/32"], chains[1].Match.PrefixRanges);
+        Assert.Equal(27017, chains[1].Match.DestinationPort);
+        Assert.Equal("outbound|27017||mongo-b.shop.svc.cluster.local", chains[1].Filters[0].TcpProxy!.Cluster);
+        Assert.All(chains, c => Assert.Equal("outbound|27017||mongo", c.Filters[0].TcpProxy!.StatPrefix));
+        Assert.Contains(snapshot.Diagnostics, d => d.Pointer.Value == "/configs/1" && d.Message.Contains("split into one filter chain per route", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_v1_route_with_a_port_range_When_decoded_Then_its_cluster_and_addresses_are_read_and_the_range_is_kept_raw_with_a_warning()
+    {
+        var snapshot = Authored();
+
+        var chain = Assert.Single(snapshot.FindListener("10.0.0.7_3306")!.FilterChains);
+        Assert.Equal("outbound|3306||mysql.shop.svc.cluster.local", chain.Filters[0].TcpProxy!.Cluster);
+        Assert.Equal("outbound|3306||mysql", chain.Filters[0].TcpProxy!.StatPrefix);
+        Assert.Equal(["10.0.0.7/32"], chain.Match.PrefixRanges);
+        Assert.Null(chain.Match.DestinationPort);
+
+        var warning = Assert.Single(snapshot.Diagnostics, d => d.Level == DiagnosticLevel.Warning && d.Message.Contains("3306-3310", StringComparison.Ordinal));
+        Assert.Contains("is not one port", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(snapshot.RawPayloads, p => p.Json.Contains("3306-3310", StringComparison.Ordinal) && p.Pointer.Value.EndsWith("/deprecated_v1", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_a_v2_cluster_with_hosts_and_tls_context_When_decoded_Then_it_has_inline_endpoints_and_upstream_tls()
+    {
+        var snapshot = Authored();
+
+        var cluster = snapshot.FindCluster("xds-grpc")!;
+        Assert.Equal(new SocketAddress("istio-pilot.istio-system", 15011), Assert.Single(cluster.InlineEndpoints).Address);
+        Assert.NotNull(cluster.Tls);
+        Assert.Equal("istio-pilot.istio-system", cluster.Tls.Sni);
+        Assert.True(cluster.Tls.HasTrustedCa);
+        Assert.Equal("envoy.transport_sockets.tls", cluster.TransportSocket?.Name);
+
+        // verify_subject_alt_name is gone in v3: kept raw and reported, not dropped.
+        Assert.Contains(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.UnknownField && d.Pointer.Value.EndsWith("/verify_subject_alt_name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_every_name_of_the_legacy_table_When_resolved_Then_its_v3_type_is_compiled()
+    {
+        var types = LegacyConfigs.Types.SelectMany(t => t.Value).ToList();
+
+        Assert.All(types, t => Assert.True(SnapshotDecoder.Resolver.Resolve("type.googleapis.com/" + t.Value) is not null, $"{t.Key} → {t.Value} is not compiled"));
+        Assert.Equal("envoy.extensions.filters.http.router.v3.Router", LegacyConfigs.Types[LegacyConfigs.Slot.HttpFilter]["envoy.router"]);
+        Assert.Equal("envoy.extensions.filters.http.ratelimit.v3.RateLimit", LegacyConfigs.Types[LegacyConfigs.Slot.HttpFilter]["envoy.ratelimit"]);
+        Assert.Equal("envoy.extensions.filters.network.ratelimit.v3.RateLimit", LegacyConfigs.Types[LegacyConfigs.Slot.NetworkFilter]["envoy.ratelimit"]);
+        Assert.Equal("envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", LegacyConfigs.Types[LegacyConfigs.Slot.NetworkFilter]["envoy.filters.network.tcp_proxy"]);
+    }
+
+    [SkippableFact]
+    public void Given_a_current_dump_When_prepared_Then_no_section_is_parsed_or_changed()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+        var bytes = File.ReadAllBytes(TestPaths.CorpusFile("config_dump", "istio-compare-sidecar-configdump.json"));
+        var layout = ConfigDumpDocument.Read(bytes, "c.json");
+        var notes = new List<DecodeDiagnostic>();
+
+        foreach (var entry in layout.Entries)
+        {
+            var original = layout.EntryBytes(entry);
+            Assert.True(LegacyDumpShapes.Prepare(original, entry, "c.json", notes).Equals(original));
+        }
+
+        Assert.Empty(notes);
+    }
+}
