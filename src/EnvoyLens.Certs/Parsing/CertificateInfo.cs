@@ -52,6 +52,13 @@ public sealed record CertificateInfo(
 {
     internal X509Certificate Bc { get; init; } = null!;
 
+    /// <summary>
+    /// Why the certificate breaks X.509's encoding rules although it could still be read (an extension twice, an
+    /// extension value that does not decode), in words that follow "it"; null for a well-formed certificate. Path
+    /// validation rejects a path that holds such a certificate.
+    /// </summary>
+    public string? Defect { get; init; }
+
     /// <summary>The DER encoding.</summary>
     public byte[] GetDer() => Bc.GetEncoded();
 

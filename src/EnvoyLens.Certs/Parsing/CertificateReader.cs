@@ -14,7 +14,9 @@ namespace EnvoyLens.Certs.Parsing;
 
 /// <summary>
 /// Reads certificates from PEM text (every <c>CERTIFICATE</c> block, in order), DER bytes or files. A broken block
-/// becomes a <see cref="CertificateProblem"/> naming the origin and block index; the good blocks are still returned.
+/// becomes a <see cref="CertificateProblem"/> naming the origin and block index; the good blocks are still returned. A
+/// certificate that can be read but breaks the encoding rules (see <see cref="CertificateInfo.Defect"/>) is returned and
+/// reported as a problem too.
 /// Blocks of other types (private keys, parameters) are skipped.
 /// </summary>
 public static class CertificateReader
@@ -46,7 +48,7 @@ public static class CertificateReader
         if (bytes.Length > 0 && bytes[0] == 0x30)
         {
             return ParseDer(bytes, origin, 0) is { } one
-                ? one.Certificate is { } c ? new([c], []) : new([], [one.Problem!])
+                ? new(one.Certificate is { } c ? [c] : [], one.Problem is { } p ? [p] : [])
                 : CertificateReadResult.Empty;
         }
 
@@ -124,7 +126,8 @@ public static class CertificateReader
             {
                 certificates.Add(certificate);
             }
-            else if (parsed?.Problem is { } problem)
+
+            if (parsed?.Problem is { } problem)
             {
                 problems.Add(problem);
             }
@@ -166,14 +169,117 @@ public static class CertificateReader
             var asn1 = Asn1Object.FromByteArray(der);
             var structure = X509CertificateStructure.GetInstance(asn1);
             var bc = new BcCertificate(structure);
-            return new Parsed(ToInfo(bc, origin, index), null);
+            return WithDefect(ToInfo(bc, origin, index));
         }
 #pragma warning disable CA1031 // BouncyCastle throws many exception types for malformed DER; each becomes a problem.
         catch (Exception e)
 #pragma warning restore CA1031
         {
+            if (Repair(der, origin, index) is { } repaired)
+            {
+                return WithDefect(repaired);
+            }
+
             var reason = e.Message.Length > 0 ? e.Message.Split('\n')[0].TrimEnd('.') : e.GetType().Name;
             return new Parsed(null, new CertificateProblem(origin, index, $"{Describe(origin, index)} is not a valid X.509 certificate ({reason})."));
+        }
+    }
+
+    /// <summary>A certificate with a defect is returned and also reported, so that nothing reading it misses the defect.</summary>
+    private static Parsed WithDefect(CertificateInfo c) =>
+        new(c, c.Defect is { } defect ? new CertificateProblem(c.Origin, c.Index, $"{Describe(c.Origin, c.Index)} is an invalid X.509 certificate: it {defect}.") : null);
+
+    /// <summary>
+    /// A certificate BouncyCastle refuses only because of an empty issuer name or its extensions (one twice, or a basic
+    /// constraints or key usage value that does not decode) is read without the offending parts and carries the
+    /// <see cref="CertificateInfo.Defect"/>, so that validation can reject it as an invalid certificate. Anything else
+    /// stays unreadable (null).
+    /// </summary>
+    private static CertificateInfo? Repair(byte[] der, string origin, int index)
+    {
+        try
+        {
+            var outer = Asn1Sequence.GetInstance(Asn1Object.FromByteArray(der));
+            if (outer.Count != 3)
+            {
+                return null;
+            }
+
+            var tbs = Asn1Sequence.GetInstance(outer[0]);
+            var fields = tbs.ToArray();
+            var defects = new List<string>();
+
+            // TBSCertificate: [0] version (optional), serialNumber, signature, issuer, ...
+            var issuerAt = (fields.Length > 0 && fields[0] is Asn1TaggedObject { TagNo: 0 } ? 1 : 0) + 2;
+            var emptyIssuer = fields.Length > issuerAt && fields[issuerAt] is Asn1Sequence { Count: 0 };
+            if (emptyIssuer)
+            {
+                // A stand-in, so that the rest can be read; the certificate is reported with an empty issuer.
+                defects.Add("has an empty issuer name");
+                fields[issuerAt] = new X509Name("CN=empty issuer").ToAsn1Object();
+            }
+
+            for (var i = 0; i < fields.Length; i++)
+            {
+                if (fields[i] is not Asn1TaggedObject { TagNo: 3 } tagged)
+                {
+                    continue;
+                }
+
+                var kept = new Asn1EncodableVector();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var element in Asn1Sequence.GetInstance(tagged, true))
+                {
+                    var extension = Asn1Sequence.GetInstance(element);
+                    var oid = DerObjectIdentifier.GetInstance(extension[0]).Id;
+                    if (!seen.Add(oid))
+                    {
+                        defects.Add($"has the {ExtensionNames.Of(oid)} extension more than once");
+                        continue;
+                    }
+
+                    if (oid is "2.5.29.19" or "2.5.29.15" && !Decodes(oid, Asn1OctetString.GetInstance(extension[extension.Count - 1]).GetOctets()))
+                    {
+                        defects.Add($"has a {ExtensionNames.Of(oid)} extension whose value does not decode");
+                        continue;
+                    }
+
+                    kept.Add(extension);
+                }
+
+                fields[i] = new DerTaggedObject(true, 3, new DerSequence(kept));
+            }
+
+            if (defects.Count == 0)
+            {
+                return null;
+            }
+
+            var bc = new BcCertificate(X509CertificateStructure.GetInstance(new DerSequence(new DerSequence(fields), outer[1], outer[2])));
+            var info = ToInfo(bc, origin, index);
+            return info with { Issuer = emptyIssuer ? "" : info.Issuer, Defect = string.Join("; ", defects.Distinct(StringComparer.Ordinal).Prepend(info.Defect).OfType<string>()) };
+        }
+#pragma warning disable CA1031 // Not repairable: the caller reports the original parse failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return null;
+        }
+    }
+
+    private static bool Decodes(string oid, byte[] value)
+    {
+        try
+        {
+            var parsed = Asn1Object.FromByteArray(value);
+            _ = oid == "2.5.29.19" ? (Asn1Encodable)BasicConstraints.GetInstance(parsed) : KeyUsage.GetInstance(parsed);
+            return true;
+        }
+#pragma warning disable CA1031 // Any decoding failure means the value does not decode.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
         }
     }
 
@@ -185,9 +291,15 @@ public static class CertificateReader
         var uris = new List<string>();
         var ips = new List<string>();
         var emails = new List<string>();
+        var defects = new List<string>();
+        GeneralNames? names = null;
         if (extensions?.GetExtension(X509Extensions.SubjectAlternativeName) is { } sanExtension)
         {
-            var names = GeneralNames.GetInstance(sanExtension.GetParsedValue());
+            names = Decode(() => GeneralNames.GetInstance(sanExtension.GetParsedValue()), "subjectAltName", defects);
+        }
+
+        if (names is not null)
+        {
             foreach (var name in names.GetNames())
             {
                 switch (name.TagNo)
@@ -233,8 +345,10 @@ public static class CertificateReader
         var ekus = new List<string>();
         if (extensions?.GetExtension(X509Extensions.ExtendedKeyUsage) is { } ekuExtension)
         {
-            var eku = ExtendedKeyUsage.GetInstance(ekuExtension.GetParsedValue());
-            ekus.AddRange(eku.GetAllUsages().Select(o => ExtensionNames.Eku(o.Id)));
+            if (Decode(() => ExtendedKeyUsage.GetInstance(ekuExtension.GetParsedValue()), "extKeyUsage", defects) is { } eku)
+            {
+                ekus.AddRange(eku.GetAllUsages().Select(o => ExtensionNames.Eku(o.Id)));
+            }
         }
 
         var extensionList = new List<CertificateExtension>();
@@ -274,7 +388,24 @@ public static class CertificateReader
             bc.Version)
         {
             Bc = bc,
+            Defect = defects.Count == 0 ? null : string.Join("; ", defects),
         };
+    }
+
+    private static T? Decode<T>(Func<T> decode, string extension, List<string> defects)
+        where T : class
+    {
+        try
+        {
+            return decode();
+        }
+#pragma warning disable CA1031 // A value BouncyCastle cannot decode is a defect of the certificate, not a crash.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            defects.Add($"has a malformed {extension} extension ({(e.Message.Length > 0 ? e.Message.Split('\n')[0].TrimEnd('.') : e.GetType().Name)})");
+            return null;
+        }
     }
 
     private static (string Algorithm, int Size, string? Curve) KeyOf(BcCertificate bc)

@@ -15,19 +15,48 @@ public enum CertificatePurpose
     Client,
 }
 
+/// <summary>
+/// Which issuance rules a path must also meet, beyond RFC 5280's path validation algorithm (signatures, validity,
+/// basic constraints, path length, key usage, extended key usage, name constraints, critical extensions).
+/// </summary>
+public enum ValidationProfile
+{
+    /// <summary>
+    /// What service meshes need and Envoy accepts: the structural checks, tolerating what mesh CAs commonly omit or relax
+    /// (authority and subject key identifiers, basic constraints marked non-critical).
+    /// </summary>
+    Mesh,
+
+    /// <summary>Every "MUST" of RFC 5280's certificate profile: key identifiers, critical basic constraints and name constraints, non-empty names.</summary>
+    Rfc5280,
+
+    /// <summary>
+    /// RFC 5280 plus the CA/Browser Forum's TLS server profile: end entities are not CAs and carry an extended key
+    /// usage, roots carry none, no wildcard over a public suffix, key strength, common names that agree with the
+    /// SANs; name constraints may be non-critical.
+    /// </summary>
+    WebPki,
+}
+
 /// <summary>A path validation question: does <see cref="Leaf"/> chain to one of <see cref="Roots"/> at <see cref="At"/>.</summary>
 /// <param name="Intermediates">Untrusted certificates that may help build the path, in any order, decoys allowed.</param>
 /// <param name="Name">A DNS name, IP address or <c>spiffe://</c> URI the leaf must carry; null for none.</param>
+/// <param name="Profile">The issuance rules the path must also meet.</param>
 public sealed record VerifyRequest(
     CertificateInfo Leaf,
     IReadOnlyList<CertificateInfo> Roots,
     IReadOnlyList<CertificateInfo> Intermediates,
     DateTimeOffset At,
     CertificatePurpose Purpose = CertificatePurpose.Any,
-    string? Name = null);
+    string? Name = null,
+    ValidationProfile Profile = ValidationProfile.Mesh);
 
-/// <summary>Bounds on path search, so hostile input cannot make it exponential.</summary>
-public sealed record VerifyLimits(int MaxDepth = 10, int MaxSignatureChecks = 200, int MaxCompletePaths = 32)
+/// <summary>
+/// Bounds on path search, so hostile input cannot make it exponential. <see cref="MaxNameConstraintChecks"/> bounds the
+/// name-by-subtree comparisons of one path (as Go's crypto/x509 and pyca/cryptography do): a path that needs more is
+/// invalid.
+/// </summary>
+public sealed record VerifyLimits(int MaxDepth = 10, int MaxSignatureChecks = 200, int MaxCompletePaths = 32, int MaxNameConstraintChecks = 1 << 20)
 {
     public static VerifyLimits Default { get; } = new();
 }
@@ -79,6 +108,11 @@ public static class PathValidator
             if (request.Roots.Count == 0)
             {
                 return new VerifyResult(false, $"No trust anchor was given to verify certificate {request.Leaf.Label} against (trust-anchor check).", "trust-anchor", [request.Leaf], 0);
+            }
+
+            if (request.Leaf.Defect is { } defect)
+            {
+                return new VerifyResult(false, $"Certificate {request.Leaf.Label} is an invalid certificate: it {defect} (certificate-syntax check).", "certificate-syntax", [request.Leaf], 0);
             }
 
             var path = new List<CertificateInfo> { request.Leaf };
@@ -218,6 +252,14 @@ public static class PathValidator
                 }
             }
 
+            foreach (var c in path)
+            {
+                if (c.Defect is { } defect)
+                {
+                    return new Failure($"Certificate {c.Label} is an invalid certificate: it {defect} (certificate-syntax check).", "certificate-syntax", chain, 3);
+                }
+            }
+
             for (var i = 0; i < path.Count; i++)
             {
                 var c = path[i];
@@ -265,18 +307,25 @@ public static class PathValidator
                 return new Failure($"Certificate {leaf.Label} has extended key usage {string.Join(", ", leaf.ExtendedKeyUsages)}, which excludes {PurposeName} (extended-key-usage check).", "extended-key-usage", chain, 3);
             }
 
-            if (ProfileChecks.Check(path, request.Purpose != CertificatePurpose.Any) is { } profile)
+            if (ProfileChecks.Check(path, request.Purpose != CertificatePurpose.Any, request.Profile) is { } profile)
             {
                 return new Failure(profile.Reason, profile.Check, chain, 3);
             }
 
-            var constraints = NameConstraintsCheck(path, chain);
+            var constraints = NameConstraintsCheck(path, chain, limits.MaxNameConstraintChecks);
             if (constraints is not null)
             {
                 return constraints;
             }
 
-            if (request.Name is { } name && !NameMatches(leaf, name))
+            var refuseSuffixWildcards = request.Profile == ValidationProfile.WebPki;
+            if (request.Name is { } wanted && refuseSuffixWildcards && !Matches(leaf, wanted, true) && Matches(leaf, wanted, false))
+            {
+                var wildcard = leaf.DnsNames.First(PublicSuffixes.IsWildcardOverPublicSuffix);
+                return new Failure($"Certificate {leaf.Label} carries the name '{wanted}' only through the wildcard '{wildcard}' over the public suffix '{wildcard[2..]}', which the webpki profile does not match (name check).", "name", chain, 3);
+            }
+
+            if (request.Name is { } name && !Matches(leaf, name, refuseSuffixWildcards))
             {
                 return new Failure($"Certificate {leaf.Label} does not carry the name '{name}' (its names: {(leaf.SubjectAltNames.Count == 0 ? "none" : string.Join(", ", leaf.SubjectAltNames))}) (name check).", "name", chain, 3);
             }
@@ -289,10 +338,13 @@ public static class PathValidator
         private bool AllowsPurpose(CertificateInfo c) =>
             c.ExtendedKeyUsages.Contains(PurposeName, StringComparer.Ordinal) || c.ExtendedKeyUsages.Contains(ExtensionNames.AnyExtendedKeyUsage, StringComparer.Ordinal);
 
-        private static Failure? NameConstraintsCheck(List<CertificateInfo> path, IReadOnlyList<CertificateInfo> chain)
+        private static Failure? NameConstraintsCheck(List<CertificateInfo> path, IReadOnlyList<CertificateInfo> chain, int maxChecks)
         {
             var validator = new PkixNameConstraintValidator();
             CertificateInfo? constrainer = null;
+            var subtrees = 0L;
+            var checks = 0L;
+            var excludedDns = new List<(string Name, CertificateInfo By)>();
             for (var i = path.Count - 1; i >= 0; i--)
             {
                 var c = path[i];
@@ -302,17 +354,24 @@ public static class PathValidator
                     try
                     {
                         var subject = c.Bc.SubjectDN;
+                        var names = c.Bc.CertificateStructure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName) is { } san
+                            ? GeneralNames.GetInstance(san.GetParsedValue()).GetNames()
+                            : [];
+                        checks += (subject.GetOidList().Count + names.Length) * subtrees;
+                        if (checks > maxChecks)
+                        {
+                            return new Failure(string.Create(CultureInfo.InvariantCulture,
+                                $"Checking the names of certificate {c.Label} against the name constraints of {constrainer.Label} takes more than {maxChecks} comparisons ({subject.GetOidList().Count + names.Length} names, {subtrees} subtrees), which is refused as a denial of service (name-constraints check)."), "name-constraints", chain, 3);
+                        }
+
                         if (subject.GetOidList().Count > 0)
                         {
                             validator.CheckDN(subject);
                         }
 
-                        if (c.Bc.CertificateStructure.TbsCertificate.Extensions?.GetExtension(X509Extensions.SubjectAlternativeName) is { } san)
+                        foreach (var name in names)
                         {
-                            foreach (var name in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
-                            {
-                                validator.CheckName(name);
-                            }
+                            validator.CheckName(name);
                         }
                     }
                     catch (PkixNameConstraintValidatorException e)
@@ -325,6 +384,11 @@ public static class PathValidator
                     {
                         return new Failure($"Certificate {c.Label} has a name that cannot be checked against the name constraints of {constrainer.Label}: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
+
+                    if (WildcardReachesExcluded(c, excludedDns) is { } hit)
+                    {
+                        return new Failure($"Certificate {c.Label} has the wildcard name '{hit.Wildcard}', which matches '{hit.Excluded}' that the name constraints of {hit.By.Label} exclude (name-constraints check).", "name-constraints", chain, 3);
+                    }
                 }
 
                 if (c.Bc.CertificateStructure.TbsCertificate.Extensions?.GetExtension(X509Extensions.NameConstraints) is { } ext)
@@ -334,14 +398,21 @@ public static class PathValidator
                         var nc = NameConstraints.GetInstance(ext.GetParsedValue());
                         if (ExtensionNames.Permitted(nc) is { } permitted)
                         {
+                            subtrees += permitted.Count;
                             validator.IntersectPermittedSubtree(permitted);
                         }
 
                         if (ExtensionNames.Excluded(nc) is { } excluded)
                         {
+                            subtrees += excluded.Count;
                             foreach (var subtree in excluded)
                             {
-                                validator.AddExcludedSubtree(GeneralSubtree.GetInstance(subtree));
+                                var general = GeneralSubtree.GetInstance(subtree);
+                                validator.AddExcludedSubtree(general);
+                                if (general.Base.TagNo == GeneralName.DnsName)
+                                {
+                                    excludedDns.Add((DerIA5String.GetInstance(general.Base.Name).GetString(), c));
+                                }
                             }
                         }
                     }
@@ -359,6 +430,34 @@ public static class PathValidator
             return null;
         }
 
+        /// <summary>
+        /// A wildcard SAN <c>*.example.com</c> matches any single label under example.com, so an excluded subtree
+        /// <c>bar.example.com</c> would be reachable through it although the SAN itself is not inside the subtree
+        /// (CVE-2025-61727): such a certificate is rejected.
+        /// </summary>
+        private static (string Wildcard, string Excluded, CertificateInfo By)? WildcardReachesExcluded(CertificateInfo c, List<(string Name, CertificateInfo By)> excluded)
+        {
+            foreach (var dns in c.DnsNames)
+            {
+                if (!dns.StartsWith("*.", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var suffix = dns[1..].TrimEnd('.').ToLowerInvariant();
+                foreach (var (name, by) in excluded)
+                {
+                    var e = name.TrimStart('.').TrimEnd('.').ToLowerInvariant();
+                    if (e.Length > suffix.Length && e.EndsWith(suffix, StringComparison.Ordinal) && !e[..^suffix.Length].Contains('.', StringComparison.Ordinal))
+                    {
+                        return (dns, name, by);
+                    }
+                }
+            }
+
+            return null;
+        }
+
         private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
     }
 
@@ -367,6 +466,12 @@ public static class PathValidator
     {
         ArgumentNullException.ThrowIfNull(leaf);
         ArgumentNullException.ThrowIfNull(name);
+        return Matches(leaf, name, false);
+    }
+
+    /// <summary>As <see cref="NameMatches"/>; with <paramref name="refuseSuffixWildcards"/> a wildcard over a public suffix (<c>*.co.uk</c>) matches nothing.</summary>
+    private static bool Matches(CertificateInfo leaf, string name, bool refuseSuffixWildcards)
+    {
         if (name.Contains("://", StringComparison.Ordinal))
         {
             return leaf.Uris.Contains(name, StringComparer.Ordinal);
@@ -386,7 +491,7 @@ public static class PathValidator
                 return true;
             }
 
-            if (pattern.StartsWith("*.", StringComparison.Ordinal))
+            if (pattern.StartsWith("*.", StringComparison.Ordinal) && !(refuseSuffixWildcards && PublicSuffixes.IsWildcardOverPublicSuffix(pattern)))
             {
                 var dot = host.IndexOf('.', StringComparison.Ordinal);
                 if (dot > 0 && host[(dot + 1)..] == pattern[2..] && pattern[2..].Contains('.', StringComparison.Ordinal))

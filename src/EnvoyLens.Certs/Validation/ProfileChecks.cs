@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using EnvoyLens.Certs.Parsing;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
@@ -6,16 +7,22 @@ using Org.BouncyCastle.Asn1.X509;
 namespace EnvoyLens.Certs.Validation;
 
 /// <summary>
-/// A missing authority key identifier is tolerated: real mesh CAs (Istio's sample CA, Linkerd's issuer) omit it and
-/// Envoy accepts them.
-/// Structural checks of RFC 5280's "MUST" clauses and the Web PKI profile that a path must also pass: key identifiers,
-/// criticality (basic constraints excepted: Istio's sample CAs mark them non-critical), serial numbers, name syntax, the subject CN agreeing with the SANs, leaf-only and CA-only extensions,
-/// and key strength. Each failure is one sentence naming the certificate and the check.
+/// Structural checks of RFC 5280's "MUST" clauses and the Web PKI profile that a path must also pass, by
+/// <see cref="ValidationProfile"/>. Every profile: serial numbers, critical key identifiers, policy constraints, name
+/// syntax, name constraints only on CAs, leaf keyCertSign. <see cref="ValidationProfile.Rfc5280"/> and
+/// <see cref="ValidationProfile.WebPki"/> add the key identifiers every conforming CA writes, critical basic
+/// constraints on issuers and non-empty issuer and CA subject names, which <see cref="ValidationProfile.Mesh"/> tolerates
+/// because real mesh CAs (Istio's sample CA, Linkerd's issuer) omit or relax them and Envoy accepts them.
+/// <see cref="ValidationProfile.Mesh"/> and <see cref="ValidationProfile.WebPki"/> check the CA/Browser Forum rules
+/// (key strength, common names agreeing with the SANs, end-entity extended key usage, key identifier fields);
+/// <see cref="ValidationProfile.WebPki"/> adds the end-entity and root rules and public-suffix wildcards. Each failure
+/// is one sentence naming the certificate and the check.
 /// </summary>
 internal static class ProfileChecks
 {
     private const string AuthorityKeyId = "2.5.29.35";
     private const string SubjectKeyId = "2.5.29.14";
+    private const string BasicConstraintsOid = "2.5.29.19";
     private const string NameConstraintsOid = "2.5.29.30";
     private const string PolicyConstraintsOid = "2.5.29.36";
     private const string SubjectAltNameOid = "2.5.29.17";
@@ -27,18 +34,19 @@ internal static class ProfileChecks
     /// end-entity checks apply when <paramref name="endEntityProfile"/> (a TLS purpose was asked for), so that a CA
     /// certificate can still be verified on its own.
     /// </summary>
-    public static (string Reason, string Check)? Check(IReadOnlyList<CertificateInfo> path, bool endEntityProfile)
+    public static (string Reason, string Check)? Check(IReadOnlyList<CertificateInfo> path, bool endEntityProfile, ValidationProfile profile)
     {
         for (var i = 0; i < path.Count; i++)
         {
             var c = path[i];
-            var isLeaf = endEntityProfile && i == 0 && path.Count > 1;
-            var isAnchor = i == path.Count - 1;
-            var selfSigned = c.IsSelfIssued && isAnchor;
+            var position = new Position(
+                IsLeaf: endEntityProfile && i == 0 && path.Count > 1,
+                IsIssuer: i > 0,
+                IsAnchor: i == path.Count - 1);
             (string Reason, string Check)? problem;
             try
             {
-                problem = Certificate(c, isLeaf, isAnchor, selfSigned);
+                problem = Certificate(c, position, profile);
             }
 #pragma warning disable CA1031 // An extension BouncyCastle refuses to decode is a malformed certificate, not a crash.
             catch (Exception e)
@@ -56,10 +64,16 @@ internal static class ProfileChecks
         return null;
     }
 
-    private static (string Reason, string Check)? Certificate(CertificateInfo c, bool isLeaf, bool isAnchor, bool selfSigned)
+    private readonly record struct Position(bool IsLeaf, bool IsIssuer, bool IsAnchor);
+
+    private static (string Reason, string Check)? Certificate(CertificateInfo c, Position at, ValidationProfile profile)
     {
         (string, string) Fail(string what, string check) => ($"Certificate {c.Label} {what} ({check} check).", check);
         var ext = c.Extensions.ToDictionary(e => e.Oid, StringComparer.Ordinal);
+        var strict = profile is ValidationProfile.Rfc5280 or ValidationProfile.WebPki;
+        var browser = profile is ValidationProfile.Mesh or ValidationProfile.WebPki;
+        var isAnchor = at.IsAnchor;
+        var selfSigned = c.IsSelfIssued && isAnchor;
 
         // Trust anchors are exempt: some long-lived public roots have serial 0.
         var serial = c.Bc.SerialNumber;
@@ -71,6 +85,11 @@ internal static class ProfileChecks
         if (!isAnchor && c.Bc.CertificateStructure.SerialNumber.Value.ToByteArray().Length > 20)
         {
             return Fail("has a serial number longer than 20 octets", "serial-number");
+        }
+
+        if (strict && c.IsCa && c.Bc.SubjectDN.GetOidList().Count == 0)
+        {
+            return Fail("is a CA with an empty subject name", "subject-name");
         }
 
         if (ext.TryGetValue(AuthorityKeyId, out var aki))
@@ -86,15 +105,21 @@ internal static class ProfileChecks
                 return Fail("has an authority key identifier without a key identifier", "authority-key-identifier");
             }
 
-            if (parsed.AuthorityCertIssuer is not null || parsed.AuthorityCertSerialNumber is not null)
+            if (browser && (parsed.AuthorityCertIssuer is not null || parsed.AuthorityCertSerialNumber is not null))
             {
                 return Fail("has an authority key identifier with issuer name or serial fields", "authority-key-identifier");
             }
 
-            if (selfSigned && ext.TryGetValue(SubjectKeyId, out var ownSki) && !string.Equals(ownSki.Value, aki.Value, StringComparison.Ordinal))
+            if (browser && selfSigned && ext.TryGetValue(SubjectKeyId, out var ownSki) && !string.Equals(ownSki.Value, aki.Value, StringComparison.Ordinal))
             {
                 return Fail("is self-signed but its authority key identifier differs from its subject key identifier", "authority-key-identifier");
             }
+        }
+        else if (strict && !(isAnchor && profile == ValidationProfile.WebPki) && !SelfSigned(c))
+        {
+            // The Web PKI takes a trust anchor as given, cross-signed or not; RFC 5280 asks every certificate that is
+            // not self-signed for one.
+            return Fail("is not self-signed but has no authority key identifier", "authority-key-identifier");
         }
 
         if (ext.TryGetValue(SubjectKeyId, out var ski) && ski.Critical)
@@ -102,10 +127,20 @@ internal static class ProfileChecks
             return Fail("has a critical subject key identifier", "subject-key-identifier");
         }
 
-        // Only trust anchors must carry one: Istio's sample intermediate CA has none and Envoy accepts it.
-        if (isAnchor && c.IsCa && !ext.ContainsKey(SubjectKeyId))
+        // Mesh: only trust anchors must carry one, since Istio's sample intermediate CA has none and Envoy accepts it.
+        if ((strict || isAnchor) && c.IsCa && !ext.ContainsKey(SubjectKeyId))
         {
             return Fail("is a CA without a subject key identifier", "subject-key-identifier");
+        }
+
+        if (strict && at.IsIssuer && ext.TryGetValue(BasicConstraintsOid, out var basic) && !basic.Critical)
+        {
+            return Fail("issues certificates but its basic constraints are not critical", "basic-constraints");
+        }
+
+        if (profile == ValidationProfile.WebPki && isAnchor && at.IsIssuer && ext.ContainsKey(ExtKeyUsageOid))
+        {
+            return Fail("is a root CA with an extended key usage", "extended-key-usage");
         }
 
         if (ext.TryGetValue(PolicyConstraintsOid, out var pc) && !pc.Critical)
@@ -127,17 +162,32 @@ internal static class ProfileChecks
             }
         }
 
-        if (ext.TryGetValue(NameConstraintsOid, out _))
+        if (ext.TryGetValue(NameConstraintsOid, out var ncExtension))
         {
             if (!c.IsCa)
             {
                 return Fail("is not a CA but has name constraints", "name-constraints");
             }
 
+            if (profile == ValidationProfile.Rfc5280 && !ncExtension.Critical)
+            {
+                return Fail("has name constraints that are not critical", "name-constraints");
+            }
+
             var nc = NameConstraints.GetInstance(c.Bc.CertificateStructure.TbsCertificate.Extensions.GetExtension(X509Extensions.NameConstraints).GetParsedValue());
             if (ExtensionNames.Permitted(nc) is null && ExtensionNames.Excluded(nc) is null)
             {
                 return Fail("has name constraints with neither permitted nor excluded subtrees", "name-constraints");
+            }
+
+            // RFC 5280 4.2.1.10: a DNS constraint is a host name; the leading period is URI and email syntax only.
+            foreach (var subtree in strict ? (ExtensionNames.Permitted(nc)?.ToArray() ?? []).Concat(ExtensionNames.Excluded(nc)?.ToArray() ?? []) : [])
+            {
+                var general = GeneralSubtree.GetInstance(subtree).Base;
+                if (general.TagNo == GeneralName.DnsName && DerIA5String.GetInstance(general.Name).GetString() is { } dnsConstraint && dnsConstraint.StartsWith('.'))
+                {
+                    return Fail($"has the DNS name constraint '{dnsConstraint}' with a leading period", "name-constraints");
+                }
             }
         }
 
@@ -149,33 +199,38 @@ internal static class ProfileChecks
                 return Fail("has an empty subject but a non-critical subject alternative name", "subject-alt-name");
             }
 
-            if (!subjectEmpty && san.Critical)
+            if (browser && !subjectEmpty && san.Critical)
             {
                 return Fail("has a subject but a critical subject alternative name", "subject-alt-name");
             }
         }
 
-        var weak = Key(c);
+        var weak = browser ? Key(c) : null;
         if (weak is not null)
         {
             return Fail(weak, "key-strength");
         }
 
-        if (isLeaf)
+        if (at.IsLeaf)
         {
             if (!c.IsCa && c.KeyUsage is { } usage && usage.HasFlag(KeyUsageFlags.KeyCertSign))
             {
                 return Fail("is not a CA but has the keyCertSign key usage", "key-usage");
             }
 
+            if (profile == ValidationProfile.WebPki && c.IsCa)
+            {
+                return Fail("is an end-entity certificate with basic constraints cA=TRUE", "basic-constraints");
+            }
+
             if (ext.TryGetValue(ExtKeyUsageOid, out var eku))
             {
-                if (eku.Critical)
+                if (browser && eku.Critical)
                 {
                     return Fail("is an end-entity certificate with a critical extended key usage", "extended-key-usage");
                 }
 
-                if (c.ExtendedKeyUsages.Contains(ExtensionNames.AnyExtendedKeyUsage, StringComparer.Ordinal))
+                if (browser && c.ExtendedKeyUsages.Contains(ExtensionNames.AnyExtendedKeyUsage, StringComparer.Ordinal))
                 {
                     return Fail("is an end-entity certificate with anyExtendedKeyUsage", "extended-key-usage");
                 }
@@ -184,6 +239,10 @@ internal static class ProfileChecks
                 {
                     return Fail("has an empty extended key usage", "extended-key-usage");
                 }
+            }
+            else if (profile == ValidationProfile.WebPki)
+            {
+                return Fail("is an end-entity certificate without an extended key usage", "extended-key-usage");
             }
 
             foreach (var dns in c.DnsNames)
@@ -195,13 +254,33 @@ internal static class ProfileChecks
             }
 
             var cn = c.Bc.SubjectDN.GetValueList(X509Name.CN).OfType<string>().FirstOrDefault();
-            if (cn is not null && CommonNameConflicts(cn, c))
+            if (browser && cn is not null && CommonNameConflicts(cn, c))
             {
                 return Fail($"has the common name '{cn}', which is written differently from its subject alternative names", "common-name");
             }
         }
 
         return null;
+    }
+
+    /// <summary>Self-issued and signed by its own key (RFC 5280 4.2.1.1's exception for the authority key identifier).</summary>
+    private static bool SelfSigned(CertificateInfo c)
+    {
+        if (!c.IsSelfIssued)
+        {
+            return false;
+        }
+
+        try
+        {
+            return c.Bc.IsSignatureValid(c.Bc.GetPublicKey());
+        }
+#pragma warning disable CA1031 // A key that cannot verify its own signature is not self-signed.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
     }
 
     private static string? Key(CertificateInfo c) => c.KeyAlgorithm switch
@@ -229,7 +308,7 @@ internal static class ProfileChecks
             return true;
         }
 
-        if (cn.Contains(':', StringComparison.Ordinal) || (cn.Length > 0 && cn.All(ch => char.IsAsciiDigit(ch) || ch == '.')))
+        if (cn.Contains(':', StringComparison.Ordinal) || (cn.Length > 0 && cn.All(ch => char.IsAsciiDigit(ch) || ch == '.')) || IPAddress.TryParse(cn, out _))
         {
             return c.IpAddresses.Count > 0;
         }
