@@ -1,15 +1,26 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using EnvoyLens.Core;
 
 namespace EnvoyLens.Admin;
 
 /// <summary>
-/// Reads an EnvoyLens bundle (a directory, or a <c>.tar.gz</c>/<c>.tgz</c> read in memory without extracting):
-/// its manifest, then every listed file, checking size and SHA-256 and refusing paths that leave the bundle.
+/// Reads an EnvoyLens bundle (a directory, or a <c>.tar.gz</c>/<c>.tgz</c> streamed without extracting): its manifest,
+/// then every listed file, checking size (before reading) and SHA-256, and refusing paths that leave the bundle, links,
+/// files that are not regular, duplicate archive entries and archives larger than <see cref="MaxBundleBytes"/>.
 /// </summary>
 public static class BundleReader
 {
+    /// <summary>The largest <c>manifest.json</c> read (16 MiB).</summary>
+    public const long MaxManifestBytes = 16L << 20;
+
+    /// <summary>
+    /// The most an archive may inflate to, every entry counted (listed or not), and the most the files a manifest lists
+    /// may add up to (4 GiB): reading a bundle is bounded in time and memory whatever its compression ratio.
+    /// </summary>
+    public const long MaxBundleBytes = 4L << 30;
+
     /// <summary>True when <paramref name="path"/> names a bundle archive by its extension.</summary>
     public static bool IsArchive(string path) =>
         path.EndsWith(".tar.gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase);
@@ -18,62 +29,266 @@ public static class BundleReader
     public static RawSnapshot ReadDirectory(string directory)
     {
         var root = Path.GetFullPath(directory);
+        var shownManifest = Path.Join(directory, BundleManifest.FileName);
         var manifestPath = Path.Combine(root, BundleManifest.FileName);
-        if (!File.Exists(manifestPath))
+        var manifestInfo = new FileInfo(manifestPath);
+        if (manifestInfo.LinkTarget is not null)
+        {
+            throw Link(shownManifest, BundleManifest.FileName);
+        }
+
+        if (!manifestInfo.Exists)
         {
             throw new EnvoyLensException($"{directory} is a directory but not an EnvoyLens bundle: it has no {BundleManifest.FileName}.");
         }
 
-        var manifest = BundleManifest.Read(ReadFile(manifestPath, Path.Join(directory, BundleManifest.FileName)), Path.Join(directory, BundleManifest.FileName));
-        return Load(manifest, directory, rel =>
+        if (manifestInfo.Length > MaxManifestBytes)
         {
-            var full = Path.GetFullPath(Path.Combine(root, rel));
-            if (!IsInside(root, full))
+            throw new EnvoyLensException($"{shownManifest} is {InputLimits.Bytes(manifestInfo.Length)}, over the {InputLimits.Bytes(MaxManifestBytes)} a bundle manifest may have.");
+        }
+
+        // Size first: a FIFO, device or socket has none, and is refused without being opened (opening a FIFO blocks).
+        var manifestBytes = manifestInfo.Length == 0 ? [] : ReadExactly(manifestPath, manifestInfo.Length, shownManifest);
+        var manifest = BundleManifest.Read(manifestBytes, shownManifest);
+        CheckListedTotal(manifest, directory);
+        var documents = new List<RawDocument>();
+        foreach (var file in manifest.Files)
+        {
+            var rel = CheckRelative(directory, file.Path);
+            var source = directory + "/" + rel;
+            var full = ResolveInside(root, directory, rel);
+            var info = new FileInfo(full);
+            if (!info.Exists)
             {
-                throw Escapes(directory, rel);
+                throw Directory.Exists(full)
+                    ? new EnvoyLensException($"{source} is listed in the bundle manifest as a file but is a directory.")
+                    : Missing(source);
             }
 
-            if (!File.Exists(full))
+            if (info.Length != file.Bytes)
             {
-                return null;
+                throw SizeMismatch(source, info.Length, file.Bytes);
             }
 
-            var link = new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true);
-            if (link is not null && !IsInside(root, Path.GetFullPath(link.FullName)))
-            {
-                throw new EnvoyLensException($"{Path.Join(directory, rel)} is a link to a file outside the bundle, which EnvoyLens refuses to read.");
-            }
+            var content = file.Bytes == 0 ? [] : ReadExactly(full, file.Bytes, source);
+            Add(documents, file, source, content);
+        }
 
-            return ReadFile(full, Path.Join(directory, rel));
-        });
+        return new RawSnapshot(directory, documents, manifest.CapturedAt);
     }
 
-    /// <summary>Reads the bundle archive <paramref name="archive"/> (gzip-compressed tar), in memory.</summary>
-    public static RawSnapshot ReadArchive(string archive)
+    /// <summary>
+    /// Reads the bundle archive <paramref name="archive"/> (gzip-compressed tar), streamed: entries the manifest does not
+    /// list are skipped without being held, a listed entry is read only when its size is the manifest's, and the
+    /// whole archive may inflate to at most <see cref="MaxBundleBytes"/>. Two entries of one name are refused.
+    /// </summary>
+    public static RawSnapshot ReadArchive(string archive) => ReadArchive(archive, MaxBundleBytes);
+
+    internal static RawSnapshot ReadArchive(string archive, long maxBytes)
     {
-        var entries = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        // Pass one: every entry's name (duplicates), kind and size, and the manifest. When the manifest is the first
+        // file (as EnvoyLens writes it), the listed files are taken in the same pass; otherwise a second pass reads them.
+        var scan = new ArchiveScan(archive, maxBytes);
+        Walk(archive, maxBytes, scan.Visit);
+        var (manifestName, manifest) = scan.Chosen();
+        var prefix = manifestName[..^BundleManifest.FileName.Length];
+        var wanted = Wanted(manifest, archive, prefix, scan);
+        Dictionary<string, byte[]> found;
+        if (scan.Early is { } early && early.Name == manifestName)
+        {
+            found = early.Found;
+        }
+        else
+        {
+            found = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            Walk(archive, maxBytes, (name, entry) =>
+            {
+                if (wanted.TryGetValue(name, out var listed) && !found.ContainsKey(name))
+                {
+                    found[name] = ReadEntry(entry, listed.File, listed.Source);
+                }
+
+                return found.Count < wanted.Count;
+            });
+        }
+
+        var documents = new List<RawDocument>();
+        foreach (var (name, (file, source, _)) in wanted.OrderBy(w => w.Value.Order))
+        {
+            var content = found.GetValueOrDefault(name) ?? throw Missing(source);
+            Add(documents, file, source, content);
+        }
+
+        return new RawSnapshot(archive, documents, manifest.CapturedAt);
+    }
+
+    private readonly record struct Listed(BundleFile File, string Source, int Order);
+
+    private static Dictionary<string, Listed> Wanted(BundleManifest manifest, string archive, string prefix, ArchiveScan scan)
+    {
+        CheckListedTotal(manifest, archive);
+        var wanted = new Dictionary<string, Listed>(StringComparer.Ordinal);
+        var order = 0;
+        foreach (var file in manifest.Files)
+        {
+            var rel = CheckRelative(archive, file.Path);
+            var name = prefix + rel;
+            var source = archive + "/" + rel;
+            if (!wanted.TryAdd(name, new Listed(file, source, order++)))
+            {
+                throw new EnvoyLensException($"{archive} has a manifest that lists '{rel}' twice; the bundle is damaged or was edited.");
+            }
+
+            if (scan.NonRegular.TryGetValue(name, out var kind))
+            {
+                throw new EnvoyLensException($"{source} is a {kind} entry in the archive, not a regular file; EnvoyLens reads only regular files.");
+            }
+
+            if (scan.Sizes.TryGetValue(name, out var size) && size != file.Bytes)
+            {
+                throw SizeMismatch(source, size, file.Bytes);
+            }
+        }
+
+        return wanted;
+    }
+
+    /// <summary>What the first pass over an archive saw.</summary>
+    private sealed class ArchiveScan(string archive, long maxBytes)
+    {
+        private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, BundleManifest> _manifests = new(StringComparer.Ordinal);
+        private Dictionary<string, Listed>? _earlyWanted;
+        private long _total;
+        private bool _sawFile;
+
+        public Dictionary<string, long> Sizes { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, string> NonRegular { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The manifest when it was the first file, and the listed files read after it in the same pass.</summary>
+        public (string Name, Dictionary<string, byte[]> Found)? Early { get; private set; }
+
+        public bool Visit(string name, TarEntry entry)
+        {
+            if (entry.EntryType == TarEntryType.Directory)
+            {
+                return true;
+            }
+
+            if (!_names.Add(name))
+            {
+                throw new EnvoyLensException($"{archive} holds two entries named '{name}'; EnvoyLens refuses an archive whose files are ambiguous.");
+            }
+
+            _total += Math.Max(0, entry.Length);
+            if (_total > maxBytes)
+            {
+                throw TooLarge(archive, maxBytes);
+            }
+
+            if (!IsRegular(entry.EntryType))
+            {
+                NonRegular[name] = Kind(entry.EntryType);
+                return true;
+            }
+
+            Sizes[name] = entry.Length;
+            var first = !_sawFile;
+            _sawFile = true;
+            if (IsManifestName(name))
+            {
+                if (entry.Length > MaxManifestBytes)
+                {
+                    throw new EnvoyLensException($"{archive}!{name} is {InputLimits.Bytes(entry.Length)}, over the {InputLimits.Bytes(MaxManifestBytes)} a bundle manifest may have.");
+                }
+
+                var manifest = BundleManifest.Read(ReadData(entry, archive + "!" + name), archive + "!" + name);
+                _manifests[name] = manifest;
+                if (first)
+                {
+                    var prefix = name[..^BundleManifest.FileName.Length];
+                    _earlyWanted = Wanted(manifest, archive, prefix, this);
+                    Early = (name, new Dictionary<string, byte[]>(StringComparer.Ordinal));
+                }
+
+                return true;
+            }
+
+            if (_earlyWanted is not null && Early is { } early && _earlyWanted.TryGetValue(name, out var listed))
+            {
+                early.Found[name] = ReadEntry(entry, listed.File, listed.Source);
+            }
+
+            return true;
+        }
+
+        /// <summary>The manifest sits at the root, or in a single top-level folder (<c>tar czf x.tgz folder/</c>).</summary>
+        public (string Name, BundleManifest Manifest) Chosen()
+        {
+            if (_manifests.TryGetValue(BundleManifest.FileName, out var atRoot))
+            {
+                return (BundleManifest.FileName, atRoot);
+            }
+
+            return _manifests.Count switch
+            {
+                1 => (_manifests.Keys.First(), _manifests.Values.First()),
+                0 => throw new EnvoyLensException($"{archive} is not an EnvoyLens bundle: the archive has no {BundleManifest.FileName}."),
+                _ => throw new EnvoyLensException(
+                    $"{archive} holds several bundles ({string.Join(", ", _manifests.Keys.Order(StringComparer.Ordinal))}); EnvoyLens reads one bundle per archive."),
+            };
+        }
+    }
+
+    private static bool IsManifestName(string name) =>
+        name == BundleManifest.FileName ||
+        (name.EndsWith("/" + BundleManifest.FileName, StringComparison.Ordinal) && name.Count(c => c == '/') == 1);
+
+    private static bool IsRegular(TarEntryType type) =>
+        type is TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile;
+
+    private static string Kind(TarEntryType type) => type switch
+    {
+        TarEntryType.SymbolicLink => "symbolic link",
+        TarEntryType.HardLink => "hard link",
+        TarEntryType.Fifo => "FIFO",
+        TarEntryType.CharacterDevice or TarEntryType.BlockDevice => "device",
+        _ => type.ToString(),
+    };
+
+    /// <summary>
+    /// Streams the entries of <paramref name="archive"/> to <paramref name="visit"/> (name without <c>./</c>) until it
+    /// returns false; at most <paramref name="maxBytes"/> are inflated, whatever the headers claim.
+    /// </summary>
+    private static void Walk(string archive, long maxBytes, Func<string, TarEntry, bool> visit)
+    {
+        CappedReadStream? capped = null;
         try
         {
             using var file = File.OpenRead(archive);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
-            using var tar = new TarReader(gzip);
-            while (tar.GetNextEntry() is { } entry)
-            {
-                if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile))
-                {
-                    continue;
-                }
 
+            // Headers and padding come on top of the entries' data: allow an eighth more, plus a little.
+            capped = new CappedReadStream(gzip, maxBytes + (maxBytes / 8) + (1 << 20));
+            using var tar = new TarReader(capped);
+            while (tar.GetNextEntry(copyData: false) is { } entry)
+            {
                 var name = entry.Name.Replace('\\', '/');
                 while (name.StartsWith("./", StringComparison.Ordinal))
                 {
                     name = name[2..];
                 }
 
-                using var data = new MemoryStream();
-                entry.DataStream?.CopyTo(data);
-                entries[name] = data.ToArray();
+                if (name.Length > 0 && !visit(name, entry))
+                {
+                    return;
+                }
             }
+        }
+        catch (IOException) when (capped is { Exceeded: true })
+        {
+            throw TooLarge(archive, maxBytes);
         }
         catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
         {
@@ -83,52 +298,121 @@ public static class BundleReader
         {
             throw new EnvoyLensException($"{archive} cannot be read ({ex.Message.TrimEnd('.')}).", ex);
         }
-
-        // The manifest sits at the root, or in a single top-level folder (tar czf x.tgz folder/).
-        var manifests = entries.Keys.Where(k => k == BundleManifest.FileName || (k.EndsWith("/" + BundleManifest.FileName, StringComparison.Ordinal) && k.Count(c => c == '/') == 1)).ToList();
-        var manifestName = manifests.Contains(BundleManifest.FileName) ? BundleManifest.FileName : manifests.Count == 1 ? manifests[0] : null;
-        if (manifestName is null)
+        finally
         {
-            throw new EnvoyLensException(manifests.Count == 0
-                ? $"{archive} is not an EnvoyLens bundle: the archive has no {BundleManifest.FileName}."
-                : $"{archive} holds several bundles ({string.Join(", ", manifests)}); EnvoyLens reads one bundle per archive.");
+            capped?.Dispose();
         }
-
-        var prefix = manifestName[..^BundleManifest.FileName.Length];
-        var manifest = BundleManifest.Read(entries[manifestName], archive + "!" + manifestName);
-        return Load(manifest, archive, rel => entries.GetValueOrDefault(prefix + rel));
     }
 
-    private static RawSnapshot Load(BundleManifest manifest, string origin, Func<string, byte[]?> open)
+    /// <summary>Reads a listed entry: only when its header gives the manifest's size, never a byte past it.</summary>
+    private static byte[] ReadEntry(TarEntry entry, BundleFile file, string source)
     {
-        var documents = new List<RawDocument>();
+        if (entry.Length != file.Bytes)
+        {
+            throw SizeMismatch(source, entry.Length, file.Bytes);
+        }
+
+        return ReadData(entry, source);
+    }
+
+    private static byte[] ReadData(TarEntry entry, string source)
+    {
+        return entry.Length == 0 ? [] : ReadChecked(entry.DataStream ?? throw Missing(source), entry.Length, source);
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="bytes"/> bytes, deciding from the first ones (<see cref="InputLimits.Check"/>)
+    /// before the array for the rest is allocated.
+    /// </summary>
+    private static byte[] ReadChecked(Stream stream, long bytes, string shown)
+    {
+        var head = new byte[(int)Math.Min(bytes, InputLimits.SniffBytes)];
+        stream.ReadExactly(head);
+        InputLimits.Check(head, bytes, shown);
+        var content = new byte[bytes];
+        head.CopyTo(content, 0);
+        stream.ReadExactly(content, head.Length, content.Length - head.Length);
+        return content;
+    }
+
+    private static void Add(List<RawDocument> documents, BundleFile file, string source, byte[] content)
+    {
+        if (content.LongLength != file.Bytes)
+        {
+            throw SizeMismatch(source, content.LongLength, file.Bytes);
+        }
+
+        var sha = BundleManifest.Sha256Hex(content);
+        if (!string.Equals(sha, file.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new EnvoyLensException(
+                $"{source} does not match its SHA-256 in the bundle manifest; the bundle is damaged or was edited.");
+        }
+
+        // Endpoints a later EnvoyLens may capture are verified above but not loaded.
+        if (BundleManifest.TryParseEndpoint(file.Endpoint, out var endpoint))
+        {
+            documents.Add(new RawDocument(endpoint, source, content, file.CapturedAt));
+        }
+    }
+
+    private static void CheckListedTotal(BundleManifest manifest, string origin)
+    {
+        var total = 0L;
         foreach (var file in manifest.Files)
         {
-            var rel = CheckRelative(origin, file.Path);
-            var source = origin + "/" + rel;
-            var content = open(rel) ?? throw new EnvoyLensException(
-                $"{source} is listed in the bundle manifest but missing from the bundle.");
-            if (content.LongLength != file.Bytes)
+            total += file.Bytes;
+            if (file.Bytes > InputLimits.MaxDocumentBytes || total > MaxBundleBytes)
             {
                 throw new EnvoyLensException(
-                    $"{source} has {content.LongLength} bytes but the bundle manifest says {file.Bytes}; the bundle is damaged or was edited.");
+                    $"{origin} has a manifest listing more than EnvoyLens reads ({file.Path} is {InputLimits.Bytes(file.Bytes)}; " +
+                    $"a file may have {InputLimits.Bytes(InputLimits.MaxDocumentBytes)}, a bundle {InputLimits.Bytes(MaxBundleBytes)}).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The full path of <paramref name="rel"/> below <paramref name="root"/>, refusing when any component (folder or
+    /// file) is a link: a link inside a bundle is never followed, wherever it points.
+    /// </summary>
+    private static string ResolveInside(string root, string directory, string rel)
+    {
+        var full = root;
+        var segments = rel.Split('/');
+        for (var i = 0; i < segments.Length; i++)
+        {
+            full = Path.Combine(full, segments[i]);
+            var info = new FileInfo(full);
+            if (info.LinkTarget is not null)
+            {
+                throw Link(directory + "/" + rel, string.Join('/', segments[..(i + 1)]));
             }
 
-            var sha = BundleManifest.Sha256Hex(content);
-            if (!string.Equals(sha, file.Sha256, StringComparison.OrdinalIgnoreCase))
+            if (i < segments.Length - 1 && !Directory.Exists(full))
             {
-                throw new EnvoyLensException(
-                    $"{source} does not match its SHA-256 in the bundle manifest; the bundle is damaged or was edited.");
-            }
-
-            // Endpoints a later EnvoyLens may capture are verified above but not loaded.
-            if (BundleManifest.TryParseEndpoint(file.Endpoint, out var endpoint))
-            {
-                documents.Add(new RawDocument(endpoint, source, content, file.CapturedAt));
+                throw Missing(directory + "/" + rel);
             }
         }
 
-        return new RawSnapshot(origin, documents, manifest.CapturedAt);
+        return IsInside(root, Path.GetFullPath(full)) ? full : throw Escapes(directory, rel);
+    }
+
+    /// <summary>Reads exactly <paramref name="bytes"/> bytes (the size checked beforehand), refusing a file that changed meanwhile.</summary>
+    private static byte[] ReadExactly(string full, long bytes, string shown)
+    {
+        try
+        {
+            using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            return ReadChecked(stream, bytes, shown);
+        }
+        catch (EndOfStreamException ex)
+        {
+            throw new EnvoyLensException($"{shown} became shorter while it was read; read the bundle again when nothing writes to it.", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EnvoyLensException($"{shown} cannot be read ({ex.Message.TrimEnd('.')}).", ex);
+        }
     }
 
     /// <summary>A manifest path must be relative, use <c>/</c>, and never climb out of the bundle.</summary>
@@ -142,11 +426,24 @@ public static class BundleReader
             throw Escapes(origin, path);
         }
 
-        return string.Join('/', segments.Where(s => s != "."));
+        var kept = segments.Where(s => s != ".").ToList();
+        return kept.Count == 0 ? throw Escapes(origin, path) : string.Join('/', kept);
     }
 
     private static EnvoyLensException Escapes(string origin, string path) =>
         new($"{origin} has a manifest entry '{path}' that points outside the bundle, which EnvoyLens refuses to read.");
+
+    private static EnvoyLensException Link(string shown, string component) =>
+        new($"{shown} goes through a symbolic link ('{component}'), which EnvoyLens refuses to follow in a bundle: a link may point outside the bundle.");
+
+    private static EnvoyLensException Missing(string source) =>
+        new($"{source} is listed in the bundle manifest but missing from the bundle.");
+
+    private static EnvoyLensException SizeMismatch(string source, long actual, long listed) =>
+        new($"{source} has {actual} bytes but the bundle manifest says {listed}; the bundle is damaged or was edited.");
+
+    private static EnvoyLensException TooLarge(string archive, long maxBytes) =>
+        new($"{archive} inflates to more than {InputLimits.Bytes(maxBytes)}, the most EnvoyLens reads of one bundle archive (a gzip bomb?).");
 
     private static bool IsInside(string root, string full)
     {
@@ -154,15 +451,45 @@ public static class BundleReader
         return full.StartsWith(rootWithSep, StringComparison.Ordinal);
     }
 
-    internal static byte[] ReadFile(string full, string shown)
+    /// <summary>A read-only view of a stream that throws once more than a set number of bytes were read through it.</summary>
+    private sealed class CappedReadStream(Stream inner, long limit) : Stream
     {
-        try
+        private long _read;
+
+        /// <summary>True once the limit was passed (the read that passed it threw an <see cref="IOException"/>).</summary>
+        public bool Exceeded => _read > limit;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position
         {
-            return File.ReadAllBytes(full);
+            get => _read;
+            set => throw new NotSupportedException();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
         {
-            throw new EnvoyLensException($"{shown} cannot be read ({ex.Message.TrimEnd('.')}).", ex);
+            var n = inner.Read(buffer);
+            _read += n;
+            return Exceeded ? throw new IOException("the archive inflates past its limit") : n;
         }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -8,7 +8,7 @@ public static class SnapshotSources
     /// <summary>
     /// A directory or <c>.tar.gz</c>/<c>.tgz</c> is read as a bundle (see BUNDLE.md); any other file becomes a
     /// one-document snapshot whose endpoint is sniffed from its content (<see cref="DocumentSniffer"/>).
-    /// Problems are <see cref="EnvoyLensException"/>s naming the path.
+    /// Sizes are checked before reading (<see cref="InputLimits"/>). Problems are <see cref="EnvoyLensException"/>s naming the path.
     /// </summary>
     public static RawSnapshot Open(string path)
     {
@@ -32,7 +32,7 @@ public static class SnapshotSources
             return BundleReader.ReadArchive(path);
         }
 
-        var content = BundleReader.ReadFile(path, path);
+        var content = InputLimits.ReadFile(path, path);
         return new RawSnapshot(path, [new RawDocument(DocumentSniffer.Sniff(content), path, content)]);
     }
 }

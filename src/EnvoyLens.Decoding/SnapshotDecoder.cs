@@ -32,7 +32,7 @@ public static class SnapshotDecoder
         {
             try
             {
-                DecodeDocument(document, options, state);
+                DecodeDocument(WithValidUtf8(document, state.Diagnostics), options, state);
                 state.Sources.Add(document.Source);
             }
             catch (EnvoyLensException e)
@@ -76,6 +76,20 @@ public static class SnapshotDecoder
         ArgumentNullException.ThrowIfNull(raw);
         var stats = raw.Documents.Where(d => d.Endpoint is AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus).ToList();
         return stats.Count == 0 ? null : Decode(raw with { Documents = stats }).Stats;
+    }
+
+    /// <summary>A JSON document with bytes that are not UTF-8 is decoded with each such byte read as <c>?</c>, and each named in an error diagnostic.</summary>
+    private static RawDocument WithValidUtf8(RawDocument document, List<DecodeDiagnostic> diagnostics)
+    {
+        var content = document.Content;
+        var first = content.AsSpan().IndexOfAnyExcept(" \t\r\n"u8);
+        if (first < 0 || content[first] is not ((byte)'{' or (byte)'['))
+        {
+            return document;
+        }
+
+        var repaired = InvalidUtf8.Repair(content, document.Source, diagnostics);
+        return ReferenceEquals(repaired, content) ? document : document with { Content = repaired };
     }
 
     private static void DecodeDocument(RawDocument document, DecodeOptions? options, DecodeState state)

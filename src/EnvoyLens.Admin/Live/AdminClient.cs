@@ -11,7 +11,10 @@ namespace EnvoyLens.Admin.Live;
 /// <summary>Limits and reporting of <see cref="AdminClient"/>.</summary>
 public sealed record AdminClientOptions
 {
-    /// <summary>How long a request may wait for its response headers, and then for each next piece of the body.</summary>
+    /// <summary>
+    /// The deadline of one whole request, from connecting to the last byte of the body: a server that drips its body
+    /// slowly cannot keep a read alive past it.
+    /// </summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The largest response body accepted, in bytes (default 1 GiB).</summary>
@@ -37,7 +40,7 @@ public sealed record AdminResponse(string PathAndQuery, string Url, string File,
 /// The one HTTP client EnvoyLens points at an Envoy admin port. It only ever sends GET requests for paths and query
 /// keys of <see cref="AdminAllowlist"/>, checked before any connection is opened; it follows no redirects, sends no
 /// cookies, uses no proxy. Bodies are streamed to a temporary file renamed into place only when complete, under a
-/// size cap and a timeout; a failed connection is retried once. Every failure is an <see cref="EnvoyLensException"/>
+/// size cap and a deadline for the whole request; a failed connection is retried once. Every failure is an <see cref="EnvoyLensException"/>
 /// of one sentence naming the target and the request.
 /// </summary>
 public sealed class AdminClient : IDisposable
@@ -152,7 +155,6 @@ public sealed class AdminClient : IDisposable
                         }
 
                         await file.WriteAsync(buffer.AsMemory(0, read), timeout.Token).ConfigureAwait(false);
-                        timeout.CancelAfter(_options.Timeout);
                         if (_options.Progress is { } progress && _options.Clock.GetElapsedTime(lastProgress) > TimeSpan.FromMilliseconds(200))
                         {
                             lastProgress = _options.Clock.GetTimestamp();
@@ -181,7 +183,7 @@ public sealed class AdminClient : IDisposable
             {
                 var seconds = _options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
                 throw new EnvoyLensException(headersSeen
-                    ? $"{what} stalled after {received.ToString(CultureInfo.InvariantCulture)} bytes for longer than the {seconds} s timeout; no file was kept."
+                    ? $"{what} did not complete within the {seconds} s timeout ({received.ToString(CultureInfo.InvariantCulture)} bytes of the body had arrived); no file was kept."
                     : $"{what} got no answer within the {seconds} s timeout; is the Envoy admin port right and Envoy responsive?", ex);
             }
 

@@ -89,17 +89,33 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)), status);
     }
 
-    /// <summary><c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>. Unreadable blocks are listed as problems; exit 2 when nothing could be read.</summary>
+    /// <summary>
+    /// <c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>. Each file that yields no
+    /// certificate (empty, no PEM block, unreadable blocks) is named as a problem; when none yields one, that is the
+    /// error (exit 2), one sentence naming each file and why.
+    /// </summary>
     public int Inspect(IReadOnlyList<string> files, TextWriter output)
     {
         var any = false;
+        var unusable = new List<(string File, string Why)>();
         foreach (var file in files)
         {
             RequireFile(file);
             var read = CertificateReader.ReadFile(file);
-            foreach (var problem in read.Problems)
+            var problems = read.Problems.Select(p => p.Message).ToList();
+            if (read.Certificates.Count == 0 && problems.Count == 0)
             {
-                output.Write($"Problem: {problem.Message}\n\n");
+                problems.Add($"'{file}' is empty.");
+            }
+
+            foreach (var problem in problems)
+            {
+                output.Write($"Problem: {problem}\n\n");
+            }
+
+            if (read.Certificates.Count == 0)
+            {
+                unusable.Add((file, problems[0].TrimEnd('.')));
             }
 
             foreach (var c in read.Certificates)
@@ -109,7 +125,18 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             }
         }
 
-        return any ? ExitCodes.Ok : ExitCodes.InputOrUsageError;
+        if (any)
+        {
+            return ExitCodes.Ok;
+        }
+
+        throw new EnvoyLensException(unusable.Count == 1
+            ? $"cannot use '{unusable[0].File}': {Reason(unusable[0].File, unusable[0].Why)}."
+            : $"no certificate could be read: {string.Join("; ", unusable.Select(u => u.Why))}.");
+
+        // "'a.pem' is empty" reads as "cannot use 'a.pem': it is empty".
+        static string Reason(string file, string why) =>
+            why.StartsWith($"'{file}' ", StringComparison.Ordinal) ? "it " + why[(file.Length + 3)..] : why;
     }
 
     internal static string Text(CertificateInfo c)

@@ -60,7 +60,7 @@ internal sealed class DiffService(SnapshotLoader loader)
         var dump = raw.Get(AdminEndpoint.ConfigDump);
         if (dump is null)
         {
-            SnapshotLoader.ThrowIfUnreadable(raw, SnapshotDecoder.Decode(raw, options));
+            SnapshotLoader.ThrowIfUnreadable(SnapshotDecoder.Decode(raw, options));
             throw new EnvoyLensException($"'{spec.Path}' holds no config dump to compare.");
         }
 

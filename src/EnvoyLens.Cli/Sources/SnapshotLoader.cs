@@ -12,8 +12,8 @@ internal sealed record LoadedSnapshot(RawSnapshot Raw, EnvoySnapshot Snapshot);
 
 /// <summary>
 /// Reads a <see cref="SourceSpec"/> into a decoded snapshot: files and bundles from disk, admin URLs and pods through
-/// the read-only <see cref="AdminClient"/>. A path that does not exist, an unreachable proxy, or a capture none of
-/// whose documents could be read, is an <see cref="EnvoyLensException"/> (one sentence naming the file or target).
+/// the read-only <see cref="AdminClient"/>. A path that does not exist, an unreachable proxy, or a capture with a
+/// document that could not be read, is an <see cref="EnvoyLensException"/> (one sentence naming the file or target).
 /// </summary>
 internal sealed class SnapshotLoader(TimeProvider? clock = null)
 {
@@ -23,7 +23,7 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
     {
         var raw = ReadRaw(source);
         var snapshot = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = source.Proxy });
-        ThrowIfUnreadable(raw, snapshot);
+        ThrowIfUnreadable(snapshot);
         return new LoadedSnapshot(raw, snapshot);
     }
 
@@ -71,10 +71,11 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
     }
 
     /// <summary>
-    /// Unreadable when every document of the capture has an <see cref="DiagnosticCodes.UnreadableDocument"/> error
-    /// (which covers a lone config dump that could not be read).
+    /// A capture is unusable when any of its documents could not be read at all (an
+    /// <see cref="DiagnosticCodes.UnreadableDocument"/> error): a truncated config dump beside a readable <c>/stats</c>
+    /// is an error naming the dump, never a capture that quietly "does not hold" one.
     /// </summary>
-    internal static void ThrowIfUnreadable(RawSnapshot raw, EnvoySnapshot snapshot)
+    internal static void ThrowIfUnreadable(EnvoySnapshot snapshot)
     {
         var unreadable = snapshot.Diagnostics
             .Where(d => d.Level == DiagnosticLevel.Error && d.Code == DiagnosticCodes.UnreadableDocument)
@@ -84,11 +85,9 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
             return;
         }
 
-        var sources = unreadable.Select(d => d.Source).ToHashSet(StringComparer.Ordinal);
-        if (raw.Documents.Count == 0 || raw.Documents.All(d => sources.Contains(d.Source)))
-        {
-            var first = unreadable[0];
-            throw new EnvoyLensException($"cannot read '{first.Source}': {first.Message.TrimEnd('.')}.");
-        }
+        var first = unreadable[0];
+        var others = unreadable.Select(d => d.Source).Where(s => s != first.Source).Distinct(StringComparer.Ordinal).ToList();
+        var also = others.Count == 0 ? string.Empty : $" ({string.Join(", ", others.Select(s => "'" + s + "'"))} cannot be read either)";
+        throw new EnvoyLensException($"cannot read '{first.Source}': {first.Message.TrimEnd('.')}{also}.");
     }
 }

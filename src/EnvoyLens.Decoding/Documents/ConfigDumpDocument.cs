@@ -102,6 +102,12 @@ public static class ConfigDumpDocument
             throw new EnvoyLensException($"{source} is gzip-compressed, not JSON or YAML: decompress it first, or open a .tar.gz bundle by its .tar.gz name.");
         }
 
+        if (span.Length > YamlJson.MaxYamlBytes)
+        {
+            throw new EnvoyLensException(
+                $"{source} is not JSON and, at {span.Length.ToString("N0", CultureInfo.InvariantCulture)} bytes, is over the 256 MiB EnvoyLens reads of YAML or text.");
+        }
+
         string text;
         try
         {

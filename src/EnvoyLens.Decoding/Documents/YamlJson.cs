@@ -15,6 +15,9 @@ namespace EnvoyLens.Decoding.Documents;
 /// </summary>
 internal static partial class YamlJson
 {
+    /// <summary>The largest YAML document read (256 MiB): it is parsed as one string and a node tree several times its size.</summary>
+    internal const int MaxYamlBytes = 256 << 20;
+
     private const string StrTag = "tag:yaml.org,2002:str";
     private const string IntTag = "tag:yaml.org,2002:int";
     private const string FloatTag = "tag:yaml.org,2002:float";
@@ -63,19 +66,35 @@ internal static partial class YamlJson
         }
 
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(256, text.Length));
+        var budget = ExpansionBudget(text.Length);
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = false, Indented = false }))
         {
-            Write(writer, documents[0].RootNode, source, 0);
+            Write(writer, documents[0].RootNode, source, 0, ref budget);
         }
 
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static void Write(Utf8JsonWriter writer, YamlNode node, string source, int depth)
+    /// <summary>
+    /// How much a document of <paramref name="length"/> characters may expand to: every node written costs one, every
+    /// scalar (keys too) one more per character. Without aliases a document costs at most about twice its length;
+    /// aliases may repeat what they name up to ten times the input (plus a fixed allowance for small files), and
+    /// beyond that the document is refused, as hardened YAML parsers refuse alias bombs ("billion laughs").
+    /// </summary>
+    internal static long ExpansionBudget(int length) => (10L * length) + 1_000_000;
+
+    private static void Write(Utf8JsonWriter writer, YamlNode node, string source, int depth, ref long budget)
     {
         if (depth > 512)
         {
             throw new EnvoyLensException($"{source} nests YAML deeper than 512 levels (a recursive alias?).");
+        }
+
+        budget -= 1 + (node is YamlScalarNode { Value: { } text } ? text.Length : 0);
+        if (budget < 0)
+        {
+            throw new EnvoyLensException(
+                $"{source} expands through YAML aliases to more than ten times its own size (an alias bomb?), which EnvoyLens refuses to read.");
         }
 
         switch (node)
@@ -90,8 +109,9 @@ internal static partial class YamlJson
                             $"{source} has a YAML mapping key that is not a plain value (line {key.Start.Line.ToString(CultureInfo.InvariantCulture)}).");
                     }
 
+                    budget -= keyScalar.Value?.Length ?? 0;
                     writer.WritePropertyName(keyScalar.Value ?? string.Empty);
-                    Write(writer, value, source, depth + 1);
+                    Write(writer, value, source, depth + 1, ref budget);
                 }
 
                 writer.WriteEndObject();
@@ -100,7 +120,7 @@ internal static partial class YamlJson
                 writer.WriteStartArray();
                 foreach (var item in seq.Children)
                 {
-                    Write(writer, item, source, depth + 1);
+                    Write(writer, item, source, depth + 1, ref budget);
                 }
 
                 writer.WriteEndArray();

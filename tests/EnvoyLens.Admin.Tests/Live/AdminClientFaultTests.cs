@@ -74,7 +74,7 @@ public sealed class AdminClientFaultTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Given_a_body_that_stalls_past_the_timeout_When_read_Then_it_says_stalled_and_keeps_nothing()
+    public async Task Given_a_body_that_stalls_past_the_timeout_When_read_Then_it_says_how_much_arrived_and_keeps_nothing()
     {
         _server.Routes["/stats"] = async context =>
         {
@@ -86,7 +86,28 @@ public sealed class AdminClientFaultTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<EnvoyLensException>(() => client.DownloadAsync("/stats?format=json", _dir.File("stats.json")));
 
-        Assert.Contains("stalled after 500 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("did not complete within the 0.3 s timeout (500 bytes of the body had arrived)", error.Message, StringComparison.Ordinal);
+        AssertNothingKept();
+    }
+
+    [Fact]
+    public async Task Given_a_server_dripping_its_body_When_read_Then_the_timeout_is_a_deadline_for_the_whole_request()
+    {
+        // Two bytes every 200 ms, never idle for as long as the timeout, for at most 30 s; it stops by itself.
+        _server.Routes["/config_dump"] = async context =>
+        {
+            for (var i = 0; i < 150 && !context.RequestAborted.IsCancellationRequested; i++)
+            {
+                await context.Response.Body.WriteAsync("{ "u8.ToArray(), context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                await Task.Delay(200, context.RequestAborted);
+            }
+        };
+        using var client = Client(TimeSpan.FromSeconds(1));
+
+        var error = await Assert.ThrowsAsync<EnvoyLensException>(() => client.DownloadAsync("/config_dump", _dir.File("config_dump.json")));
+
+        Assert.Matches(@"^GET /config_dump on http://127\.0\.0\.1:[0-9]+ did not complete within the 1 s timeout \([1-9][0-9]* bytes of the body had arrived\); no file was kept\.$", error.Message);
         AssertNothingKept();
     }
 
