@@ -6,15 +6,20 @@ using EnvoyLens.Core;
 namespace EnvoyLens.Admin;
 
 /// <summary>
-/// Guesses which admin endpoint a single file was captured from, by looking at its first bytes only
-/// (top-level JSON keys, or the shape of the first text lines). Unknown content is taken for a config dump,
-/// so that decoding can say precisely why it is not one.
+/// Guesses which admin endpoint a file was captured from, by looking at its first bytes only (top-level JSON keys,
+/// or the shape of the first text lines). <see cref="Recognize"/> says null for content it does not recognise;
+/// <see cref="Sniff"/>, for a file read alone, takes such content for a config dump, so that decoding can say
+/// precisely why it is not one.
 /// </summary>
 public static partial class DocumentSniffer
 {
     private const int PrefixBytes = 1 << 20;
 
-    public static AdminEndpoint Sniff(ReadOnlySpan<byte> content)
+    /// <summary>The endpoint of a file read alone: what <see cref="Recognize"/> says, else a config dump.</summary>
+    public static AdminEndpoint Sniff(ReadOnlySpan<byte> content) => Recognize(content) ?? AdminEndpoint.ConfigDump;
+
+    /// <summary>The endpoint <paramref name="content"/> was captured from, or null when nothing about it is recognised.</summary>
+    public static AdminEndpoint? Recognize(ReadOnlySpan<byte> content)
     {
         if (content.StartsWith("\uFEFF"u8))
         {
@@ -24,7 +29,7 @@ public static partial class DocumentSniffer
         var first = content.IndexOfAnyExcept(" \t\r\n"u8);
         if (first < 0)
         {
-            return AdminEndpoint.ConfigDump;
+            return null;
         }
 
         return content[first] == (byte)'{'
@@ -32,7 +37,7 @@ public static partial class DocumentSniffer
             : SniffText(content[first..]);
     }
 
-    private static AdminEndpoint SniffJson(ReadOnlySpan<byte> json)
+    private static AdminEndpoint? SniffJson(ReadOnlySpan<byte> json)
     {
         var isWhole = json.Length <= PrefixBytes;
         var reader = new Utf8JsonReader(isWhole ? json : json[..PrefixBytes], isFinalBlock: isWhole, state: default);
@@ -72,7 +77,7 @@ public static partial class DocumentSniffer
             return AdminEndpoint.ServerInfo;
         }
 
-        return AdminEndpoint.ConfigDump;
+        return null;
     }
 
     private static AdminEndpoint? Decide(HashSet<string> keys)
@@ -125,19 +130,19 @@ public static partial class DocumentSniffer
         return null;
     }
 
-    private static AdminEndpoint SniffText(ReadOnlySpan<byte> content)
+    private static AdminEndpoint? SniffText(ReadOnlySpan<byte> content)
     {
         var prefix = content.Length > 64 * 1024 ? content[..(64 * 1024)] : content;
         if (prefix.IndexOf((byte)0) >= 0)
         {
-            return AdminEndpoint.ConfigDump;
+            return null;
         }
 
         var text = Encoding.UTF8.GetString(prefix);
         var lines = text.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Trim().Length > 0).Take(200).ToList();
         if (lines.Count == 0)
         {
-            return AdminEndpoint.ConfigDump;
+            return null;
         }
 
         // YAML config dumps (istioctl -o yaml) and YAML egctl output.
@@ -172,7 +177,7 @@ public static partial class DocumentSniffer
             return AdminEndpoint.Ready;
         }
 
-        return AdminEndpoint.ConfigDump;
+        return null;
     }
 
     [GeneratedRegex(@"^\s*(configs|xds|""configs""):\s*$", RegexOptions.CultureInvariant)]

@@ -183,11 +183,11 @@ public sealed class BundleTests : IDisposable
     }
 
     [Fact]
-    public void Given_a_directory_without_manifest_When_opened_Then_it_says_it_is_not_a_bundle()
+    public void Given_an_empty_directory_When_opened_Then_it_says_it_is_neither_a_bundle_nor_a_folder_of_outputs()
     {
         var ex = Assert.Throws<EnvoyLensException>(() => SnapshotSources.Open(_temp.Path));
 
-        Assert.Equal($"{_temp.Path} is a directory but not an EnvoyLens bundle: it has no manifest.json.", ex.Message);
+        Assert.Equal($"{_temp.Path} is neither an EnvoyLens bundle (it has no manifest.json) nor a folder of admin outputs (it holds no files).", ex.Message);
     }
 
     [Fact]

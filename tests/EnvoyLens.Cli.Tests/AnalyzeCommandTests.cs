@@ -30,11 +30,44 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(1, result.ExitCode);
         Assert.StartsWith("ERROR (1)\n  EL3001  Listener http_8080_copy\n    Listener http_8080_copy binds 0.0.0.0:8080, which listener http_8080 already binds\n", result.Out, StringComparison.Ordinal);
         Assert.Contains("    fix: ", result.Out, StringComparison.Ordinal);
-        Assert.Contains("NOT RUN\n  EL2003", result.Out, StringComparison.Ordinal);
+        Assert.Contains("\nNOT RUN: 11 rules need /stats, /server_info, /certs: capture with `envoylens snapshot` to run them (-v lists them).\n", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("  EL2003", result.Out, StringComparison.Ordinal);
         Assert.EndsWith(
             "\n1 finding(s): 1 error, 0 warning, 0 info (42 rules: 11 passed, 1 failed, 19 not applicable, 11 not run, 0 disabled, 0 internal error).\n",
             result.Out,
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_verbose_When_analyzed_Then_every_rule_that_did_not_run_is_listed_with_its_reason()
+    {
+        var result = Cli.RunAt(FixtureNow, "analyze", RuleDump("EL3001", "fail"), "-v");
+
+        Assert.Contains("NOT RUN\n  EL2003  ", result.Out, StringComparison.Ordinal);
+        Assert.Equal(11, result.Out.Split('\n').Count(l => l.EndsWith(", which the capture does not hold", StringComparison.Ordinal)));
+    }
+
+    [SkippableFact]
+    public void Given_a_corpus_dump_with_many_findings_of_one_rule_When_analyzed_as_text_Then_they_print_as_one_entry_and_json_keeps_them_all()
+    {
+        Skip.If(TestPaths.Corpus is null, "The shared corpus (../shared/corpus) is not present.");
+        var (dump, count) = Directory.GetFiles(TestPaths.CorpusFile("config_dump")).Order(StringComparer.Ordinal)
+            .Select(d => (d, Count: JsonDocument.Parse(Cli.RunAt(FixtureNow, "analyze", d, "-o", "json", "--fail-on", "never").Out).RootElement
+                .GetProperty("findings").EnumerateArray().Count(f => f.GetProperty("ruleId").GetString() == "EL3006")))
+            .MaxBy(x => x.Count);
+        Assert.True(count > EnvoyLens.Reporting.Analysis.AnalysisTextRenderer.RepeatThreshold, $"{dump}: {count}");
+
+        var text = Cli.RunAt(FixtureNow, "analyze", dump, "--fail-on", "never").Out;
+        var verbose = Cli.RunAt(FixtureNow, "analyze", dump, "--fail-on", "never", "-v").Out;
+
+        // Each entry is one finding or "N findings..."; together they are every finding, in far fewer lines.
+        var entries = text.Split('\n').Where(l => l.StartsWith("  EL3006  ", StringComparison.Ordinal)).ToList();
+        var counted = entries.Sum(e => System.Text.RegularExpressions.Regex.Match(e, @"^  EL3006  (?:.*?: )?(\d+) findings") is { Success: true } m
+            ? int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : 1);
+        Assert.Equal(count, counted);
+        Assert.True(entries.Count <= 4, string.Join('\n', entries));
+        Assert.Equal(count, verbose.Split('\n').Count(l => l.StartsWith("  EL3006  ", StringComparison.Ordinal)));
     }
 
     [Theory]

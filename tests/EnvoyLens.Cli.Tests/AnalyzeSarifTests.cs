@@ -71,6 +71,56 @@ public sealed class AnalyzeSarifTests
     }
 
     [Fact]
+    public void Given_a_sarif_root_When_rendered_Then_the_uri_is_relative_to_it_and_the_region_is_where_the_pointers_value_starts()
+    {
+        var dump = AnalyzeTestKit.RuleDump("EL1002", "fail");
+
+        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", dump, "-o", "sarif", "--sarif-root", TestPaths.RepoRoot);
+
+        using var doc = JsonDocument.Parse(result.Out);
+        var physical = Assert.Single(doc.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray())
+            .GetProperty("locations")[0].GetProperty("physicalLocation");
+        Assert.Equal("fixtures/rules/EL1002-route-missing-cluster/fail/config_dump.json", physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        var region = physical.GetProperty("region");
+        var (line, column) = (region.GetProperty("startLine").GetInt32(), region.GetProperty("startColumn").GetInt32());
+
+        // The value read from that line and column on is the value the pointer names in the parsed document.
+        var lines = File.ReadAllLines(dump);
+        var rest = string.Join('\n', new[] { lines[line - 1][(column - 1)..] }.Concat(lines.Skip(line)));
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(rest));
+        using var atRegion = JsonDocument.ParseValue(ref reader);
+        using var whole = JsonDocument.Parse(File.ReadAllBytes(dump));
+        var expected = whole.RootElement;
+        foreach (var token in "/configs/2/dynamic_route_configs/0/route_config/virtual_hosts/0/routes/0".Split('/').Skip(1))
+        {
+            expected = expected.ValueKind == JsonValueKind.Array ? expected[int.Parse(token, System.Globalization.CultureInfo.InvariantCulture)] : expected.GetProperty(token);
+        }
+
+        Assert.Equal(JsonValueKind.Object, expected.ValueKind);
+        Assert.True(JsonElement.DeepEquals(expected, atRegion.RootElement), atRegion.RootElement.GetRawText());
+    }
+
+    [Fact]
+    public void Given_a_source_outside_the_working_directory_When_rendered_Then_the_uri_is_an_absolute_file_uri()
+    {
+        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", AnalyzeTestKit.RuleDump("EL1002", "fail"), "-o", "sarif", "--sarif-root", Path.Combine(TestPaths.RepoRoot, "src"));
+
+        using var doc = JsonDocument.Parse(result.Out);
+        var uri = doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("locations")[0]
+            .GetProperty("physicalLocation").GetProperty("artifactLocation").GetProperty("uri").GetString();
+        Assert.Equal(new Uri(AnalyzeTestKit.RuleDump("EL1002", "fail")).AbsoluteUri, uri);
+    }
+
+    [Fact]
+    public void Given_a_sarif_root_that_is_not_a_directory_When_analyzed_Then_exit_2_with_one_sentence()
+    {
+        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", AnalyzeTestKit.RuleDump("EL1002", "fail"), "-o", "sarif", "--sarif-root", "no-such-dir");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("envoylens: --sarif-root 'no-such-dir' is not a directory.\n", result.Err);
+    }
+
+    [Fact]
     public void Given_an_info_finding_When_rendered_as_sarif_Then_its_level_is_note()
     {
         var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", AnalyzeTestKit.RuleDump("EL3006", "fail"), "-o", "sarif", "--fail-on", "never");
@@ -84,7 +134,7 @@ public sealed class AnalyzeSarifTests
     [Fact]
     public void Sarif_output_of_the_EL1002_fail_fixture_matches_its_golden_file()
     {
-        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", AnalyzeTestKit.RuleDump("EL1002", "fail"), "-o", "sarif");
+        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, "analyze", AnalyzeTestKit.RuleDump("EL1002", "fail"), "-o", "sarif", "--sarif-root", TestPaths.RepoRoot);
         var text = result.Out.Replace(new Uri(TestPaths.RepoRoot).AbsoluteUri.TrimEnd('/'), "file:///REPO", StringComparison.Ordinal)
             .Replace(TestPaths.RepoRoot, "REPO", StringComparison.Ordinal);
         var golden = Path.Combine(TestPaths.RepoRoot, "tests", "EnvoyLens.Cli.Tests", "Golden", "analyze-EL1002-fail.sarif");

@@ -54,6 +54,15 @@ internal static class AnalyzeCommand
             Description = "An earlier /stats capture (file or bundle) of the same proxy: stats rules report counters over the interval, not since start.",
             HelpName = "PATH",
         };
+        var verbose = new Option<bool>("--verbose", "-v")
+        {
+            Description = "Text output: print every finding and all its evidence, and every rule that did not run, instead of grouping what one fix would change.",
+        };
+        var sarifRoot = new Option<string?>("--sarif-root")
+        {
+            Description = "SARIF output: make artifact URIs relative to this directory (default the working directory); paths outside it stay absolute file: URIs.",
+            HelpName = "DIR",
+        };
         command.Options.Add(format);
         command.Options.Add(failOn);
         command.Options.Add(enable);
@@ -61,6 +70,8 @@ internal static class AnalyzeCommand
         command.Options.Add(severity);
         command.Options.Add(baseline);
         command.Options.Add(statsBefore);
+        command.Options.Add(verbose);
+        command.Options.Add(sarifRoot);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
                 source.Bind(parse),
@@ -68,7 +79,11 @@ internal static class AnalyzeCommand
                 AnalyzeService.ParseFailOn(parse.GetValue(failOn)),
                 AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? []),
                 parse.GetValue(baseline),
-                parse.GetValue(statsBefore)),
+                parse.GetValue(statsBefore))
+            {
+                Verbose = parse.GetValue(verbose),
+                SarifRoot = parse.GetValue(sarifRoot),
+            },
             output));
         return command;
     }

@@ -73,16 +73,20 @@ internal static class CertsCommand
     private static Command Compare(CertsService service, TextWriter output)
     {
         var command = new Command("compare",
-            "Compare the trust of two captures (files or bundles): shared trust anchors, and for each direction whether the client " +
+            "Compare the trust of two captures (files, bundles, admin URLs or pods): shared trust anchors, and for each direction whether the client " +
             "accepts the server's certificate, the server the client's, and the client's SPIFFE SAN matchers the server's identity. " +
             "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 unusable input.");
-        var a = new Argument<string>("A") { Description = "The first capture: a file or a bundle directory." };
-        var b = new Argument<string>("B") { Description = "The second capture: a file or a bundle directory." };
+        var sources = SourceOptions.TwoSided(
+            "A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
+            "B", "The second capture, in any of the same forms.");
         var at = AtOption();
-        command.Arguments.Add(a);
-        command.Arguments.Add(b);
+        sources.AddTo(command);
         command.Options.Add(at);
-        command.SetAction(parse => service.Compare(SourceSpec.Parse(parse.GetValue(a)!), SourceSpec.Parse(parse.GetValue(b)!), parse.GetValue(at), output));
+        command.SetAction(parse =>
+        {
+            var (a, b) = sources.BindPair(parse);
+            return service.Compare(a, b, parse.GetValue(at), output);
+        });
         return command;
     }
 }

@@ -13,8 +13,9 @@ internal static class DiffCommand
             "Compare two captures resource by resource (listeners, route configs, virtual hosts, routes, clusters, endpoints, " +
             "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
             "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong.");
-        var before = new Argument<string>("BEFORE") { Description = "The first capture: a config dump file, a snapshot bundle, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE." };
-        var after = new Argument<string>("AFTER") { Description = "The second capture, in any of the same forms." };
+        var sources = SourceOptions.TwoSided(
+            "BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
+            "AFTER", "The second capture, in any of the same forms.");
         var format = new Option<string>("--output", "-o")
         {
             Description = "Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).",
@@ -38,29 +39,26 @@ internal static class DiffCommand
             Description = "Show a unified diff of one resource's normalized YAML instead (name, or kind:name).",
             HelpName = "RESOURCE",
         };
-        var proxy = new Option<string?>("--proxy")
-        {
-            Description = "For dumps wrapping several proxies, the one to read on both sides (namespace/pod or key).",
-            HelpName = "NAME",
-        };
-        command.Arguments.Add(before);
-        command.Arguments.Add(after);
+        sources.AddTo(command);
         command.Options.Add(format);
         command.Options.Add(exitCode);
         command.Options.Add(ignore);
         command.Options.Add(kinds);
         command.Options.Add(noEds);
         command.Options.Add(full);
-        command.Options.Add(proxy);
-        command.SetAction(parse => service.Run(
-            new DiffRequest(
-                SourceSpec.Parse(parse.GetValue(before)!, parse.GetValue(proxy)),
-                SourceSpec.Parse(parse.GetValue(after)!, parse.GetValue(proxy)),
-                DiffService.ParseFormat(parse.GetValue(format)),
-                parse.GetValue(exitCode),
-                DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
-                parse.GetValue(full)),
-            output));
+        command.SetAction(parse =>
+        {
+            var (before, after) = sources.BindPair(parse);
+            return service.Run(
+                new DiffRequest(
+                    before,
+                    after,
+                    DiffService.ParseFormat(parse.GetValue(format)),
+                    parse.GetValue(exitCode),
+                    DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
+                    parse.GetValue(full)),
+                output);
+        });
         return command;
     }
 }

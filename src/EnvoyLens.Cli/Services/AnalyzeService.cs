@@ -24,7 +24,14 @@ internal enum AnalyzeFormat
 /// <paramref name="Baseline"/> a previous <c>-o json</c> result whose findings are not reported again;
 /// <paramref name="StatsBefore"/> an earlier capture (file or bundle) whose <c>/stats</c> turns counters into rates.
 /// </summary>
-internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, Severity? FailOn, AnalysisOptions Options, string? Baseline = null, string? StatsBefore = null);
+internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, Severity? FailOn, AnalysisOptions Options, string? Baseline = null, string? StatsBefore = null)
+{
+    /// <summary>Text output prints every finding, all evidence and every rule that did not run (<c>-v</c>).</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>SARIF artifact URIs are relative to this directory (<c>--sarif-root</c>); null for the working directory.</summary>
+    public string? SarifRoot { get; init; }
+}
 
 /// <summary>
 /// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks"/> and writes the findings as
@@ -45,7 +52,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
         var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
         var report = RulePacks.Runner().Run(context, request.Options);
-        var result = ToResult(snapshot.Origin, report);
+        var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
         if (baseline is not null)
         {
             var fresh = result.Findings.Where(f => !baseline.Contains(FindingIdentity.Of(f))).ToList();
@@ -55,10 +62,34 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         output.Write(request.Format switch
         {
             AnalyzeFormat.Json => AnalysisJsonRenderer.Render(result),
-            AnalyzeFormat.Sarif => SarifRenderer.Render(result, ToolVersion),
-            _ => AnalysisTextRenderer.Render(result),
+            AnalyzeFormat.Sarif => SarifRenderer.Render(result, ToolVersion, SarifOptionsFor(request, loaded.Raw, result.Findings)),
+            _ => AnalysisTextRenderer.Render(result, request.Verbose),
         });
         return request.FailOn is { } threshold && result.Findings.Any(f => f.Severity >= threshold) ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// Where SARIF places results: URIs relative to <c>--sarif-root</c> (else the working directory), and for every
+    /// finding whose source is a JSON document of the capture, the line and column of its pointer's value.
+    /// </summary>
+    internal static SarifOptions SarifOptionsFor(AnalyzeRequest request, RawSnapshot raw, IReadOnlyList<Finding> findings)
+    {
+        var root = request.SarifRoot is { } given ? Path.GetFullPath(given) : Environment.CurrentDirectory;
+        if (request.SarifRoot is not null && !Directory.Exists(root))
+        {
+            throw new EnvoyLensException($"--sarif-root '{request.SarifRoot}' is not a directory.");
+        }
+
+        var regions = new Dictionary<string, IReadOnlyDictionary<string, SourceRegion>>(StringComparer.Ordinal);
+        foreach (var bySource in findings.Where(f => f.Source is not null).GroupBy(f => f.Source!, StringComparer.Ordinal))
+        {
+            if (raw.Documents.FirstOrDefault(d => string.Equals(d.Source, bySource.Key, StringComparison.Ordinal)) is { } document)
+            {
+                regions[bySource.Key] = SourceRegions.Locate(document.Content, bySource.Select(f => f.Pointer));
+            }
+        }
+
+        return new SarifOptions { Root = root, Regions = regions };
     }
 
     /// <summary>The runner's report as the renderers draw it, with the descriptors of every rule the CLI knows.</summary>

@@ -116,6 +116,46 @@ internal sealed record DecodeReport(
 
     private static string Level(DiagnosticLevel level) => level.ToString().ToLowerInvariant();
 
+    /// <summary>A diagnostic's sentence with the members of the source it names (<c>BUNDLE/stats.txt</c>) relative to it.</summary>
+    internal string RelativeIn(string message) =>
+        Origin.Length == 0 || Origin.Contains("://", StringComparison.Ordinal)
+            ? message
+            : message.Replace(Origin.TrimEnd('/', Path.DirectorySeparatorChar) + "/", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A document's name relative to what was read: a bundle or folder member without the folder
+    /// (<c>config_dump.json</c>), an admin response as its path (<c>/config_dump?include_eds</c>), a file read alone as its
+    /// file name; anything else (one of several files named one by one) as given.
+    /// </summary>
+    internal string Relative(string source)
+    {
+        if (string.Equals(source, Origin, StringComparison.Ordinal))
+        {
+            return Path.GetFileName(source) is { Length: > 0 } name ? name : source;
+        }
+
+        if (source.Length > Origin.Length && source.StartsWith(Origin, StringComparison.Ordinal))
+        {
+            var rest = source[Origin.Length..];
+            if (Origin.Contains("://", StringComparison.Ordinal))
+            {
+                return rest[0] is '/' or '?' ? rest : source;
+            }
+
+            if (rest[0] == '/' || rest[0] == Path.DirectorySeparatorChar)
+            {
+                return rest[1..];
+            }
+
+            if (Origin.EndsWith('/') || Origin.EndsWith(Path.DirectorySeparatorChar))
+            {
+                return rest;
+            }
+        }
+
+        return source;
+    }
+
     public string ToText()
     {
         var sb = new StringBuilder();
@@ -123,13 +163,13 @@ internal sealed record DecodeReport(
         sb.Append("Documents (").Append(Documents.Count.ToString(CultureInfo.InvariantCulture)).Append("):\n");
         foreach (var d in Documents)
         {
-            sb.Append("  ").Append(EndpointName(d.Endpoint)).Append("  ").Append(d.Source)
+            sb.Append("  ").Append(EndpointName(d.Endpoint)).Append("  ").Append(Relative(d.Source))
               .Append("  (").Append(d.Content.Length.ToString(CultureInfo.InvariantCulture)).Append(" bytes)\n");
         }
 
         if (ConfigDump is { } dump)
         {
-            sb.Append("Config dump: ").Append(dump.Source).Append(" (form: ").Append(dump.Form).Append(")\n");
+            sb.Append("Config dump: ").Append(Relative(dump.Source)).Append(" (form: ").Append(dump.Form).Append(")\n");
             foreach (var section in dump.Sections)
             {
                 sb.Append("  ").Append(section.TypeUrl).Append(" at ").Append(section.Pointer.IsRoot ? "/" : section.Pointer.Value)
@@ -163,7 +203,7 @@ internal sealed record DecodeReport(
         foreach (var d in Diagnostics)
         {
             sb.Append("  ").Append(Level(d.Level)).Append(' ').Append(d.Code).Append(' ')
-              .Append(d.Source).Append('#').Append(d.Pointer.Value).Append(": ").Append(d.Message).Append('\n');
+              .Append(Relative(d.Source)).Append('#').Append(d.Pointer.Value).Append(": ").Append(RelativeIn(d.Message)).Append('\n');
         }
 
         return sb.ToString();
@@ -181,7 +221,7 @@ internal sealed record DecodeReport(
             {
                 w.WriteStartObject();
                 w.WriteString("endpoint", EndpointName(d.Endpoint));
-                w.WriteString("source", d.Source);
+                w.WriteString("source", Relative(d.Source));
                 w.WriteNumber("bytes", d.Content.Length);
                 w.WriteEndObject();
             }
@@ -191,7 +231,7 @@ internal sealed record DecodeReport(
             if (ConfigDump is { } dump)
             {
                 w.WriteStartObject();
-                w.WriteString("source", dump.Source);
+                w.WriteString("source", Relative(dump.Source));
                 w.WriteString("form", dump.Form);
                 w.WriteStartArray("sections");
                 foreach (var section in dump.Sections)
@@ -240,9 +280,9 @@ internal sealed record DecodeReport(
                 w.WriteStartObject();
                 w.WriteString("level", Level(d.Level));
                 w.WriteString("code", d.Code);
-                w.WriteString("source", d.Source);
+                w.WriteString("source", Relative(d.Source));
                 w.WriteString("pointer", d.Pointer.Value);
-                w.WriteString("message", d.Message);
+                w.WriteString("message", RelativeIn(d.Message));
                 if (d.TypeUrl is not null)
                 {
                     w.WriteString("typeUrl", d.TypeUrl);

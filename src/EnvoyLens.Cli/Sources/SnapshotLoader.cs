@@ -1,6 +1,7 @@
 using EnvoyLens.Admin;
 using EnvoyLens.Admin.Kubernetes;
 using EnvoyLens.Admin.Live;
+using EnvoyLens.Cli.Services;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
 using EnvoyLens.Model;
@@ -33,11 +34,18 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
         switch (source.Kind)
         {
             case SourceKind.File when Directory.Exists(source.Path):
-                throw new EnvoyLensException($"'{source.Path}' is a directory, not a file; use --bundle to read a snapshot bundle.");
+                throw new EnvoyLensException($"'{source.Path}' is a directory, not a file; use --bundle to read a snapshot bundle or a folder of admin outputs.");
             case SourceKind.File when !File.Exists(source.Path):
                 throw new EnvoyLensException($"cannot read '{source.Path}': no such file.");
             case SourceKind.Bundle when !Directory.Exists(source.Path) && !File.Exists(source.Path):
                 throw new EnvoyLensException($"cannot read bundle '{source.Path}': no such directory or archive.");
+            case SourceKind.Files:
+                return SnapshotSources.OpenFiles(source.Files);
+            case SourceKind.Bundle when SnapshotSources.IsLooseDirectory(source.Path):
+                var loose = SnapshotSources.OpenLooseDirectory(source.Path);
+                source.Live.Messages?.Write(
+                    $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + DecodeReport.EndpointName(d.Endpoint)))}).\n");
+                return loose;
             case SourceKind.Admin or SourceKind.Pod:
                 using (var client = OpenClient(source))
                 {
@@ -47,6 +55,8 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
 
         return SnapshotSources.Open(source.Path);
     }
+
+    private static string Files(int n) => n == 1 ? "file" : n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " files";
 
     /// <summary>The admin client of a live source (for a pod: after finding it and its Envoy container).</summary>
     public AdminClient OpenClient(SourceSpec source)

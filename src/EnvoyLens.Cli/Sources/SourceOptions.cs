@@ -6,22 +6,30 @@ using EnvoyLens.Core;
 namespace EnvoyLens.Cli.Sources;
 
 /// <summary>
-/// What the user asked to read: a single file, a snapshot bundle (directory or archive), an admin URL or a
-/// Kubernetes pod; for wrapped multi-proxy dumps which proxy; for live sources how to reach them.
+/// What the user asked to read: a file, several admin output files read as one capture, a snapshot bundle (directory
+/// or archive) or a folder of loose admin outputs, an admin URL or a Kubernetes pod; for wrapped multi-proxy dumps
+/// which proxy; for live sources how to reach them.
 /// </summary>
-/// <param name="Path">The file or bundle path, the admin URL, or the pod as <c>NAME[.NAMESPACE]</c>.</param>
+/// <param name="Path">The file or bundle path (for <see cref="SourceKind.Files"/> the paths joined), the admin URL, or the pod as <c>NAME[.NAMESPACE]</c>.</param>
 internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
 {
     /// <summary>How to reach a live source (ignored for files and bundles).</summary>
     public LiveOptions Live { get; init; } = new();
 
+    /// <summary>The files of a <see cref="SourceKind.Files"/> source, in the order given.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     /// <summary>True for sources read from a running proxy.</summary>
     public bool IsLive => Kind is SourceKind.Admin or SourceKind.Pod;
 
+    /// <summary>Several files saved one by one, read as one capture.</summary>
+    public static SourceSpec OfFiles(IReadOnlyList<string> files, string? proxy) =>
+        new(SourceKind.Files, string.Join(" + ", files), proxy) { Files = files };
+
     /// <summary>
-    /// One source named by a single token, for commands that take several (diff, certs compare):
-    /// <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE]</c> a Kubernetes pod (read with the
-    /// current kubeconfig context), a directory a bundle, anything else a file.
+    /// One source named by a single token: <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE][@CONTEXT]</c>
+    /// a Kubernetes pod (read through the kubeconfig context after <c>@</c>, else the one the options name, else the
+    /// current one), a directory a bundle (or a folder of admin outputs), anything else a file.
     /// </summary>
     public static SourceSpec Parse(string token, string? proxy = null)
     {
@@ -37,7 +45,19 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
 
         if (token.StartsWith("pod/", StringComparison.Ordinal) && !File.Exists(token) && !Directory.Exists(token))
         {
-            return new SourceSpec(SourceKind.Pod, token["pod/".Length..], proxy);
+            var pod = token["pod/".Length..];
+            var at = pod.LastIndexOf('@');
+            if (at < 0)
+            {
+                return new SourceSpec(SourceKind.Pod, pod, proxy);
+            }
+
+            if (at == 0 || at == pod.Length - 1)
+            {
+                throw new EnvoyLensException($"'{token}' must have the form pod/NAME[.NAMESPACE][@CONTEXT], with a name before '@' and a context after it.");
+            }
+
+            return new SourceSpec(SourceKind.Pod, pod[..at], proxy) { Live = new LiveOptions { Context = pod[(at + 1)..] } };
         }
 
         return new SourceSpec(Directory.Exists(token) ? SourceKind.Bundle : SourceKind.File, token, proxy);
@@ -47,6 +67,7 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
 internal enum SourceKind
 {
     File,
+    Files,
     Bundle,
     Admin,
     Pod,
@@ -80,94 +101,159 @@ internal sealed record LiveOptions
 }
 
 /// <summary>
-/// The source binder every command shares: a positional <c>PATH</c> (a file, bundle, <c>http(s)://</c> admin URL or
-/// <c>pod/NAME[.NS]</c>), <c>--file</c>, <c>--bundle</c>, <c>--admin</c> or <c>--pod</c> (exactly one of them), the
-/// Kubernetes options, <c>--timeout</c> and <c>--proxy</c>. A command adds them with <see cref="AddTo"/> and reads the
-/// choice with <see cref="Bind"/>; what a live read asks the admin port for follows the command (<see cref="LiveParts"/>).
+/// The source binder every command shares. A one-source command (<see cref="SourceOptions()"/>) takes a positional
+/// <c>PATH</c> (a file, bundle, folder of admin outputs, <c>http(s)://</c> admin URL or <c>pod/NAME[.NS][@CONTEXT]</c>),
+/// <c>--file</c> (repeatable: several admin outputs form one capture), <c>--bundle</c>, <c>--admin</c> or <c>--pod</c>
+/// (exactly one of them). A two-sided command (<see cref="TwoSided"/>: diff, certs compare) takes two such tokens.
+/// Both share the live options: the Kubernetes options, <c>--timeout</c> and <c>--proxy</c>; a two-sided command also
+/// <c>--context-a</c>/<c>--context-b</c> for sides in different clusters. A command adds them with <see cref="AddTo"/>
+/// and reads the choice with <see cref="Bind"/> or <see cref="BindPair"/>; what a live read asks the admin port for
+/// follows the command (<see cref="LiveParts"/>).
 /// </summary>
 internal sealed class SourceOptions
 {
-    private readonly Argument<string?> _path = new("PATH")
-    {
-        Description = "A config dump or other admin output file, a snapshot bundle (directory or .tar.gz), an admin URL (http://HOST:PORT) or pod/NAME[.NAMESPACE].",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
+    private readonly Argument<string?>? _path;
+    private readonly Option<string[]>? _file;
+    private readonly Option<string?>? _bundle;
+    private readonly Option<string?>? _admin;
+    private readonly Option<string?>? _pod;
 
-    private readonly Option<string?> _file = new("--file", "-f")
-    {
-        Description = "Read one file: a config_dump JSON/YAML, or another admin endpoint's output.",
-        HelpName = "PATH",
-    };
+    private readonly Argument<string>? _sideA;
+    private readonly Argument<string>? _sideB;
+    private readonly Option<string?>? _contextA;
+    private readonly Option<string?>? _contextB;
 
-    private readonly Option<string?> _bundle = new("--bundle", "-b")
-    {
-        Description = "Read a snapshot bundle: a directory or .tar.gz written by EnvoyLens.",
-        HelpName = "PATH",
-    };
+    private readonly Option<string?> _namespace;
+    private readonly Option<string?> _context;
+    private readonly Option<string?> _kubeconfig;
+    private readonly Option<string?> _container;
+    private readonly Option<int?> _adminPort;
+    private readonly Option<string?> _timeout;
+    private readonly Option<string?> _proxy;
 
-    private readonly Option<string?> _admin = new("--admin")
+    /// <summary>The options of a command that reads one source.</summary>
+    public SourceOptions()
+        : this(twoSided: false)
     {
-        Description = "Read a running Envoy through its admin URL (read-only GETs of allowlisted endpoints).",
-        HelpName = "http(s)://HOST:PORT",
-    };
+        _path = new Argument<string?>("PATH")
+        {
+            Description = "A config dump or other admin output file, a snapshot bundle (directory or .tar.gz), a folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME[.NAMESPACE][@CONTEXT].",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        _file = new Option<string[]>("--file", "-f")
+        {
+            Description = "Read a file: a config_dump JSON/YAML, or another admin endpoint's output. Repeat it to read files saved one by one (config dump, stats, certs, ...) as one capture.",
+            HelpName = "PATH",
+        };
+        _bundle = new Option<string?>("--bundle", "-b")
+        {
+            Description = "Read a snapshot bundle (a directory or .tar.gz written by EnvoyLens), or a directory of admin outputs without manifest.json.",
+            HelpName = "PATH",
+        };
+        _admin = new Option<string?>("--admin")
+        {
+            Description = "Read a running Envoy through its admin URL (read-only GETs of allowlisted endpoints).",
+            HelpName = "http(s)://HOST:PORT",
+        };
+        _pod = new Option<string?>("--pod")
+        {
+            Description = "Read a pod's Envoy through a Kubernetes port-forward (needs RBAC 'get pods' and 'create pods/portforward').",
+            HelpName = "NAME[.NAMESPACE]",
+        };
+    }
 
-    private readonly Option<string?> _pod = new("--pod")
+    private SourceOptions(bool twoSided)
     {
-        Description = "Read a pod's Envoy through a Kubernetes port-forward (needs RBAC 'get pods' and 'create pods/portforward').",
-        HelpName = "NAME[.NAMESPACE]",
-    };
+        var pods = twoSided ? "pod/ inputs" : "the pod";
+        _namespace = new Option<string?>("--namespace", "-n")
+        {
+            Description = twoSided
+                ? "The namespace of pod/ inputs that name none (pod/NAME); default the kubeconfig context's, else default."
+                : "The pod's namespace when --pod does not name one; default the kubeconfig context's, else default.",
+            HelpName = "NAMESPACE",
+        };
+        _context = new Option<string?>("--context")
+        {
+            Description = twoSided ? "The kubeconfig context of both sides; default the current context." : "The kubeconfig context to use; default the current context.",
+            HelpName = "NAME",
+        };
+        _kubeconfig = new Option<string?>("--kubeconfig")
+        {
+            Description = "The kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
+            HelpName = "PATH",
+        };
+        _container = new Option<string?>("--container")
+        {
+            Description = twoSided
+                ? "The Envoy container of pod/ inputs; default the first of istio-proxy, envoy, consul-dataplane, ..."
+                : "The pod's Envoy container; default the first of istio-proxy, envoy, consul-dataplane, ...",
+            HelpName = "NAME",
+        };
+        _adminPort = new Option<int?>("--admin-port")
+        {
+            Description = $"The Envoy admin port inside {pods}; default 15000 (19000 for consul-dataplane).",
+            HelpName = "PORT",
+        };
+        _timeout = new Option<string?>("--timeout")
+        {
+            Description = "How long to wait for each admin response, e.g. 30s, 2m (default 30s).",
+            HelpName = "DURATION",
+        };
+        _proxy = new Option<string?>("--proxy")
+        {
+            Description = twoSided
+                ? "For dumps wrapping several proxies, the one to read on both sides (namespace/pod or key); default the first."
+                : "For a dump wrapping several proxies, the one to read (namespace/pod or key); default the first.",
+            HelpName = "NAME",
+        };
+    }
 
-    private readonly Option<string?> _namespace = new("--namespace", "-n")
+    private SourceOptions(string first, string firstDescription, string second, string secondDescription)
+        : this(twoSided: true)
     {
-        Description = "The pod's namespace when --pod does not name one; default the kubeconfig context's, else default.",
-        HelpName = "NAMESPACE",
-    };
+        _sideA = new Argument<string>(first) { Description = firstDescription };
+        _sideB = new Argument<string>(second) { Description = secondDescription };
+        _contextA = new Option<string?>("--context-a")
+        {
+            Description = $"The kubeconfig context of {first} when it is a pod (like pod/NAME.NAMESPACE@CONTEXT); default --context.",
+            HelpName = "NAME",
+        };
+        _contextB = new Option<string?>("--context-b")
+        {
+            Description = $"The kubeconfig context of {second} when it is a pod; default --context.",
+            HelpName = "NAME",
+        };
+    }
 
-    private readonly Option<string?> _context = new("--context")
-    {
-        Description = "The kubeconfig context to use; default the current context.",
-        HelpName = "NAME",
-    };
-
-    private readonly Option<string?> _kubeconfig = new("--kubeconfig")
-    {
-        Description = "The kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
-        HelpName = "PATH",
-    };
-
-    private readonly Option<string?> _container = new("--container")
-    {
-        Description = "The pod's Envoy container; default the first of istio-proxy, envoy, consul-dataplane, ...",
-        HelpName = "NAME",
-    };
-
-    private readonly Option<int?> _adminPort = new("--admin-port")
-    {
-        Description = "The Envoy admin port inside the pod; default 15000 (19000 for consul-dataplane).",
-        HelpName = "PORT",
-    };
-
-    private readonly Option<string?> _timeout = new("--timeout")
-    {
-        Description = "How long to wait for each admin response, e.g. 30s, 2m (default 30s).",
-        HelpName = "DURATION",
-    };
-
-    private readonly Option<string?> _proxy = new("--proxy")
-    {
-        Description = "For a dump wrapping several proxies, the one to read (namespace/pod or key); default the first.",
-        HelpName = "NAME",
-    };
+    /// <summary>The options of a command that reads two sources (<paramref name="first"/> and <paramref name="second"/>, each a token).</summary>
+    public static SourceOptions TwoSided(string first, string firstDescription, string second, string secondDescription) =>
+        new(first, firstDescription, second, secondDescription);
 
     public void AddTo(Command command)
     {
-        command.Arguments.Add(_path);
-        command.Options.Add(_file);
-        command.Options.Add(_bundle);
-        command.Options.Add(_admin);
-        command.Options.Add(_pod);
+        ArgumentNullException.ThrowIfNull(command);
+        if (_sideA is not null && _sideB is not null)
+        {
+            command.Arguments.Add(_sideA);
+            command.Arguments.Add(_sideB);
+        }
+        else
+        {
+            command.Arguments.Add(_path!);
+            command.Options.Add(_file!);
+            command.Options.Add(_bundle!);
+            command.Options.Add(_admin!);
+            command.Options.Add(_pod!);
+        }
+
         command.Options.Add(_namespace);
         command.Options.Add(_context);
+        if (_contextA is not null && _contextB is not null)
+        {
+            command.Options.Add(_contextA);
+            command.Options.Add(_contextB);
+        }
+
         command.Options.Add(_kubeconfig);
         command.Options.Add(_container);
         command.Options.Add(_adminPort);
@@ -179,31 +265,36 @@ internal sealed class SourceOptions
     public SourceSpec Bind(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var given = new List<(SourceKind Kind, string Path)>();
+        if (_path is null)
+        {
+            throw new InvalidOperationException("a two-sided command binds its sources with BindPair.");
+        }
+
+        var given = new List<SourceSpec>();
+        var proxy = result.GetValue(_proxy);
         if (result.GetValue(_path) is { } path)
         {
-            var spec = SourceSpec.Parse(path);
-            given.Add((spec.Kind, spec.Path));
+            given.Add(SourceSpec.Parse(path, proxy));
         }
 
-        if (result.GetValue(_file) is { } file)
+        if (result.GetValue(_file!) is { Length: > 0 } files)
         {
-            given.Add((SourceKind.File, file));
+            given.Add(files.Length == 1 ? new SourceSpec(SourceKind.File, files[0], proxy) : SourceSpec.OfFiles(files, proxy));
         }
 
-        if (result.GetValue(_bundle) is { } bundle)
+        if (result.GetValue(_bundle!) is { } bundle)
         {
-            given.Add((SourceKind.Bundle, bundle));
+            given.Add(new SourceSpec(SourceKind.Bundle, bundle, proxy));
         }
 
-        if (result.GetValue(_admin) is { } admin)
+        if (result.GetValue(_admin!) is { } admin)
         {
-            given.Add((SourceKind.Admin, admin));
+            given.Add(new SourceSpec(SourceKind.Admin, admin, proxy));
         }
 
-        if (result.GetValue(_pod) is { } pod)
+        if (result.GetValue(_pod!) is { } pod)
         {
-            given.Add((SourceKind.Pod, pod));
+            given.Add(new SourceSpec(SourceKind.Pod, pod, proxy));
         }
 
         if (given.Count == 0)
@@ -217,21 +308,69 @@ internal sealed class SourceOptions
         }
 
         var live = LiveOptionsOf(result);
-        if (given[0].Kind != SourceKind.Pod)
+        if (given[0].Kind != SourceKind.Pod && PodOnlyOptionGiven(live) is { } podOnly)
         {
-            var podOnly = new (string Name, bool Given)[]
+            throw new EnvoyLensException($"{podOnly} applies only to --pod; the input named is not a pod.");
+        }
+
+        return WithContext(given[0], live, "--context", live.Context);
+    }
+
+    /// <summary>
+    /// The two sources of a two-sided command, each with the shared live options; a pod side reads through the context its
+    /// token names (<c>@CONTEXT</c>), else its <c>--context-a</c>/<c>--context-b</c>, else <c>--context</c>.
+    /// </summary>
+    public (SourceSpec A, SourceSpec B) BindPair(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (_sideA is null || _sideB is null || _contextA is null || _contextB is null)
+        {
+            throw new InvalidOperationException("a one-source command binds its source with Bind.");
+        }
+
+        var proxy = result.GetValue(_proxy);
+        var a = SourceSpec.Parse(result.GetValue(_sideA)!, proxy);
+        var b = SourceSpec.Parse(result.GetValue(_sideB)!, proxy);
+        var live = LiveOptionsOf(result);
+        if (a.Kind != SourceKind.Pod && b.Kind != SourceKind.Pod && PodOnlyOptionGiven(live) is { } podOnly)
+        {
+            throw new EnvoyLensException($"{podOnly} applies only to pod/ inputs; neither {_sideA.Name} nor {_sideB.Name} is a pod.");
+        }
+
+        var contextA = result.GetValue(_contextA);
+        var contextB = result.GetValue(_contextB);
+        foreach (var (side, spec, option, value) in new[] { (_sideA.Name, a, _contextA.Name, contextA), (_sideB.Name, b, _contextB.Name, contextB) })
+        {
+            if (value is not null && spec.Kind != SourceKind.Pod)
             {
-                ("--namespace", live.Namespace is not null), ("--context", live.Context is not null), ("--kubeconfig", live.Kubeconfig is not null),
-                ("--container", live.Container is not null), ("--admin-port", live.AdminPort is not null),
-            }.FirstOrDefault(o => o.Given).Name;
-            if (podOnly is not null)
-            {
-                throw new EnvoyLensException($"{podOnly} applies only to --pod; the input named is not a pod.");
+                throw new EnvoyLensException($"{option} applies only when {side} is a pod; {side} '{spec.Path}' is not.");
             }
         }
 
-        return new SourceSpec(given[0].Kind, given[0].Path, result.GetValue(_proxy)) { Live = live };
+        return (WithContext(a, live, _contextA.Name, contextA ?? live.Context), WithContext(b, live, _contextB.Name, contextB ?? live.Context));
     }
+
+    /// <summary>The source with the shared live options and its context: the token's <c>@CONTEXT</c>, else <paramref name="context"/>.</summary>
+    private static SourceSpec WithContext(SourceSpec spec, LiveOptions live, string option, string? context)
+    {
+        if (spec.Live.Context is { } fromToken)
+        {
+            if (context is not null && !string.Equals(context, fromToken, StringComparison.Ordinal))
+            {
+                throw new EnvoyLensException($"pod/{spec.Path}@{fromToken} names context '{fromToken}' and {option} names '{context}'; name the context once.");
+            }
+
+            context = fromToken;
+        }
+
+        return spec with { Live = live with { Context = context } };
+    }
+
+    private static string? PodOnlyOptionGiven(LiveOptions live) => new (string Name, bool Given)[]
+    {
+        ("--namespace", live.Namespace is not null), ("--context", live.Context is not null), ("--kubeconfig", live.Kubeconfig is not null),
+        ("--container", live.Container is not null), ("--admin-port", live.AdminPort is not null),
+    }.FirstOrDefault(o => o.Given).Name;
 
     private LiveOptions LiveOptionsOf(ParseResult result)
     {

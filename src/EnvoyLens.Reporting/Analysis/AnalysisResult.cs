@@ -18,6 +18,9 @@ public sealed record AnalysisResult(
     /// <summary>The baseline file given with <c>--baseline</c>, when one was.</summary>
     public string? Baseline { get; init; }
 
+    /// <summary>The inputs the capture held (so the rules that did not run can say what they need); null when not known.</summary>
+    public RuleInputs? Available { get; init; }
+
     /// <summary>How many findings the baseline already held (and were left out of <see cref="Findings"/>).</summary>
     public int BaselineSuppressed { get; init; }
 

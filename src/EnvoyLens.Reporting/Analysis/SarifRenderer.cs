@@ -18,9 +18,12 @@ public static class SarifRenderer
     public const string ToolName = "envoylens";
     public const string FingerprintKey = "envoylens/identity/v1";
 
-    public static string Render(AnalysisResult result, string toolVersion)
+    public static string Render(AnalysisResult result, string toolVersion) => Render(result, toolVersion, new SarifOptions());
+
+    public static string Render(AnalysisResult result, string toolVersion, SarifOptions options)
     {
         ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(options);
         var rules = result.Descriptors.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
         var index = rules.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
@@ -32,10 +35,13 @@ public static class SarifRenderer
             w.WriteStartArray("runs");
             w.WriteStartObject();
             WriteTool(w, rules, toolVersion);
+            w.WriteString("columnKind", "unicodeCodePoints");
             w.WriteStartArray("results");
             foreach (var f in result.Findings)
             {
-                WriteResult(w, f, index.TryGetValue(f.RuleId, out var i) ? i : -1, result.Origin);
+                var source = f.Source ?? result.Origin;
+                var region = f.Source is not null && options.Regions.TryGetValue(f.Source, out var regions) && regions.TryGetValue(f.Pointer.Value, out var r) ? r : (SourceRegion?)null;
+                WriteResult(w, f, index.TryGetValue(f.RuleId, out var i) ? i : -1, ArtifactUri(source, options.Root), region);
             }
 
             w.WriteEndArray();
@@ -103,6 +109,32 @@ public static class SarifRenderer
         return string.Join('/', source.Replace('\\', '/').Split('/').Select(Uri.EscapeDataString));
     }
 
+    /// <summary>
+    /// A URI reference for a finding's source as read from <paramref name="root"/>: an <c>http(s)</c> admin URL as it is;
+    /// a path (a file, a bundle member) relative to <paramref name="root"/> when it lies inside it, else a <c>file:</c> URI.
+    /// Without a root, as <see cref="ArtifactUri(string)"/>.
+    /// </summary>
+    public static string ArtifactUri(string source, string? root)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (Uri.TryCreate(source, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+        {
+            return url.AbsoluteUri;
+        }
+
+        if (root is null)
+        {
+            return ArtifactUri(source);
+        }
+
+        var full = Path.GetFullPath(source, root);
+        var relative = Path.GetRelativePath(root, full);
+        return Path.IsPathRooted(relative) || relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar, StringComparison.Ordinal) ||
+               relative.StartsWith("../", StringComparison.Ordinal)
+            ? ArtifactUri(full)
+            : ArtifactUri(relative);
+    }
+
     private static void WriteTool(Utf8JsonWriter w, IReadOnlyList<RuleDescriptor> rules, string toolVersion)
     {
         w.WriteStartObject("tool");
@@ -143,7 +175,7 @@ public static class SarifRenderer
         w.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter w, Finding f, int ruleIndex, string origin)
+    private static void WriteResult(Utf8JsonWriter w, Finding f, int ruleIndex, string uri, SourceRegion? region)
     {
         w.WriteStartObject();
         w.WriteString("ruleId", f.RuleId);
@@ -158,8 +190,16 @@ public static class SarifRenderer
         w.WriteStartObject();
         w.WriteStartObject("physicalLocation");
         w.WriteStartObject("artifactLocation");
-        w.WriteString("uri", ArtifactUri(f.Source ?? origin));
+        w.WriteString("uri", uri);
         w.WriteEndObject();
+        if (region is { } r)
+        {
+            w.WriteStartObject("region");
+            w.WriteNumber("startLine", r.Line);
+            w.WriteNumber("startColumn", r.Column);
+            w.WriteEndObject();
+        }
+
         w.WriteEndObject();
         w.WriteStartArray("logicalLocations");
         w.WriteStartObject();
@@ -192,4 +232,16 @@ public static class SarifRenderer
         w.WriteString("text", text);
         w.WriteEndObject();
     }
+}
+
+/// <summary>
+/// How <see cref="SarifRenderer"/> places results: artifact URIs relative to <see cref="Root"/> (an absolute directory;
+/// null keeps paths as given), and the region of each finding by source and JSON pointer (<see cref="SourceRegions"/>).
+/// </summary>
+public sealed record SarifOptions
+{
+    public string? Root { get; init; }
+
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, SourceRegion>> Regions { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, SourceRegion>>(StringComparer.Ordinal);
 }
