@@ -12,7 +12,8 @@ internal static class DiffCommand
         var command = new Command("diff",
             "Compare two captures resource by resource (listeners, route configs, virtual hosts, routes, clusters, endpoints, " +
             "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
-            "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong.");
+            "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
+            "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
         var before = new Argument<string>("BEFORE") { Description = "The first capture: a config dump file, a snapshot bundle, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE." };
         var after = new Argument<string>("AFTER") { Description = "The second capture, in any of the same forms." };
         var format = new Option<string>("--output", "-o")
@@ -52,10 +53,11 @@ internal static class DiffCommand
         command.Options.Add(noEds);
         command.Options.Add(full);
         command.Options.Add(proxy);
+        var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse => service.Run(
             new DiffRequest(
-                SourceSpec.Parse(parse.GetValue(before)!, parse.GetValue(proxy)),
-                SourceSpec.Parse(parse.GetValue(after)!, parse.GetValue(proxy)),
+                ShowSecretsOption.Apply(SourceSpec.Parse(parse.GetValue(before)!, parse.GetValue(proxy)), parse, showSecrets),
+                ShowSecretsOption.Apply(SourceSpec.Parse(parse.GetValue(after)!, parse.GetValue(proxy)), parse, showSecrets),
                 DiffService.ParseFormat(parse.GetValue(format)),
                 parse.GetValue(exitCode),
                 DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),

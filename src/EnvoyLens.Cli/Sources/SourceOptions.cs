@@ -15,6 +15,9 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
     /// <summary>How to reach a live source (ignored for files and bundles).</summary>
     public LiveOptions Live { get; init; } = new();
 
+    /// <summary>Decode secrets as read instead of redacted (<c>--show-secrets</c>).</summary>
+    public bool ShowSecrets { get; init; }
+
     /// <summary>True for sources read from a running proxy.</summary>
     public bool IsLive => Kind is SourceKind.Admin or SourceKind.Pod;
 
