@@ -42,6 +42,11 @@ public static class EnvoyLensCli
             WriteTrimmed(help.ToString(), output);
             return code;
         }
+        catch (SnapshotInterruptedException e)
+        {
+            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            return SnapshotService.Interrupted;
+        }
         catch (EnvoyLensException e)
         {
             error.Write($"{Name}: {OneSentence(e.Message)}\n");

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Core.Redaction;
 using EnvoyLens.Decoding.Documents;
 using EnvoyLens.Decoding.Endpoints;
 using EnvoyLens.Decoding.Normalize;
@@ -94,6 +95,17 @@ public static class SnapshotDecoder
 
     private static void DecodeDocument(RawDocument document, DecodeOptions? options, DecodeState state)
     {
+        if (document.Endpoint is not (AdminEndpoint.ConfigDump or AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus) && options?.ShowSecrets != true &&
+            JsonRedactor.LooksLikeJson(document.Content))
+        {
+            // Config dumps are redacted entry by entry (after a YAML input is converted); stats hold no configuration.
+            var redacted = JsonRedactor.Redact(document.Content, document.Source);
+            if (redacted.Changed)
+            {
+                document = document with { Content = redacted.Content.ToArray() };
+            }
+        }
+
         var (bytes, source) = (document.Content, document.Source);
         switch (document.Endpoint)
         {
@@ -154,7 +166,7 @@ public static class SnapshotDecoder
 
         foreach (var entry in layout.Entries)
         {
-            var bytes = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics);
+            var bytes = Redacted(LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics), document.Source, options, null);
 
             var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             state.Diagnostics.AddRange(read.Diagnostics);
@@ -172,6 +184,22 @@ public static class SnapshotDecoder
         var config = normalizer.Build();
         state.Config = config;
         state.Summary = new DocumentSummary(document.Source, layout.Form, config.Sections);
+    }
+
+    /// <summary>
+    /// One config dump entry with <see cref="RedactionRules"/> applied unless <see cref="DecodeOptions.ShowSecrets"/>;
+    /// what was replaced is added to <paramref name="pointers"/> (relative to the entry) when given.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> Redacted(ReadOnlyMemory<byte> entry, string source, DecodeOptions? options, List<string>? pointers)
+    {
+        if (options?.ShowSecrets == true)
+        {
+            return entry;
+        }
+
+        var result = JsonRedactor.Redact(entry, source);
+        pointers?.AddRange(result.Pointers);
+        return result.Content;
     }
 
     private sealed class DecodeState
@@ -207,4 +235,11 @@ public sealed record DecodeOptions
 {
     /// <summary>For wrapped dumps holding several proxies (egctl), which one to pick (<c>namespace/pod</c> or key); null picks the first and says so.</summary>
     public string? Proxy { get; init; }
+
+    /// <summary>
+    /// Decode secrets as read. Off by default: every document is decoded with the redaction rules applied
+    /// (<see cref="RedactionRules"/>, the same ones a snapshot bundle is written with), so no view, finding or diff
+    /// built from the result can show a secret (<c>--show-secrets</c> turns this on).
+    /// </summary>
+    public bool ShowSecrets { get; init; }
 }

@@ -32,7 +32,16 @@ public sealed record ChangeSet(
     IReadOnlyList<string> Summaries)
 {
     public bool IsEmpty => Changes.Count == 0;
+
+    /// <summary>
+    /// The secret values that were redacted (on either side) in resources present on both sides, and so were not
+    /// compared: two redacted values are equal whatever they hid. Zero when secrets were kept (<c>--show-secrets</c>).
+    /// </summary>
+    public NotCompared Redacted { get; init; } = new(0, 0);
 }
+
+/// <summary>How many redacted values, in how many matched resources, were not compared.</summary>
+public sealed record NotCompared(int Values, int Resources);
 
 /// <summary>What to compare.</summary>
 public sealed record DiffOptions

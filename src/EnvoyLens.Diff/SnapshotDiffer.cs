@@ -30,6 +30,7 @@ public static class SnapshotDiffer
 
         var left = Index(before, options);
         var right = Index(after, options);
+        var (redactedValues, redactedResources) = (0, 0);
         foreach (var key in left.Keys.Union(right.Keys).OrderBy(k => Array.IndexOf(KindOrder, k.Kind)).ThenBy(k => k.Name, StringComparer.Ordinal))
         {
             var a = left.GetValueOrDefault(key);
@@ -38,6 +39,12 @@ public static class SnapshotDiffer
             {
                 changes.Add(new Change(key.Kind, key.Name, a is null ? ChangeType.Added : ChangeType.Removed, string.Empty, null, null));
                 continue;
+            }
+
+            if (a.Redacted.Count + b.Redacted.Count > 0)
+            {
+                redactedValues += a.Redacted.Union(b.Redacted, StringComparer.Ordinal).Count();
+                redactedResources++;
             }
 
             if (a.Fingerprint is { } fa && b.Fingerprint is { } fb && fa.Span.SequenceEqual(fb.Span))
@@ -63,7 +70,7 @@ public static class SnapshotDiffer
             .ThenBy(c => c.Path, StringComparer.Ordinal)
             .ToList();
         summaries.InsertRange(0, Summaries.Resources(ordered));
-        return new ChangeSet(before.Origin, after.Origin, ordered, Count(ordered), summaries);
+        return new ChangeSet(before.Origin, after.Origin, ordered, Count(ordered), summaries) { Redacted = new NotCompared(redactedValues, redactedResources) };
     }
 
     /// <summary>

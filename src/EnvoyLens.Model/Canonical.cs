@@ -41,6 +41,12 @@ public sealed class CanonicalResource
     /// <summary>Where the resource sits in its source document.</summary>
     public JsonPointer Pointer { get; }
 
+    /// <summary>
+    /// Where secret values were replaced by <c>[redacted]</c> before the resource was read (JSON pointers relative to
+    /// <see cref="Pointer"/>, in document order); empty when nothing was redacted or secrets were kept.
+    /// </summary>
+    public IReadOnlyList<string> Redacted { get; init; } = [];
+
     /// <summary>Builds a fresh canonical tree of the resource (the caller owns it; nothing is cached).</summary>
     public JsonObject Load() => _load();
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.Json;
 using EnvoyLens.Core;
+using EnvoyLens.Core.Redaction;
 
 namespace EnvoyLens.Admin.Bundles;
 
@@ -10,16 +11,73 @@ namespace EnvoyLens.Admin.Bundles;
 /// <param name="Endpoint">The manifest endpoint name (<c>config_dump</c>, <c>stats</c>, ...).</param>
 /// <param name="FileName">Its name in the staging folder.</param>
 /// <param name="Url">The admin path and query (or full URL) it was read from; null when it came from a file.</param>
-public sealed record StagedFile(string Endpoint, string FileName, string? Url, DateTimeOffset? CapturedAt);
+public sealed record StagedFile(string Endpoint, string FileName, string? Url, DateTimeOffset? CapturedAt)
+{
+    /// <summary>JSON pointers of the values that were redacted before the file was written (see <see cref="StagingRedactor"/>).</summary>
+    public IReadOnlyList<string> Redactions { get; init; } = [];
+}
+
+/// <summary>
+/// Redacts each document of a bundle in memory, before it is written to the staging folder, and remembers what it
+/// replaced per file. With redaction off it passes the bytes through.
+/// </summary>
+public sealed class StagingRedactor(bool redact)
+{
+    private readonly Dictionary<string, IReadOnlyList<string>> _pointers = new(StringComparer.Ordinal);
+
+    /// <summary>Whether documents are redacted.</summary>
+    public bool Enabled => redact;
+
+    /// <summary>
+    /// The bytes to write for <paramref name="fileName"/>: redacted when redaction is on and the file is JSON
+    /// (<c>.json</c>); a <c>.json</c> document that is not JSON is an <see cref="EnvoyLensException"/> naming <paramref name="source"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte> Apply(string fileName, ReadOnlyMemory<byte> content, string source)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (!redact || !fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return content;
+        }
+
+        RedactionResult result;
+        try
+        {
+            result = JsonRedactor.Redact(content, source);
+        }
+        catch (EnvoyLensException e)
+        {
+            throw new EnvoyLensException(e.Message.TrimEnd('.') + "; use --no-redact to keep it as read.", e);
+        }
+
+        _pointers[fileName] = result.Pointers;
+        return result.Content;
+    }
+
+    /// <summary>Redacts <paramref name="content"/> and writes it to <paramref name="fileName"/> in <paramref name="staging"/>.</summary>
+    public void Write(string staging, string fileName, ReadOnlyMemory<byte> content, string source)
+    {
+        var bytes = Apply(fileName, content, source);
+        using var file = new FileStream(Path.Combine(staging, fileName), FileMode.CreateNew, FileAccess.Write);
+        file.Write(bytes.Span);
+    }
+
+    /// <summary>What was replaced in <paramref name="fileName"/> (empty when nothing, or when it was not redacted).</summary>
+    public IReadOnlyList<string> RedactionsOf(string fileName) => _pointers.GetValueOrDefault(fileName, []);
+}
 
 /// <summary>
 /// Writes a bundle (see BUNDLE.md) so that it only ever appears complete: files are gathered in a hidden staging
-/// folder beside the output, redacted, hashed and listed in <c>manifest.json</c>, and only then renamed to the
+/// folder beside the output (readable by its owner only), each redacted in memory before it is written
+/// (<see cref="StagingRedactor"/>), then hashed and listed in <c>manifest.json</c>, and only then renamed to the
 /// output directory or packed into a temporary archive renamed to the output <c>.tar.gz</c>.
 /// </summary>
 public static class BundleWriter
 {
-    /// <summary>Checks that <paramref name="output"/> is free and creates the staging folder beside it.</summary>
+    /// <summary>
+    /// Checks that <paramref name="output"/> is free and creates the staging folder beside it, with mode 0700 on Unix
+    /// (so whatever a crash leaves behind is readable by nobody else).
+    /// </summary>
     public static string CreateStaging(string output)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(output);
@@ -36,16 +94,24 @@ public static class BundleWriter
         }
 
         var staging = Path.Combine(parent, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..12] + ".partial");
-        Directory.CreateDirectory(staging);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(staging);
+        }
+        else
+        {
+            Directory.CreateDirectory(staging, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         return staging;
     }
 
     /// <summary>
-    /// Redacts (when <paramref name="redact"/>) every JSON file of <paramref name="files"/>, hashes them and writes the
-    /// manifest into <paramref name="staging"/>.
+    /// Hashes every file of <paramref name="files"/> (already redacted when they were written) and writes the manifest,
+    /// with each file's <see cref="StagedFile.Redactions"/>, into <paramref name="staging"/>.
     /// </summary>
     public static BundleManifest Complete(
-        string staging, IReadOnlyList<StagedFile> files, BundleTarget? target, DateTimeOffset capturedAt, bool redact, string tool)
+        string staging, IReadOnlyList<StagedFile> files, BundleTarget? target, DateTimeOffset capturedAt, string tool)
     {
         ArgumentNullException.ThrowIfNull(files);
         var listed = new List<BundleFile>();
@@ -54,19 +120,7 @@ public static class BundleWriter
         foreach (var file in files)
         {
             var path = Path.Combine(staging, file.FileName);
-            if (redact && file.FileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
-            {
-                var content = File.ReadAllBytes(path);
-                var result = Redactor.Redact(content, file.Url ?? file.FileName);
-                if (result.Pointers.Count > 0)
-                {
-                    var temp = path + ".redacting";
-                    File.WriteAllBytes(temp, result.Content);
-                    File.Move(temp, path, overwrite: true);
-                    redactions.AddRange(result.Pointers.Select(p => new BundleRedaction(file.FileName, p)));
-                }
-            }
-
+            redactions.AddRange(file.Redactions.Select(p => new BundleRedaction(file.FileName, p)));
             if (file.Endpoint == "server_info")
             {
                 envoyVersion ??= EnvoyVersionOf(path);

@@ -75,14 +75,23 @@ public sealed class AdminClient : IDisposable
     public AdminTarget Target => _target;
 
     /// <summary>GETs <paramref name="pathAndQuery"/> and stores the body at <paramref name="destination"/>.</summary>
-    public async Task<AdminResponse> DownloadAsync(string pathAndQuery, string destination, CancellationToken cancellationToken = default)
+    public Task<AdminResponse> DownloadAsync(string pathAndQuery, string destination, CancellationToken cancellationToken = default) =>
+        DownloadAsync(pathAndQuery, destination, null, cancellationToken);
+
+    /// <summary>
+    /// GETs <paramref name="pathAndQuery"/> and stores the body at <paramref name="destination"/>; with a
+    /// <paramref name="transform"/> the body is held in memory (under the same size cap) and only what the transform
+    /// returns (a redacted document, say) is ever written to disk.
+    /// </summary>
+    public async Task<AdminResponse> DownloadAsync(
+        string pathAndQuery, string destination, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? transform, CancellationToken cancellationToken = default)
     {
         AdminAllowlist.Check(pathAndQuery, _target.Display);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                return await TryDownloadAsync(pathAndQuery, destination, cancellationToken).ConfigureAwait(false);
+                return await TryDownloadAsync(pathAndQuery, destination, transform, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (attempt == 0 && IsTransientConnectFailure(ex) && !cancellationToken.IsCancellationRequested)
             {
@@ -91,7 +100,8 @@ public sealed class AdminClient : IDisposable
         }
     }
 
-    private async Task<AdminResponse> TryDownloadAsync(string pathAndQuery, string destination, CancellationToken cancellationToken)
+    private async Task<AdminResponse> TryDownloadAsync(
+        string pathAndQuery, string destination, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? transform, CancellationToken cancellationToken)
     {
         var url = new Uri(_target.BaseAddress, pathAndQuery);
         var shownUrl = _target.UrlOf(pathAndQuery);
@@ -135,7 +145,7 @@ public sealed class AdminClient : IDisposable
             var stream = await response.Content.ReadAsStreamAsync(timeout.Token).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                Stream file = transform is null ? new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true) : new MemoryStream();
                 await using (file.ConfigureAwait(false))
                 {
                     var buffer = new byte[1 << 16];
@@ -163,6 +173,16 @@ public sealed class AdminClient : IDisposable
                     }
 
                     await file.FlushAsync(timeout.Token).ConfigureAwait(false);
+                    if (transform is not null)
+                    {
+                        var memory = (MemoryStream)file;
+                        var body = transform(memory.GetBuffer().AsMemory(0, (int)memory.Length));
+                        var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+                        await using (output.ConfigureAwait(false))
+                        {
+                            await output.WriteAsync(body, timeout.Token).ConfigureAwait(false);
+                        }
+                    }
                 }
             }
 

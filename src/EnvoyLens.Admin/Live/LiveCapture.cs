@@ -10,17 +10,25 @@ public static class LiveCapture
 {
     /// <summary>
     /// Fetches every item of <paramref name="plan"/> into <paramref name="directory"/> (under each item's file name,
-    /// or <paramref name="nameOf"/>'s), in order; the first failure stops the capture.
+    /// or <paramref name="nameOf"/>'s), in order; the first failure stops the capture. With <paramref name="transform"/>
+    /// each body is passed through it in memory and only its result is written (how a snapshot redacts before disk).
     /// </summary>
     public static async Task<IReadOnlyList<CapturedFile>> CaptureAsync(
-        AdminClient client, CapturePlan plan, string directory, Func<CaptureItem, string>? nameOf = null, CancellationToken cancellationToken = default)
+        AdminClient client,
+        CapturePlan plan,
+        string directory,
+        Func<CaptureItem, string>? nameOf = null,
+        CancellationToken cancellationToken = default,
+        Func<CaptureItem, ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? transform = null)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(plan);
         var files = new List<CapturedFile>();
         foreach (var item in plan.Items)
         {
-            var response = await client.DownloadAsync(item.PathAndQuery, Path.Combine(directory, nameOf?.Invoke(item) ?? item.FileName), cancellationToken).ConfigureAwait(false);
+            var destination = Path.Combine(directory, nameOf?.Invoke(item) ?? item.FileName);
+            var response = await client.DownloadAsync(
+                item.PathAndQuery, destination, transform is null ? null : body => transform(item, body), cancellationToken).ConfigureAwait(false);
             files.Add(new CapturedFile(item, response));
         }
 

@@ -72,9 +72,10 @@ internal static class AnalyzeCommand
         command.Options.Add(statsBefore);
         command.Options.Add(verbose);
         command.Options.Add(sarifRoot);
+        var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
-                source.Bind(parse),
+                ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
                 AnalyzeService.ParseFormat(parse.GetValue(format)),
                 AnalyzeService.ParseFailOn(parse.GetValue(failOn)),
                 AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? []),

@@ -38,11 +38,12 @@ internal static class ConfigCommand
         };
         command.Options.Add(format);
         var bind = filters?.Invoke(command, service) ?? ((_, o) => o);
+        var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse =>
         {
             var request = new ConfigRequest(
                 kind,
-                source.Bind(parse),
+                ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
                 ConfigViewService.ParseFormat(parse.GetValue(format)),
                 bind(parse, new ViewOptions { Clock = service.Clock }));
             return service.Run(request, output);

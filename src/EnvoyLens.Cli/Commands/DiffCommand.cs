@@ -12,7 +12,8 @@ internal static class DiffCommand
         var command = new Command("diff",
             "Compare two captures resource by resource (listeners, route configs, virtual hosts, routes, clusters, endpoints, " +
             "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
-            "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong.");
+            "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
+            "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
         var sources = SourceOptions.TwoSided(
             "BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
             "AFTER", "The second capture, in any of the same forms.");
@@ -46,13 +47,14 @@ internal static class DiffCommand
         command.Options.Add(kinds);
         command.Options.Add(noEds);
         command.Options.Add(full);
+        var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse =>
         {
             var (before, after) = sources.BindPair(parse);
             return service.Run(
                 new DiffRequest(
-                    before,
-                    after,
+                    ShowSecretsOption.Apply(before, parse, showSecrets),
+                    ShowSecretsOption.Apply(after, parse, showSecrets),
                     DiffService.ParseFormat(parse.GetValue(format)),
                     parse.GetValue(exitCode),
                     DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),

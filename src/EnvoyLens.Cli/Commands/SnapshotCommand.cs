@@ -12,7 +12,8 @@ internal static class SnapshotCommand
     {
         var command = new Command("snapshot",
             "Capture a proxy (--pod or --admin) into a snapshot bundle (directory or .tar.gz) that every command reads " +
-            "back; secrets are redacted unless --no-redact, and the bundle appears only when complete.");
+            "back; secrets are redacted in memory before anything is written unless --no-redact, and the bundle appears only when " +
+            "complete. Ctrl-C (SIGINT) or SIGTERM deletes the partial capture and exits 130.");
         var source = new SourceOptions();
         source.AddTo(command);
         var to = new Option<string>("--output", "-o")

@@ -56,7 +56,7 @@ internal sealed class DiffService(SnapshotLoader loader)
     private CanonicalSnapshot Read(SourceSpec spec)
     {
         var raw = loader.ReadRaw(spec);
-        var options = new DecodeOptions { Proxy = spec.Proxy };
+        var options = new DecodeOptions { Proxy = spec.Proxy, ShowSecrets = spec.ShowSecrets };
         var dump = raw.Get(AdminEndpoint.ConfigDump);
         if (dump is null)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using EnvoyLens.Admin;
 using EnvoyLens.Admin.Bundles;
 using EnvoyLens.Admin.Live;
@@ -13,45 +14,67 @@ internal sealed record SnapshotRequest(SourceSpec Source, string Output, TimeSpa
 
 /// <summary>
 /// <c>envoylens snapshot SOURCE -o DIR|FILE.tar.gz</c>: captures every endpoint of <see cref="CapturePlan.Full"/>
-/// (or re-packs a file or bundle), redacts secrets unless told not to, and writes a bundle (BUNDLE.md) that appears
-/// only when complete.
+/// (or re-packs a file or bundle), redacts secrets in memory before anything is written unless told not to, and
+/// writes a bundle (BUNDLE.md) that appears only when complete. SIGINT (Ctrl-C) and SIGTERM cancel the capture and
+/// delete the staging folder; the command then exits <see cref="Interrupted"/>.
 /// </summary>
 internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
 {
+    /// <summary>The exit code after SIGINT or SIGTERM (128 + SIGINT, as shells report it).</summary>
+    internal const int Interrupted = 130;
+
     internal static string Tool { get; } = "envoylens " +
         (typeof(SnapshotService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
 
     public int Run(SnapshotRequest request, TextWriter output)
     {
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         var staging = BundleWriter.CreateStaging(request.Output);
         try
         {
             var capturedAt = clock.GetUtcNow();
+            var redactor = new StagingRedactor(request.Redact);
             var (files, target) = request.Source.IsLive
-                ? CaptureLive(request, staging)
-                : (CopyDocuments(request.Source, staging), new BundleTarget("file", request.Source.Path, null, null, null));
-            var manifest = BundleWriter.Complete(staging, files, target, capturedAt, request.Redact, Tool);
+                ? CaptureLive(request, staging, redactor, interrupt.Token)
+                : (CopyDocuments(request.Source, staging, redactor), new BundleTarget("file", request.Source.Path, null, null, null));
+            interrupt.Token.ThrowIfCancellationRequested();
+            var manifest = BundleWriter.Complete(staging, files, target, capturedAt, Tool);
             BundleWriter.Publish(staging, manifest, request.Output);
             output.Write(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {request.Output}: {manifest.Files.Count} files, {(request.Redact ? $"{manifest.Redactions.Count} values redacted" : "not redacted")}.\n"));
             return ExitCodes.Ok;
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            BundleWriter.Discard(staging);
+            throw new SnapshotInterruptedException($"snapshot of {request.Source.Path} interrupted; the partial capture was deleted and '{request.Output}' was not written.");
         }
         catch
         {
             BundleWriter.Discard(staging);
             throw;
         }
+
+        void Stop(PosixSignalContext context)
+        {
+            // Keep the process alive until the staging folder is gone; the capture sees the cancellation and unwinds.
+            context.Cancel = true;
+            interrupt.Cancel();
+        }
     }
 
-    private (IReadOnlyList<StagedFile> Files, BundleTarget Target) CaptureLive(SnapshotRequest request, string staging)
+    private (IReadOnlyList<StagedFile> Files, BundleTarget Target) CaptureLive(
+        SnapshotRequest request, string staging, StagingRedactor redactor, CancellationToken cancellationToken)
     {
         using var client = loader.OpenClient(request.Source);
-        var captured = LiveCapture.CaptureAsync(client, CapturePlan.Full, staging).GetAwaiter().GetResult().ToList();
+        var captured = LiveCapture.CaptureAsync(client, CapturePlan.Full, staging, null, cancellationToken, Redact).GetAwaiter().GetResult().ToList();
         if (request.Interval is { } interval)
         {
-            Task.Delay(interval, clock).GetAwaiter().GetResult();
+            Task.Delay(interval, clock, cancellationToken).GetAwaiter().GetResult();
             var second = new CapturePlan([new CaptureItem(AdminEndpoint.Stats, "/stats?format=json", "stats.2.json")]);
-            captured.AddRange(LiveCapture.CaptureAsync(client, second, staging).GetAwaiter().GetResult());
+            captured.AddRange(LiveCapture.CaptureAsync(client, second, staging, null, cancellationToken, Redact).GetAwaiter().GetResult());
         }
 
         var t = client.Target;
@@ -59,13 +82,18 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
             ? new BundleTarget("pod", t.Name, t.Container, t.Port, null)
             : new BundleTarget("admin", t.BaseAddress.GetLeftPart(UriPartial.Authority), null, t.Port, t.BaseAddress.GetLeftPart(UriPartial.Authority));
         var files = captured
-            .Select(c => new StagedFile(BundleManifest.EndpointName(c.Item.Endpoint), c.Item.FileName, c.Response.PathAndQuery, c.Response.CapturedAt))
+            .Select(c => new StagedFile(BundleManifest.EndpointName(c.Item.Endpoint), c.Item.FileName, c.Response.PathAndQuery, c.Response.CapturedAt)
+            {
+                Redactions = redactor.RedactionsOf(c.Item.FileName),
+            })
             .ToList();
         return (files, target);
+
+        ReadOnlyMemory<byte> Redact(CaptureItem item, ReadOnlyMemory<byte> body) => redactor.Apply(item.FileName, body, item.PathAndQuery);
     }
 
     /// <summary>A file or bundle re-packed: each document under its endpoint's name.</summary>
-    private IReadOnlyList<StagedFile> CopyDocuments(SourceSpec source, string staging)
+    private IReadOnlyList<StagedFile> CopyDocuments(SourceSpec source, string staging, StagingRedactor redactor)
     {
         var raw = loader.ReadRaw(source);
         var files = new List<StagedFile>();
@@ -81,10 +109,13 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
                 name = endpoint + "." + i.ToString(CultureInfo.InvariantCulture) + extension;
             }
 
-            File.WriteAllBytes(Path.Combine(staging, name), document.Content);
-            files.Add(new StagedFile(endpoint, name, null, document.CapturedAt ?? raw.CapturedAt));
+            redactor.Write(staging, name, document.Content, document.Source);
+            files.Add(new StagedFile(endpoint, name, null, document.CapturedAt ?? raw.CapturedAt) { Redactions = redactor.RedactionsOf(name) });
         }
 
         return files;
     }
 }
+
+/// <summary>A snapshot stopped by SIGINT or SIGTERM; its message says nothing was left behind.</summary>
+internal sealed class SnapshotInterruptedException(string message) : EnvoyLensException(message);

@@ -23,7 +23,7 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
     public LoadedSnapshot Load(SourceSpec source)
     {
         var raw = ReadRaw(source);
-        var snapshot = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = source.Proxy });
+        var snapshot = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = source.Proxy, ShowSecrets = source.ShowSecrets });
         ThrowIfUnreadable(snapshot);
         return new LoadedSnapshot(raw, snapshot);
     }

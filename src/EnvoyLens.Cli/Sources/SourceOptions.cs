@@ -19,6 +19,9 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
     /// <summary>The files of a <see cref="SourceKind.Files"/> source, in the order given.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>Decode secrets as read instead of redacted (<c>--show-secrets</c>).</summary>
+    public bool ShowSecrets { get; init; }
+
     /// <summary>True for sources read from a running proxy.</summary>
     public bool IsLive => Kind is SourceKind.Admin or SourceKind.Pod;
 

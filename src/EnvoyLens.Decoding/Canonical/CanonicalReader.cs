@@ -20,8 +20,10 @@ public static class CanonicalReader
     private static readonly ProtoJsonReader Reader = new(SnapshotDecoder.Resolver, new ProtoJsonReaderOptions { KeepUnpackedMessages = true });
 
     /// <summary>
-    /// The comparable resources of <paramref name="raw"/>'s config dump (empty when it has none). A config dump that
-    /// cannot be read at all throws an <see cref="EnvoyLensException"/> naming it.
+    /// The comparable resources of <paramref name="raw"/>'s config dump (empty when it has none), read with the
+    /// redaction rules applied unless <see cref="DecodeOptions.ShowSecrets"/> (so fingerprints, trees and everything
+    /// printed from them hold <c>[redacted]</c>, equal on both sides of a diff). A config dump that cannot be read at
+    /// all throws an <see cref="EnvoyLensException"/> naming it.
     /// </summary>
     public static CanonicalSnapshot Read(RawSnapshot raw, DecodeOptions? options = null)
     {
@@ -36,15 +38,17 @@ public static class CanonicalReader
 
         var layout = ConfigDumpDocument.Read(document.Content, document.Source, options?.Proxy);
         diagnostics.AddRange(layout.Diagnostics);
+        var redacted = new List<string>();
         foreach (var entry in layout.Entries)
         {
-            var bytes = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics);
+            redacted.Clear();
+            var bytes = SnapshotDecoder.Redacted(LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics), document.Source, options, redacted);
 
             var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             diagnostics.AddRange(read.Diagnostics);
             if (read.Message is not null)
             {
-                new Section(read, entry.Pointer, resources).Add(read.Message);
+                new Section(read, entry.Pointer, resources, redacted).Add(read.Message);
             }
         }
 
@@ -60,12 +64,15 @@ public static class CanonicalReader
         private readonly Dictionary<string, string>? _raw;
         private readonly HashSet<string>? _rawAncestors;
         private readonly string[] _rawKeys = [];
+        private readonly List<string> _redacted;
 
-        public Section(ReadResult read, JsonPointer at, List<CanonicalResource> output)
+        /// <param name="redacted">Pointers of the redacted values, relative to the section's entry, in document order.</param>
+        public Section(ReadResult read, JsonPointer at, List<CanonicalResource> output, List<string> redacted)
         {
             _read = read;
             _at = at;
             _out = output;
+            _redacted = redacted;
             foreach (var payload in read.RawPayloads)
             {
                 if (payload.TypeUrl is null || payload.Reason != "unknown type")
@@ -194,7 +201,7 @@ public static class CanonicalReader
             var payload = any.Value.IsEmpty && message is not null ? message.ToByteArray() : any.Value.Memory;
             var fingerprint = Fingerprint(typeUrl, payload.Span, raw, out var payloadOffset);
             var rawMap = raw is null ? null : _raw;
-            _out.Add(new CanonicalResource(kind, name, fingerprint, Load, pointer));
+            _out.Add(new CanonicalResource(kind, name, fingerprint, Load, pointer) { Redacted = RedactedUnder(pointer) });
 
             // The tree is rebuilt from the fingerprint's own bytes, so equal fingerprints cannot give different trees.
             JsonObject Load() => new CanonicalJson(SnapshotDecoder.Resolver, rawMap)
@@ -207,7 +214,22 @@ public static class CanonicalReader
             var raw = RawUnder(at);
             var rawMap = raw is null ? null : _raw;
             var fingerprint = Fingerprint(message.Descriptor.FullName, message.ToByteArray(), raw, out _);
-            _out.Add(new CanonicalResource(kind, name, fingerprint, () => new CanonicalJson(SnapshotDecoder.Resolver, rawMap).Message(message, at), pointer));
+            _out.Add(new CanonicalResource(kind, name, fingerprint, () => new CanonicalJson(SnapshotDecoder.Resolver, rawMap).Message(message, at), pointer)
+            {
+                Redacted = RedactedUnder(pointer),
+            });
+        }
+
+        /// <summary>The redacted places inside the resource at <paramref name="pointer"/>, relative to it.</summary>
+        private List<string> RedactedUnder(JsonPointer pointer)
+        {
+            if (_redacted.Count == 0)
+            {
+                return [];
+            }
+
+            var prefix = pointer.Value[_at.Value.Length..] + "/";
+            return _redacted.Where(p => p.StartsWith(prefix, StringComparison.Ordinal)).Select(p => p[(prefix.Length - 1)..]).ToList();
         }
 
         /// <summary>

@@ -42,6 +42,10 @@ public static class ChangeSetJsonRenderer
             }
 
             w.WriteEndArray();
+            w.WriteStartObject("notCompared");
+            w.WriteNumber("redactedValues", changes.Redacted.Values);
+            w.WriteNumber("resources", changes.Redacted.Resources);
+            w.WriteEndObject();
             w.WriteStartArray("changes");
             foreach (var c in changes.Changes)
             {

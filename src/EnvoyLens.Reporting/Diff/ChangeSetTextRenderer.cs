@@ -13,6 +13,25 @@ public static class ChangeSetTextRenderer
     /// <summary>Longest value shown inline; longer values are cut with an ellipsis (use -o json for all of it).</summary>
     private const int MaxValue = 160;
 
+    /// <summary>The sentence saying which redacted values were not compared; null when there were none.</summary>
+    public static string? NotComparedSentence(ChangeSet changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var (values, resources) = (changes.Redacted.Values, changes.Redacted.Resources);
+        return values == 0
+            ? null
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{values} redacted secret value{(values == 1 ? string.Empty : "s")} in {resources} resource{(resources == 1 ? string.Empty : "s")} present on both sides {(values == 1 ? "was" : "were")} not compared (--show-secrets compares them).");
+    }
+
+    private static void WriteNotCompared(ChangeSet changes, TextWriter output)
+    {
+        if (NotComparedSentence(changes) is { } sentence)
+        {
+            output.Write($"\nNote: {sentence}\n");
+        }
+    }
+
     public static void Render(ChangeSet changes, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(changes);
@@ -21,6 +40,7 @@ public static class ChangeSetTextRenderer
         if (changes.IsEmpty)
         {
             output.Write("No differences.\n");
+            WriteNotCompared(changes, output);
             return;
         }
 
@@ -38,6 +58,8 @@ public static class ChangeSetTextRenderer
                 output.Write($"  - {s}\n");
             }
         }
+
+        WriteNotCompared(changes, output);
 
         foreach (var resource in changes.Changes.GroupBy(c => (c.Kind, c.Name)))
         {

@@ -29,7 +29,7 @@ public sealed class BundleCaptureTimesTests
             new("ready", "ready.txt", "/ready", null),
         ];
 
-        var manifest = BundleWriter.Complete(staging, files, new BundleTarget("admin", "http://127.0.0.1:15000", null, 15000, "http://127.0.0.1:15000"), Start, redact: true, "envoylens test");
+        var manifest = BundleWriter.Complete(staging, files, new BundleTarget("admin", "http://127.0.0.1:15000", null, 15000, "http://127.0.0.1:15000"), Start, "envoylens test");
         BundleWriter.Publish(staging, manifest, output);
         var raw = SnapshotSources.Open(output);
 

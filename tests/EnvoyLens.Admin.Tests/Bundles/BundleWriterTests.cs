@@ -8,16 +8,17 @@ public sealed class BundleWriterTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 20, 10, 0, 0, TimeSpan.Zero);
 
-    private static (string Staging, List<StagedFile> Files) Stage(TempDirectory dir, string output)
+    private static (string Staging, List<StagedFile> Files) Stage(TempDirectory dir, string output, bool redact = true)
     {
         var staging = BundleWriter.CreateStaging(output);
-        File.WriteAllText(Path.Combine(staging, "config_dump.json"), """{"configs":[{"static_secrets":[{"secret":{"tls_certificate":{"private_key":{"inline_string":"KEY"}}}}]}]}""");
-        File.WriteAllText(Path.Combine(staging, "server_info.json"), """{"version":"abc/1.32.3/Clean/RELEASE/BoringSSL","state":"LIVE"}""");
-        File.WriteAllText(Path.Combine(staging, "ready.txt"), "LIVE\n");
+        var redactor = new StagingRedactor(redact);
+        redactor.Write(staging, "config_dump.json", Encoding.UTF8.GetBytes("""{"configs":[{"static_secrets":[{"secret":{"tls_certificate":{"private_key":{"inline_string":"KEY"}}}}]}]}"""), "/config_dump");
+        redactor.Write(staging, "server_info.json", Encoding.UTF8.GetBytes("""{"version":"abc/1.32.3/Clean/RELEASE/BoringSSL","state":"LIVE"}"""), "/server_info");
+        redactor.Write(staging, "ready.txt", Encoding.UTF8.GetBytes("LIVE\n"), "/ready");
         return (staging,
         [
-            new("config_dump", "config_dump.json", "/config_dump?include_eds", At),
-            new("server_info", "server_info.json", "/server_info", At),
+            new("config_dump", "config_dump.json", "/config_dump?include_eds", At) { Redactions = redactor.RedactionsOf("config_dump.json") },
+            new("server_info", "server_info.json", "/server_info", At) { Redactions = redactor.RedactionsOf("server_info.json") },
             new("ready", "ready.txt", "/ready", At),
         ]);
     }
@@ -31,7 +32,7 @@ public sealed class BundleWriterTests
         var output = dir.File(name);
         var (staging, files) = Stage(dir, output);
 
-        var manifest = BundleWriter.Complete(staging, files, new BundleTarget("pod", "reviews-v1.default", "istio-proxy", 15000, null), At, redact: true, "envoylens test");
+        var manifest = BundleWriter.Complete(staging, files, new BundleTarget("pod", "reviews-v1.default", "istio-proxy", 15000, null), At, "envoylens test");
         BundleWriter.Publish(staging, manifest, output);
 
         var raw = SnapshotSources.Open(output);
@@ -49,13 +50,45 @@ public sealed class BundleWriterTests
     {
         using var dir = new TempDirectory();
         var output = dir.File("plain");
-        var (staging, files) = Stage(dir, output);
+        var (staging, files) = Stage(dir, output, redact: false);
 
-        var manifest = BundleWriter.Complete(staging, files, null, At, redact: false, "envoylens test");
+        var manifest = BundleWriter.Complete(staging, files, null, At, "envoylens test");
         BundleWriter.Publish(staging, manifest, output);
 
         Assert.Contains("KEY", File.ReadAllText(Path.Combine(output, "config_dump.json")), StringComparison.Ordinal);
         Assert.Empty(manifest.Redactions);
+    }
+
+    [Fact]
+    public void Given_a_secret_When_staged_Then_no_byte_of_it_reaches_the_disk_and_the_folder_is_private()
+    {
+        using var dir = new TempDirectory();
+        var staging = BundleWriter.CreateStaging(dir.File("b"));
+        var redactor = new StagingRedactor(redact: true);
+
+        redactor.Write(staging, "config_dump.json", Encoding.UTF8.GetBytes("""{"a":{"password":"hunter2-on-disk"}}"""), "/config_dump");
+
+        Assert.DoesNotContain("hunter2-on-disk", File.ReadAllText(Path.Combine(staging, "config_dump.json")), StringComparison.Ordinal);
+        Assert.Equal(["/a/password"], redactor.RedactionsOf("config_dump.json"));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(staging));
+        }
+
+        BundleWriter.Discard(staging);
+    }
+
+    [Fact]
+    public void Given_a_json_file_that_is_not_JSON_When_staged_with_redaction_Then_nothing_is_written_and_one_sentence_says_so()
+    {
+        using var dir = new TempDirectory();
+        var staging = BundleWriter.CreateStaging(dir.File("b"));
+
+        var error = Assert.Throws<EnvoyLensException>(() => new StagingRedactor(redact: true).Write(staging, "x.json", Encoding.UTF8.GetBytes("{\"a\": [1,"), "/x"));
+
+        Assert.Equal("/x cannot be redacted: it is not valid JSON (line 1); use --no-redact to keep it as read.", error.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(staging));
+        BundleWriter.Discard(staging);
     }
 
     [Fact]
