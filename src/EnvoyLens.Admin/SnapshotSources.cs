@@ -76,7 +76,7 @@ public static class SnapshotSources
             }
         }
 
-        return Loose(string.Join(" + ", paths), paths.Select(p => (p, p)));
+        return Loose(string.Join(" + ", paths), paths.Select(p => (p, p)), openEmpty: true);
     }
 
     /// <summary>
@@ -112,6 +112,12 @@ public static class SnapshotSources
                     $"{shown} is a folder inside a folder of admin outputs without {BundleManifest.FileName}; such a folder holds only files, one per admin endpoint.");
             }
 
+            // Inside a folder a link is never followed (name the file itself with --file to read it).
+            if (new FileInfo(entry).LinkTarget is not null)
+            {
+                throw new EnvoyLensException($"{shown} is a link, which EnvoyLens does not follow inside a folder of admin outputs; name the file itself with --file.");
+            }
+
             files.Add((entry, shown));
         }
 
@@ -120,16 +126,20 @@ public static class SnapshotSources
             throw new EnvoyLensException($"{directory} is neither an EnvoyLens bundle (it has no {BundleManifest.FileName}) nor a folder of admin outputs (it holds no files).");
         }
 
-        return Loose(directory, files);
+        return Loose(directory, files, openEmpty: false);
     }
 
-    private static RawSnapshot Loose(string origin, IEnumerable<(string Full, string Shown)> files)
+    /// <param name="openEmpty">
+    /// False inside a folder: a file of no size is not opened, so a FIFO, device or socket there (none has a size) cannot
+    /// block or flood the read. True for files the user named, which may be pipes (<c>--file &lt;(curl ...)</c>).
+    /// </param>
+    private static RawSnapshot Loose(string origin, IEnumerable<(string Full, string Shown)> files, bool openEmpty)
     {
         var documents = new List<RawDocument>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (full, shown) in files)
         {
-            var content = BundleReader.ReadFile(full, shown);
+            var content = !openEmpty && new FileInfo(full).Length == 0 ? [] : InputLimits.ReadFile(full, shown);
             var endpoint = DocumentSniffer.Recognize(content) ?? ByNameWhenEmpty(full, content) ?? throw new EnvoyLensException(
                 $"{shown} is not recognised as the output of any Envoy admin endpoint (config_dump, clusters, listeners, certs, server_info, stats, init_dump, ready, runtime, memory).");
             var kind = EndpointKind(endpoint);
