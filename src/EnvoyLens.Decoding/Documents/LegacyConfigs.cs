@@ -35,7 +35,7 @@ internal static class LegacyConfigs
     /// <summary>Byte patterns whose absence proves a section holds nothing this class converts (most dumps: no parse).</summary>
     private static readonly byte[][] Triggers =
     [
-        "\"config\""u8.ToArray(), "\"hidden_envoy_deprecated_config\""u8.ToArray(), "\"hiddenEnvoyDeprecatedConfig\""u8.ToArray(),
+        "\"config\""u8.ToArray(), "\"hidden_envoy_deprecated_"u8.ToArray(), "\"hiddenEnvoyDeprecated"u8.ToArray(),
         "\"deprecated_v1\""u8.ToArray(), "\"deprecatedV1\""u8.ToArray(), "\"hosts\""u8.ToArray(),
         "\"tls_context\""u8.ToArray(), "\"tlsContext\""u8.ToArray(),
     ];
@@ -405,7 +405,7 @@ internal static class LegacyConfigs
                 {
                     if (filters[f] is JsonObject filter && Find(filter, "typed_config")?.Value is JsonObject typed &&
                         typed["@type"] is JsonValue t && t.TryGetValue<string>(out var url) && url.EndsWith("/" + TcpProxyType, StringComparison.Ordinal) &&
-                        Find(typed, "deprecated_v1")?.Value is JsonObject)
+                        Find(typed, DeprecatedV1) is { Value: JsonObject })
                     {
                         (index, tcp) = (f, typed);
                     }
@@ -426,18 +426,28 @@ internal static class LegacyConfigs
                     continue;
                 }
 
-                var table = Find(tcp, "deprecated_v1")!.Value;
+                var table = Find(tcp, DeprecatedV1)!.Value;
                 var routes = (table.Value as JsonObject)?["routes"] as JsonArray ?? new JsonArray();
                 var replacement = new List<JsonObject>();
+                var matches = new HashSet<string>(StringComparer.Ordinal);
                 for (var r = 0; r < routes.Count; r++)
                 {
                     var copy = (JsonObject)chain.DeepClone();
                     var copyTcp = (JsonObject)((JsonObject)((JsonArray)copy[filtersKey]!)[index]!)[typedKey]!;
                     copyTcp.Remove(table.Key);
-                    var unmapped = routes[r] is JsonObject route ? ApplyRoute(copy, copyTcp, route, tcpAt.Append(table.Key).Append("routes").Append(r)) : null;
+                    var routeAt = tcpAt.Append(table.Key).Append("routes").Append(r);
+                    var unmapped = routes[r] is JsonObject route ? ApplyRoute(copy, copyTcp, route, routeAt) : null;
                     if (unmapped is not null)
                     {
                         copyTcp["deprecated_v1"] = new JsonObject { ["routes"] = new JsonArray(unmapped) };
+                    }
+
+                    // v1 takes the first route that matches: a later route with the same match never receives a connection.
+                    if (!matches.Add(Find(copy, "filter_chain_match")?.Value?.ToJsonString() ?? string.Empty))
+                    {
+                        Warnings.Add(new DecodeDiagnostic(DiagnosticLevel.Warning, DiagnosticCodes.InvalidValue, source, routeAt,
+                            $"This tcp_proxy v1 route to '{copyTcp["cluster"]}' matches the same connections as an earlier route of its table, which takes them all; it is left out of the model."));
+                        continue;
                     }
 
                     replacement.Add(copy);
@@ -613,7 +623,7 @@ internal static class LegacyConfigs
         /// <summary><c>Listener.deprecated_v1: {bind_to_port}</c> (v2) → <c>bind_to_port</c> (v3).</summary>
         private void ListenerBindToPort(JsonObject listener)
         {
-            if (Find(listener, "deprecated_v1") is not { Value: JsonObject legacy } found || Find(legacy, "bind_to_port") is not { } bind ||
+            if (Find(listener, DeprecatedV1) is not { Value: JsonObject legacy } found || Find(legacy, "bind_to_port") is not { } bind ||
                 Find(listener, "address") is null)
             {
                 return;
@@ -636,7 +646,7 @@ internal static class LegacyConfigs
         /// <summary><c>Cluster.hosts</c> (v2 only) → a <c>load_assignment</c> with one locality holding those addresses.</summary>
         private void ClusterHosts(JsonObject cluster)
         {
-            if (Find(cluster, "hosts") is not { Value: JsonArray hosts } found || Find(cluster, "load_assignment") is not null ||
+            if (Find(cluster, "hosts", "hidden_envoy_deprecated_hosts") is not { Value: JsonArray hosts } found || Find(cluster, "load_assignment") is not null ||
                 cluster["name"] is not JsonValue nameValue || !nameValue.TryGetValue<string>(out var name))
             {
                 return;
@@ -661,7 +671,7 @@ internal static class LegacyConfigs
         /// <summary><c>tls_context</c> of a cluster or filter chain (v2 only) → its TLS <c>transport_socket</c>.</summary>
         private void TlsContext(JsonObject owner, string type)
         {
-            if (Find(owner, "tls_context") is not { Value: JsonObject tls } found || Find(owner, "transport_socket") is not null)
+            if (Find(owner, "tls_context", "hidden_envoy_deprecated_tls_context") is not { Value: JsonObject tls } found || Find(owner, "transport_socket") is not null)
             {
                 return;
             }
@@ -682,6 +692,23 @@ internal static class LegacyConfigs
 
     private static string Plural(int n, string one, string many) =>
         n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);
+
+    /// <summary>The v2 <c>deprecated_v1</c> field, as v2 spelled it and as the v3 dumps of Envoy 1.13–1.17 did.</summary>
+    private static readonly string[] DeprecatedV1 = ["deprecated_v1", "hidden_envoy_deprecated_deprecated_v1"];
+
+    /// <summary>The first of the properties spelled <paramref name="snakeKeys"/> (or in camelCase) present, if any.</summary>
+    internal static KeyValuePair<string, JsonNode?>? Find(JsonObject obj, params string[] snakeKeys)
+    {
+        foreach (var key in snakeKeys)
+        {
+            if (Find(obj, key) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The property spelled <paramref name="snakeKey"/> or in camelCase, if present.</summary>
     internal static KeyValuePair<string, JsonNode?>? Find(JsonObject obj, string snakeKey)

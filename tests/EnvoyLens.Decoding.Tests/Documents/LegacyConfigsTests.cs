@@ -97,7 +97,7 @@ public sealed class LegacyConfigsTests
     }
 
     [Fact]
-    public void Given_a_v1_route_table_of_two_routes_When_decoded_Then_each_route_is_a_filter_chain_matching_its_destination()
+    public void Given_a_v1_route_table_When_decoded_Then_each_reachable_route_is_a_filter_chain_matching_its_destination()
     {
         var snapshot = Authored();
 
@@ -111,6 +111,11 @@ public sealed class LegacyConfigsTests
         Assert.Equal("outbound|27017||mongo-b.shop.svc.cluster.local", chains[1].Filters[0].TcpProxy!.Cluster);
         Assert.All(chains, c => Assert.Equal("outbound|27017||mongo", c.Filters[0].TcpProxy!.StatPrefix));
         Assert.Contains(snapshot.Diagnostics, d => d.Pointer.Value == "/configs/1" && d.Message.Contains("split into one filter chain per route", StringComparison.Ordinal));
+
+        // The third route matches what the first does: v1 never sends it a connection, so it is no chain (and said so).
+        var shadowed = Assert.Single(snapshot.Diagnostics, d => d.Message.Contains("mongo-c", StringComparison.Ordinal));
+        Assert.Equal(DiagnosticLevel.Warning, shadowed.Level);
+        Assert.EndsWith("/deprecated_v1/routes/2", shadowed.Pointer.Value, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +148,41 @@ public sealed class LegacyConfigsTests
 
         // verify_subject_alt_name is gone in v3: kept raw and reported, not dropped.
         Assert.Contains(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.UnknownField && d.Pointer.Value.EndsWith("/verify_subject_alt_name", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Given_the_hidden_envoy_deprecated_fields_of_an_envoy_1_13_v3_dump_When_decoded_Then_they_are_read_like_their_v2_fields()
+    {
+        const string json = """
+            {"configs": [
+              {"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", "static_clusters": [{"cluster": {
+                "@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name": "xds-grpc", "type": "STRICT_DNS",
+                "hidden_envoy_deprecated_hosts": [{"socket_address": {"address": "istiod.istio-system.svc", "port_value": 15012}}],
+                "hidden_envoy_deprecated_tls_context": {"sni": "istiod.istio-system.svc"}}}]},
+              {"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", "dynamic_listeners": [{"name": "0.0.0.0_15443", "active_state": {"listener": {
+                "@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "0.0.0.0_15443",
+                "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15443}},
+                "listener_filters": [{"name": "envoy.listener.tls_inspector", "hidden_envoy_deprecated_config": {}}],
+                "filter_chains": [{
+                  "hidden_envoy_deprecated_tls_context": {"common_tls_context": {"alpn_protocols": ["h2"]}},
+                  "filters": [{"name": "envoy.filters.network.tcp_proxy", "typed_config": {
+                    "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy", "stat_prefix": "s",
+                    "hidden_envoy_deprecated_deprecated_v1": {"routes": [{"cluster": "outbound|15443||a", "destination_ip_list": [{"address_prefix": "10.1.0.0", "prefix_len": 16}]}]}}}]}]}}}]}
+            ]}
+            """;
+        var snapshot = SnapshotDecoder.Decode(new RawSnapshot("v3-113.json", [new RawDocument(AdminEndpoint.ConfigDump, "v3-113.json", System.Text.Encoding.UTF8.GetBytes(json))]));
+
+        var cluster = snapshot.FindCluster("xds-grpc")!;
+        Assert.Equal(new SocketAddress("istiod.istio-system.svc", 15012), Assert.Single(cluster.InlineEndpoints).Address);
+        Assert.Equal("istiod.istio-system.svc", cluster.Tls?.Sni);
+        var listener = snapshot.FindListener("0.0.0.0_15443")!;
+        var inspector = Assert.Single(listener.ListenerFilters);
+        Assert.Equal("type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector", inspector.TypeUrl);
+        var chain = Assert.Single(listener.FilterChains);
+        Assert.NotNull(chain.DownstreamTls);
+        Assert.Equal(["10.1.0.0/16"], chain.Match.PrefixRanges);
+        Assert.Equal("outbound|15443||a", chain.Filters[0].TcpProxy!.Cluster);
+        Assert.DoesNotContain(snapshot.Diagnostics, d => d.Code == DiagnosticCodes.UnknownField);
     }
 
     [Fact]
