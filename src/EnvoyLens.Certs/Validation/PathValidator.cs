@@ -71,8 +71,11 @@ public sealed record VerifyResult(bool Valid, string Reason, string Check, IRead
 /// Builds and validates certification paths with RFC 5280 semantics on BouncyCastle primitives: signatures, validity
 /// (both ends inclusive to the second), basic constraints and path length, keyCertSign on issuers, extended key usage
 /// for the purpose (on the leaf and on CAs that carry the extension), name constraints (DNS, IP, URI, email, DN),
-/// unknown critical extensions, the structural profile of <see cref="ProfileChecks"/>, and an optional leaf name. The search is depth-first over issuer candidates (matching
-/// key identifiers first) and bounded by <see cref="VerifyLimits"/>. Every call builds its own state.
+/// unknown critical extensions, the structural rules of <see cref="ProfileChecks"/> for the request's
+/// <see cref="ValidationProfile"/>, and an optional leaf name. A certificate with a <see cref="CertificateInfo.Defect"/>
+/// is an invalid certificate wherever it stands in the path. Name constraints are checked with a bound on their work
+/// and defensively for wildcard SANs. The search is depth-first over issuer candidates (matching key identifiers
+/// first) and bounded by <see cref="VerifyLimits"/>. Every call builds its own state.
 /// </summary>
 public static class PathValidator
 {

@@ -57,15 +57,23 @@ internal static class CertsCommand
         var at = AtOption();
         var name = new Option<string?>("--name") { Description = "A DNS name, IP address or spiffe:// ID the leaf must carry.", HelpName = "DNS|IP|spiffe://..." };
         var purpose = new Option<string?>("--purpose") { Description = "Check extended key usage for a TLS server or client.", HelpName = "server|client" };
+        var profile = new Option<string?>("--profile")
+        {
+            Description = "Issuance rules the path must also meet: mesh (default; tolerates the key identifiers and non-critical basic " +
+                "constraints mesh CAs omit, as Envoy does), rfc5280 (every MUST of RFC 5280's profile) or webpki (RFC 5280 plus the " +
+                "CA/Browser Forum TLS server rules).",
+            HelpName = "mesh|rfc5280|webpki",
+        };
         command.Arguments.Add(leaf);
         command.Options.Add(roots);
         command.Options.Add(untrusted);
         command.Options.Add(at);
         command.Options.Add(name);
         command.Options.Add(purpose);
+        command.Options.Add(profile);
         command.SetAction(parse => service.Verify(
             new CertsVerifyRequest(parse.GetValue(leaf)!, parse.GetValue(roots) ?? [], parse.GetValue(untrusted) ?? [], parse.GetValue(at), parse.GetValue(name),
-                CertsService.ParsePurpose(parse.GetValue(purpose))),
+                CertsService.ParsePurpose(parse.GetValue(purpose)), CertsService.ParseProfile(parse.GetValue(profile))),
             output));
         return command;
     }

@@ -14,7 +14,8 @@ using EnvoyLens.Reporting.Tables;
 namespace EnvoyLens.Cli.Services;
 
 /// <summary>What <c>envoylens certs verify</c> was asked for.</summary>
-internal sealed record CertsVerifyRequest(string Leaf, IReadOnlyList<string> Roots, IReadOnlyList<string> Untrusted, string? At, string? Name, CertificatePurpose Purpose);
+internal sealed record CertsVerifyRequest(string Leaf, IReadOnlyList<string> Roots, IReadOnlyList<string> Untrusted, string? At, string? Name, CertificatePurpose Purpose,
+    ValidationProfile Profile = ValidationProfile.Mesh);
 
 /// <summary>
 /// <c>envoylens certs</c> and its subcommands: list every certificate of a capture, inspect files, verify a leaf
@@ -36,6 +37,14 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         "server" => CertificatePurpose.Server,
         "client" => CertificatePurpose.Client,
         _ => throw new EnvoyLensException($"--purpose must be server or client, not '{value}'."),
+    };
+
+    public static ValidationProfile ParseProfile(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "mesh" => ValidationProfile.Mesh,
+        "rfc5280" => ValidationProfile.Rfc5280,
+        "webpki" => ValidationProfile.WebPki,
+        _ => throw new EnvoyLensException($"--profile must be mesh, rfc5280 or webpki, not '{value}'."),
     };
 
     /// <summary>Parses <c>--at</c> (ISO 8601; a time without offset is UTC); null means now.</summary>
@@ -181,7 +190,7 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             throw new EnvoyLensException("no trust anchor given; name one or more --roots FILE.");
         }
 
-        var result = PathValidator.Verify(new VerifyRequest(leafRead.Certificates[0], roots, chainRest.Concat(untrusted).ToList(), when, request.Purpose, request.Name));
+        var result = PathValidator.Verify(new VerifyRequest(leafRead.Certificates[0], roots, chainRest.Concat(untrusted).ToList(), when, request.Purpose, request.Name, request.Profile));
         output.Write((result.Valid ? "OK: " : "INVALID: ") + result.Reason + "\n");
         output.Write("Path:\n");
         for (var i = 0; i < result.Chain.Count; i++)
