@@ -55,6 +55,21 @@ public sealed class LiveSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Given_a_pod_token_with_a_context_When_read_Then_the_pod_is_looked_up_in_that_contexts_namespace()
+    {
+        _live.Api.Pods["bookinfo/reviews-v1"] = TestKit.Live.FakeKubernetesApi.Pod("reviews-v1", "bookinfo", "Running", "reviews", "istio-proxy");
+
+        var result = Cli.Run("config", "clusters", "pod/reviews-v1@other", "--kubeconfig", _live.Kubeconfig);
+        var conflicting = Cli.Run("config", "clusters", "pod/reviews-v1@other", "--context", "fake", "--kubeconfig", _live.Kubeconfig);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("envoylens: reading pod reviews-v1.bookinfo, container istio-proxy, admin port 15000.\n", result.Err);
+        Assert.Equal(["/api/v1/namespaces/bookinfo/pods/reviews-v1"], _live.Api.Requests.Where(r => !r.Path.EndsWith("/portforward", StringComparison.Ordinal)).Select(r => r.Path));
+        Assert.Equal(2, conflicting.ExitCode);
+        Assert.Equal("envoylens: pod/reviews-v1@other names context 'other' and --context names 'fake'; name the context once.\n", conflicting.Err);
+    }
+
+    [Fact]
     public void Given_every_command_When_run_against_a_live_proxy_Then_only_allowlisted_GETs_arrive()
     {
         string[][] runs =
