@@ -22,6 +22,12 @@ public sealed record NodeInfo(
 
     public string? IstioVersion => MetadataString("ISTIO_VERSION");
 
+    /// <summary>
+    /// The whole <c>user_agent_build_version</c> as istioctl prints it: <c>MAJOR.MINOR.PATCH</c>, then <c>-build.label</c>,
+    /// <c>/revision.status</c>, <c>/build.type</c>, <c>/ssl.version</c> from its metadata when present; null when the node has none.
+    /// </summary>
+    public string? BuildVersion { get; init; }
+
     public IstioNodeId? IstioNodeId => Id is null ? null : IstioNodeId.TryParse(Id);
 }
 

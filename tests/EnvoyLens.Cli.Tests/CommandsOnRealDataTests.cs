@@ -32,9 +32,9 @@ public sealed class CommandsOnRealDataTests
     }
 
     [Fact]
-    public void Ecds_as_json_emits_the_rows_in_istioctl_order()
+    public void Ecds_as_table_json_emits_the_rows_in_istioctl_order()
     {
-        var result = Cli.Run("config", "ecds", EcdsDump, "-o", "json");
+        var result = Cli.Run("config", "ecds", EcdsDump, "-o", "table-json");
 
         Assert.Equal(0, result.ExitCode);
         using var doc = JsonDocument.Parse(result.Out);

@@ -21,7 +21,7 @@ public sealed class LiveSourceTests : IAsyncLifetime
         var live = Cli.Run(["config", "clusters", .. _live.Pod]);
 
         Assert.Equal(0, live.ExitCode);
-        Assert.Equal("envoylens: reading pod reviews-v1.default, container istio-proxy, admin port 15000.\n", live.Err);
+        Assert.StartsWith("envoylens: reading pod reviews-v1.default, container istio-proxy, admin port 15000.\n", live.Err, StringComparison.Ordinal);
         Assert.Equal(fromBundle.Out, live.Out);
         Assert.Contains("ratings.default.svc.cluster.local", live.Out, StringComparison.Ordinal);
         Assert.True(live.Out.Split('\n').Length > 5, live.Out);
@@ -41,7 +41,7 @@ public sealed class LiveSourceTests : IAsyncLifetime
         var live = Cli.RunAt(new FixedClock(), "config", view, "--admin", _live.AdminUrl);
 
         Assert.Equal(0, live.ExitCode);
-        Assert.Equal("", live.Err);
+        Assert.Matches("^([0-9]+ decode diagnostics?; `envoylens decode --admin [^`]+` lists them\\.\n)?$", live.Err);
         Assert.Equal(fromBundle.Out, live.Out);
     }
 

@@ -48,7 +48,7 @@ public sealed class UsageErrorTests
     [Fact]
     public void Given_an_unknown_output_format_When_run_Then_exit_2_listing_the_formats()
     {
-        AssertOneSentenceUsageError(Cli.Run("config", "routes", "a.json", "-o", "xml"), "table, json or yaml");
+        AssertOneSentenceUsageError(Cli.Run("config", "routes", "a.json", "-o", "xml"), "table, wide, json, yaml, table-json or table-yaml");
     }
 
     [Fact]

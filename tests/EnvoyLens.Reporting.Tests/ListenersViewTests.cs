@@ -70,4 +70,34 @@ public sealed class ListenersViewTests
 
         Assert.Equal("0.0.0.0,::", Assert.Single(ListenersView.Build(snapshot).TextRows)[0]);
     }
+
+    [Theory]
+    [InlineData("*", "/", "inbound-vip|9080|http|a.ns.svc.cluster.local", "Cluster: inbound-vip|9080|http|a.ns.svc.cluster.local")]
+    [InlineData("*", "/", "BlackHoleCluster", "BlackHoleCluster")]
+    [InlineData("*", "/api", "c", "Inline Route: /api*")]
+    [InlineData("a.example", "/", "c", "Inline Route: a.example /*")]
+    public void Given_an_inline_route_config_When_it_sends_everything_to_one_cluster_Then_the_destination_is_that_cluster(string domain, string prefix, string cluster, string expected)
+    {
+        var inline = RouteConfig("r", ResourceOrigin.Static, VirtualHost("v", [domain], Route(Prefix(prefix), cluster)));
+        var snapshot = Snapshot(listeners: [Listener("l", "0.0.0.0", 80, [Chain(ChainMatch(), Hcm(inline: inline))])]);
+
+        Assert.Equal(expected, Assert.Single(ListenersView.Build(snapshot).TextRows)[3]);
+    }
+
+    [Fact]
+    public void Given_two_routes_to_one_cluster_When_built_Then_the_inline_route_is_described_route_by_route()
+    {
+        var inline = RouteConfig("r", ResourceOrigin.Static, VirtualHost("v", ["*"], Route(Prefix("/"), "c"), Route(Prefix("/"), "c")));
+        var snapshot = Snapshot(listeners: [Listener("l", "0.0.0.0", 80, [Chain(ChainMatch(), Hcm(inline: inline))])]);
+
+        Assert.Equal("Inline Route: /*, /*", Assert.Single(ListenersView.Build(snapshot).TextRows)[3]);
+    }
+
+    [Fact]
+    public void Given_a_pipe_listener_When_built_Then_its_address_reads_unix_path()
+    {
+        var listener = Listener("uds", "0.0.0.0", 0, [Chain(ChainMatch(), Hcm(rds: "r"))]) with { Address = new SocketAddress("/var/run/envoy.sock", null, "TCP", "pipe") };
+
+        Assert.Equal("unix:///var/run/envoy.sock", Assert.Single(ListenersView.Build(Snapshot(listeners: [listener])).TextRows)[0]);
+    }
 }

@@ -24,7 +24,7 @@ public sealed class RenderingTests
     [Fact]
     public void Given_a_view_When_written_as_json_Then_rows_are_objects_with_camelcase_keys_in_column_order_and_typed_values()
     {
-        var json = Render(ConfigViews.Build(ViewKind.Clusters, Proxy), OutputFormat.Json);
+        var json = Render(ConfigViews.Build(ViewKind.Clusters, Proxy), OutputFormat.TableJson);
 
         using var doc = JsonDocument.Parse(json);
         var rows = doc.RootElement.EnumerateArray().ToList();
@@ -41,7 +41,7 @@ public sealed class RenderingTests
     {
         var tables = ConfigViews.Build(ViewKind.Routes, Proxy);
 
-        using var doc = JsonDocument.Parse(Render(tables, OutputFormat.Json));
+        using var doc = JsonDocument.Parse(Render(tables, OutputFormat.TableJson));
         Assert.Equal(["a.example", "a.example:80"], doc.RootElement[0].GetProperty("domains").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("a.example", tables[0].TextRows[0][2]);
     }
@@ -49,9 +49,9 @@ public sealed class RenderingTests
     [Fact]
     public void Given_all_views_When_written_as_json_Then_one_object_holds_every_view_in_order()
     {
-        using var doc = JsonDocument.Parse(Render(ConfigViews.Build(ViewKind.All, Proxy), OutputFormat.Json));
+        using var doc = JsonDocument.Parse(Render(ConfigViews.Build(ViewKind.All, Proxy), OutputFormat.TableJson));
 
-        Assert.Equal(["bootstrap", "clusters", "listeners", "routes", "endpoints", "secrets", "ecds"], doc.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["bootstrap", "clusters", "listeners", "routes", "secrets", "endpoints", "ecds"], doc.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(JsonValueKind.Object, doc.RootElement.GetProperty("bootstrap").ValueKind);
         Assert.Equal(JsonValueKind.Array, doc.RootElement.GetProperty("ecds").ValueKind);
     }
@@ -59,7 +59,7 @@ public sealed class RenderingTests
     [Fact]
     public void Given_a_view_When_written_as_yaml_Then_rows_are_a_sequence_of_mappings_with_quoted_strings()
     {
-        var yaml = Render(ConfigViews.Build(ViewKind.Routes, Proxy), OutputFormat.Yaml);
+        var yaml = Render(ConfigViews.Build(ViewKind.Routes, Proxy), OutputFormat.TableYaml);
 
         Assert.Equal(
             "- name: \"80\"\n" +
@@ -78,8 +78,8 @@ public sealed class RenderingTests
         var tables = ConfigViews.Build(ViewKind.Ecds, Snapshot());
 
         Assert.Equal("ECDS NAME     TYPE\n", Render(tables, OutputFormat.Table));
-        Assert.Equal("[]\n", Render(tables, OutputFormat.Json));
-        Assert.Equal("[]\n", Render(tables, OutputFormat.Yaml));
+        Assert.Equal("[]\n", Render(tables, OutputFormat.TableJson));
+        Assert.Equal("[]\n", Render(tables, OutputFormat.TableYaml));
     }
 
     [Fact]
@@ -87,8 +87,8 @@ public sealed class RenderingTests
     {
         var text = Render(ConfigViews.Build(ViewKind.All, Proxy), OutputFormat.Table);
 
-        Assert.StartsWith("# Bootstrap\nNode ID:", text, StringComparison.Ordinal);
-        Assert.Contains("\n\n# Clusters\nSERVICE FQDN", text, StringComparison.Ordinal);
+        Assert.StartsWith("# Bootstrap\nIstio Version:", text, StringComparison.Ordinal);
+        Assert.Contains("\n\n# Clusters\nNAME ", text, StringComparison.Ordinal);
         Assert.Contains("\n\n# ECDS\nECDS NAME", text, StringComparison.Ordinal);
     }
 
@@ -97,8 +97,9 @@ public sealed class RenderingTests
     {
         var text = Render(ConfigViews.Build(ViewKind.Bootstrap, Proxy), OutputFormat.Table);
 
-        Assert.Contains("Node ID:          -\n", text, StringComparison.Ordinal);
-        Assert.Contains("Static Clusters:  -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Node ID:              -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Envoy Version:        -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Static Clusters:      -\n", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,7 +111,7 @@ public sealed class RenderingTests
 
         var row = BootstrapView.Build(Snapshot(bootstrap: boot)).TextRows[0];
 
-        Assert.Equal(["sidecar~10.0.0.1~app-1.shop~shop.svc.cluster.local", "app.shop", "shop", "-", "-", "1.31.0", "127.0.0.1:15000", "xds-grpc", "GRPC", "2", "5", "0"], row);
+        Assert.Equal(["-", "-", "1.31.0", "sidecar~10.0.0.1~app-1.shop~shop.svc.cluster.local", "app.shop", "shop", "-", "-", "127.0.0.1:15000", "xds-grpc", "GRPC", "2", "5", "0"], row);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ internal static class ConfigCommand
 {
     public static Command Create(ConfigViewService service, TextWriter output)
     {
-        var config = new Command("config", "Show a proxy's configuration as tables, like 'istioctl proxy-config' (or as JSON / YAML rows).");
+        var config = new Command("config", "Show a proxy's configuration as tables, like 'istioctl proxy-config', or the selected resources' full configuration as JSON / YAML.");
         config.Subcommands.Add(View(service, output, ViewKind.Bootstrap, "bootstrap", "Node identity, versions, admin address, ADS cluster and static resource counts."));
         config.Subcommands.Add(View(service, output, ViewKind.Clusters, "clusters", "Active clusters: SERVICE FQDN, PORT, SUBSET, DIRECTION, TYPE, DESTINATION RULE.", Clusters));
         config.Subcommands.Add(View(service, output, ViewKind.Listeners, "listeners", "Active listeners, one row per filter chain: ADDRESSES, PORT, MATCH, DESTINATION.", Listeners));
@@ -32,8 +32,8 @@ internal static class ConfigCommand
         source.AddTo(command);
         var format = new Option<string>("--output", "-o")
         {
-            Description = "Output format: table, json or yaml.",
-            HelpName = "table|json|yaml",
+            Description = "table; wide (more columns); json or yaml (the selected resources' full configuration, like istioctl); table-json or table-yaml (the table's rows).",
+            HelpName = "FORMAT",
             DefaultValueFactory = _ => "table",
         };
         command.Options.Add(format);
@@ -46,7 +46,7 @@ internal static class ConfigCommand
                 ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
                 ConfigViewService.ParseFormat(parse.GetValue(format)),
                 bind(parse, new ViewOptions { Clock = service.Clock }));
-            return service.Run(request, output);
+            return service.Run(request, output, parse.InvocationConfiguration?.Error);
         });
         return command;
     }
@@ -56,7 +56,7 @@ internal static class ConfigCommand
         var fqdn = Add(command, new Option<string?>("--fqdn") { Description = "Only clusters whose name contains this FQDN.", HelpName = "FQDN" });
         var port = Add(command, new Option<int?>("--port") { Description = "Only clusters of this port.", HelpName = "PORT" });
         var subset = Add(command, new Option<string?>("--subset") { Description = "Only clusters whose name contains this subset.", HelpName = "SUBSET" });
-        var direction = Add(command, new Option<string?>("--direction") { Description = "Only clusters of this direction (inbound or outbound).", HelpName = "DIRECTION" });
+        var direction = Add(command, new Option<string?>("--direction") { Description = "Only clusters of this direction: inbound, outbound or inbound-vip (any case).", HelpName = "DIRECTION" });
         return (p, o) => o with { Clusters = new ClusterFilter(p.GetValue(fqdn), p.GetValue(port), p.GetValue(subset), p.GetValue(direction)) };
     }
 
@@ -64,7 +64,7 @@ internal static class ConfigCommand
     {
         var address = Add(command, new Option<string?>("--address") { Description = "Only listeners bound to this address.", HelpName = "ADDRESS" });
         var port = Add(command, new Option<int?>("--port") { Description = "Only listeners on this port.", HelpName = "PORT" });
-        var type = Add(command, new Option<string?>("--type") { Description = "Only listeners of this type: HTTP, TCP, HTTP+TCP or UNKNOWN.", HelpName = "TYPE" });
+        var type = Add(command, new Option<string?>("--type") { Description = "Only listeners of this type: HTTP, TCP, HTTP+TCP or UNKNOWN (any case).", HelpName = "TYPE" });
         return (p, o) => o with { Listeners = new ListenerFilter(p.GetValue(address), p.GetValue(port), p.GetValue(type)) };
     }
 
@@ -79,7 +79,7 @@ internal static class ConfigCommand
         var address = Add(command, new Option<string?>("--address") { Description = "Only endpoints with this address.", HelpName = "ADDRESS" });
         var port = Add(command, new Option<int?>("--port") { Description = "Only endpoints on this port.", HelpName = "PORT" });
         var cluster = Add(command, new Option<string?>("--cluster") { Description = "Only endpoints of this cluster.", HelpName = "CLUSTER" });
-        var status = Add(command, new Option<string?>("--status") { Description = "Only endpoints with this health status (HEALTHY, UNHEALTHY, DRAINING, ...).", HelpName = "STATUS" });
+        var status = Add(command, new Option<string?>("--status") { Description = "Only endpoints with this health status: HEALTHY, UNHEALTHY, DRAINING, TIMEOUT, DEGRADED or UNKNOWN (any case).", HelpName = "STATUS" });
         return (p, o) => o with { Endpoints = new EndpointFilter(p.GetValue(address), p.GetValue(port), p.GetValue(cluster), p.GetValue(status)) };
     }
 

@@ -214,6 +214,12 @@ internal sealed class CanonicalJson
 
     private JsonNode RenderAny(Any any, string at)
     {
+        if (any.TypeUrl.Length == 0 && any.Value.IsEmpty)
+        {
+            // An empty Any ("{}" in JSON) has no type to name.
+            return new JsonObject();
+        }
+
         var resolved = any.TypeUrl.Length == 0 ? null : _resolver.Resolve(any.TypeUrl);
         if (resolved is null)
         {

@@ -70,6 +70,32 @@ internal sealed class BootstrapMapper(NormalizeContext context)
             ProtoValues.NullIfEmpty(node.UserAgentName),
             version,
             locality,
-            ProtoValues.ToJsonFields(node.Metadata));
+            ProtoValues.ToJsonFields(node.Metadata))
+        {
+            BuildVersion = node.UserAgentVersionTypeCase == CoreV3.Node.UserAgentVersionTypeOneofCase.UserAgentBuildVersion
+                ? BuildVersionText(node.UserAgentBuildVersion)
+                : null,
+        };
+    }
+
+    /// <summary>istioctl's form of a build version: <c>1.18.3/Clean/RELEASE/BoringSSL</c> (label, status, type, SSL from its metadata).</summary>
+    private static string BuildVersionText(CoreV3.BuildVersion build)
+    {
+        var v = build.Version;
+        var text = new System.Text.StringBuilder(string.Create(CultureInfo.InvariantCulture, $"{v?.MajorNumber ?? 0}.{v?.MinorNumber ?? 0}.{v?.Patch ?? 0}"));
+        var fields = build.Metadata?.Fields;
+        void Append(string separator, string key)
+        {
+            if (fields is not null && fields.TryGetValue(key, out var value))
+            {
+                text.Append(separator).Append(value.StringValue);
+            }
+        }
+
+        Append("-", "build.label");
+        Append("/", "revision.status");
+        Append("/", "build.type");
+        Append("/", "ssl.version");
+        return text.ToString();
     }
 }

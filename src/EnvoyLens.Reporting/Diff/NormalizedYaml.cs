@@ -9,7 +9,7 @@ namespace EnvoyLens.Reporting.Diff;
 /// <summary>
 /// Block-style YAML of one resource's normalized form, for <c>envoylens diff --full</c>. Strings are double-quoted
 /// (JSON escapes are valid YAML), so no value can be misread as a number, boolean or null; keys stay plain when
-/// they are plain identifiers and are quoted otherwise. Key order is the caller's (the normalized form is sorted).
+/// they are plain identifiers and are quoted otherwise (<c>"@type"</c> too: <c>@</c> cannot start a plain YAML scalar). Key order is the caller's (the normalized form is sorted).
 /// </summary>
 public static partial class NormalizedYaml
 {
@@ -102,6 +102,6 @@ public static partial class NormalizedYaml
 
     private static string Quote(string s) => "\"" + JavaScriptEncoder.UnsafeRelaxedJsonEscaping.Encode(s) + "\"";
 
-    [GeneratedRegex("^[A-Za-z_@][A-Za-z0-9_.@/-]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_.@/-]*$")]
     private static partial Regex PlainKey();
 }

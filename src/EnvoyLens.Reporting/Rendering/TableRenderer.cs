@@ -3,7 +3,7 @@ using EnvoyLens.Reporting.Tables;
 namespace EnvoyLens.Reporting.Rendering;
 
 /// <summary>
-/// Writes views. One view is written on its own (a table, a JSON array / object, a YAML sequence / mapping);
+/// Writes the rows of views (JSON and YAML as rows too: <c>config</c> prints resources through <see cref="ResourceRenderer"/>). One view is written on its own (a table, a JSON array / object, a YAML sequence / mapping);
 /// several views are written one after the other with a heading in text, and as one object keyed by view
 /// name in JSON and YAML. Lines end with <c>\n</c> whatever the platform.
 /// </summary>
@@ -15,13 +15,13 @@ public static class TableRenderer
         ArgumentNullException.ThrowIfNull(output);
         switch (format)
         {
-            case OutputFormat.Table:
+            case OutputFormat.Table or OutputFormat.Wide:
                 WriteText(tables, output);
                 break;
-            case OutputFormat.Json:
+            case OutputFormat.TableJson or OutputFormat.Json:
                 JsonTableWriter.Write(tables, output);
                 break;
-            case OutputFormat.Yaml:
+            case OutputFormat.TableYaml or OutputFormat.Yaml:
                 YamlTableWriter.Write(tables, output);
                 break;
             default:

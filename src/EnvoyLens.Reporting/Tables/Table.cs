@@ -1,4 +1,5 @@
 using System.Globalization;
+using EnvoyLens.Core;
 
 namespace EnvoyLens.Reporting.Tables;
 
@@ -45,6 +46,18 @@ public sealed record Table(
     int Padding = 5,
     TableLayout Layout = TableLayout.Rows)
 {
+    /// <summary>
+    /// Per row, the resource it was built from (null where none is known), so that <c>-o json|yaml</c> can print the
+    /// rows' resources instead of the rows; empty when the view does not say.
+    /// </summary>
+    public IReadOnlyList<RowSource?> Sources { get; init; } = [];
+
+    /// <summary>Why the table is empty, when it is: the section is absent from the capture, or no row matched.</summary>
+    public string? EmptyReason { get; init; }
+
     /// <summary>The text of every row, cell by cell (convenient for tests and comparisons).</summary>
     public IReadOnlyList<IReadOnlyList<string>> TextRows => Rows.Select(r => (IReadOnlyList<string>)r.Select(c => c.Text).ToArray()).ToArray();
 }
+
+/// <summary>The resource a row comes from: its kind and name, and its place in the source document when known.</summary>
+public sealed record RowSource(ResourceKind Kind, string Name, JsonPointer? Pointer = null);

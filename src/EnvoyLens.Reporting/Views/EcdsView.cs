@@ -1,3 +1,4 @@
+using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Tables;
 
@@ -19,12 +20,17 @@ public static class EcdsView
 
     public static Table Build(EnvoySnapshot snapshot)
     {
-        var rows = snapshot.Ecds
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var configs = snapshot.Ecds
             .OrderBy(e => e.Extension.TypeUrl ?? "", StringComparer.Ordinal)
             .ThenBy(e => e.Name, StringComparer.Ordinal)
-            .Select(e => (IReadOnlyList<Cell>)[Cell.Of(e.Name), Cell.Of(TypeText(e.Extension.TypeUrl))])
             .ToList();
-        return new Table("ecds", "ECDS", Columns, rows);
+        var rows = configs.Select(e => (IReadOnlyList<Cell>)[Cell.Of(e.Name), Cell.Of(TypeText(e.Extension.TypeUrl))]).ToList();
+        return new Table("ecds", "ECDS", Columns, rows)
+        {
+            Sources = configs.Select(e => (RowSource?)new RowSource(ResourceKind.Ecds, e.Name, e.Meta.Pointer)).ToList(),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "ECDS filters", "EcdsConfigDump", false),
+        };
     }
 
     private static string TypeText(string? typeUrl) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Tables;
 
@@ -31,7 +32,15 @@ public static class ListenersView
         ("HTTP", ["http/1.0", "http/1.1", "h2c"]),
     ];
 
-    public static Table Build(EnvoySnapshot snapshot, ListenerFilter? filter = null)
+    internal static readonly Column NameColumn = new("NAME", "name");
+
+    public static Table Build(EnvoySnapshot snapshot, ListenerFilter? filter = null) => Build(snapshot, filter, new ViewOptions());
+
+    /// <summary>
+    /// With <see cref="ViewOptions.Names"/> (<c>config all</c>) a NAME column <c>listener/NAME</c> comes first, as in
+    /// istioctl; wide (<c>-o wide</c>) shows the listener's name there instead.
+    /// </summary>
+    internal static Table Build(EnvoySnapshot snapshot, ListenerFilter? filter, ViewOptions options)
     {
         filter ??= new ListenerFilter();
         var listeners = snapshot.Listeners
@@ -41,24 +50,34 @@ public static class ListenersView
             .ThenBy(ListenerType, StringComparer.Ordinal)
             .ToList();
 
+        var named = options.Names || options.Wide;
         var rows = new List<IReadOnlyList<Cell>>();
+        var sources = new List<RowSource?>();
         foreach (var listener in listeners)
         {
             var addresses = new[] { listener.Address }.Concat(listener.AdditionalAddresses)
                 .Where(a => a is not null)
-                .Select(a => a!.Address)
+                .Select(a => EndpointsView.Describe(a!, withPort: false))
                 .ToList();
             var addressCell = Cell.List(string.Join(",", addresses), addresses);
             var port = Cell.Number(Port(listener));
+            var name = Cell.Of(options.Names ? "listener/" + listener.Name : listener.Name, options.Names ? "" : "-");
+            var source = new RowSource(ResourceKind.Listener, listener.Name, listener.Meta.Pointer);
             foreach (var (match, destination) in listener.AllFilterChains
                          .Select(fc => (Match: DescribeChainMatch(fc.Match), Destination: DescribeDestination(fc.Filters)))
                          .OrderByDescending(x => x.Destination, StringComparer.Ordinal))
             {
-                rows.Add([addressCell, port, Cell.Of(match), Cell.Of(destination)]);
+                rows.Add(named ? [name, addressCell, port, Cell.Of(match), Cell.Of(destination)] : [addressCell, port, Cell.Of(match), Cell.Of(destination)]);
+                sources.Add(source);
             }
         }
 
-        return new Table("listeners", "Listeners", Columns, rows, Padding: 1);
+        var columns = named ? [NameColumn, .. Columns] : Columns;
+        return new Table("listeners", "Listeners", columns, rows, Padding: 1)
+        {
+            Sources = sources,
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "listeners", "ListenersConfigDump", snapshot.Listeners.Count > 0),
+        };
     }
 
     internal static int Port(Listener l) => l.Address?.Port ?? 0;

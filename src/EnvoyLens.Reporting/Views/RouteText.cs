@@ -68,9 +68,33 @@ internal static class RouteText
             : string.Join(", ", kept);
     }
 
+    /// <summary>
+    /// istioctl's match-all rule: one virtual host for <c>*</c> with one route, prefix <c>/</c>, to one cluster, reads
+    /// as that cluster (<c>Cluster: NAME</c>, or the name alone when it already says "Cluster"); null otherwise.
+    /// </summary>
+    internal static string? MatchAllCluster(RouteConfig config)
+    {
+        if (config.VirtualHosts is not [{ Domains: ["*"], Routes: [var route] }])
+        {
+            return null;
+        }
+
+        if (route.Match is not { Kind: PathMatchKind.Prefix, Value: "/" } || route.ActionKind != RouteActionKind.Cluster || route.Cluster is not { } cluster)
+        {
+            return null;
+        }
+
+        return cluster.Contains("Cluster", StringComparison.Ordinal) ? cluster : "Cluster: " + cluster;
+    }
+
     /// <summary>An inline route configuration in the listeners table: <c>Inline Route: dom1/dom2 /a*, /b; /c*</c>.</summary>
     public static string DescribeInlineRouteConfig(RouteConfig config)
     {
+        if (MatchAllCluster(config) is { } cluster)
+        {
+            return cluster;
+        }
+
         var vhosts = config.VirtualHosts.Select(vh =>
         {
             var domains = vh.Domains is ["*"] ? "" : string.Join("/", vh.Domains);
@@ -79,4 +103,27 @@ internal static class RouteText
         });
         return new StringBuilder("Inline Route: ").AppendJoin("; ", vhosts).ToString();
     }
+
+    /// <summary>Where a route sends requests, for the wide routes table; null when it sends them nowhere.</summary>
+    public static string? DescribeTarget(Route route) => route.ActionKind switch
+    {
+        RouteActionKind.Cluster => route.Cluster,
+        RouteActionKind.WeightedClusters => string.Join(",", route.WeightedClusters.Select(w =>
+            w.Name + ":" + w.Weight.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+        RouteActionKind.ClusterHeader => "header:" + route.ClusterHeader,
+        RouteActionKind.ClusterSpecifierPlugin or RouteActionKind.InlineClusterSpecifierPlugin => route.ClusterSpecifierPlugin,
+        RouteActionKind.Redirect => route.RedirectTarget,
+        _ => null,
+    };
+
+    /// <summary>The kind of a route's action, for the wide routes table.</summary>
+    public static string DescribeAction(Route route) => route.ActionKind switch
+    {
+        RouteActionKind.Cluster or RouteActionKind.WeightedClusters or RouteActionKind.ClusterHeader
+            or RouteActionKind.ClusterSpecifierPlugin or RouteActionKind.InlineClusterSpecifierPlugin => "Route",
+        RouteActionKind.DirectResponse => route.DirectResponseStatus is { } status
+            ? "DirectResponse " + status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "DirectResponse",
+        _ => route.ActionKind.ToString(),
+    };
 }

@@ -1,3 +1,4 @@
+using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Tables;
 
@@ -20,10 +21,24 @@ public static class RoutesView
         new("VIRTUAL SERVICE", "virtualService"),
     ];
 
-    public static Table Build(EnvoySnapshot snapshot, RouteFilter? filter = null)
+    internal static readonly IReadOnlyList<Column> WideColumns =
+    [
+        new("CLUSTER", "cluster"),
+        new("ACTION", "action"),
+    ];
+
+    public static Table Build(EnvoySnapshot snapshot, RouteFilter? filter = null) => Build(snapshot, filter, new ViewOptions());
+
+    /// <summary>
+    /// With <see cref="ViewOptions.Names"/> (<c>config all</c>) NAME reads <c>route/NAME</c>, as in istioctl; wide adds
+    /// where each route goes: CLUSTER (the cluster, <c>NAME:WEIGHT</c> of weighted clusters, <c>header:H</c>, the
+    /// cluster specifier plugin, the redirect target) and ACTION (Route, Redirect, DirectResponse STATUS, ...).
+    /// </summary>
+    internal static Table Build(EnvoySnapshot snapshot, RouteFilter? filter, ViewOptions options)
     {
         filter ??= new RouteFilter();
         var rows = new List<IReadOnlyList<Cell>>();
+        var sources = new List<RowSource?>();
         foreach (var config in Order(snapshot.RouteConfigs))
         {
             if (!string.IsNullOrEmpty(filter.Name) && !string.Equals(filter.Name, config.Name, StringComparison.Ordinal))
@@ -31,6 +46,8 @@ public static class RoutesView
                 continue;
             }
 
+            var name = Cell.Of(options.Names ? "route/" + config.Name : config.Name);
+            var source = new RowSource(ResourceKind.RouteConfig, config.Name, config.Meta.Pointer);
             foreach (var vhost in config.VirtualHosts)
             {
                 var domains = Cell.List(RouteText.DescribeDomains(vhost.Domains), vhost.Domains);
@@ -41,20 +58,30 @@ public static class RoutesView
                         continue;
                     }
 
-                    rows.Add([
-                        Cell.Of(config.Name), Cell.Of(vhost.Name), domains, Cell.Of(RouteText.DescribeMatch(route.Match)),
+                    IReadOnlyList<Cell> row =
+                    [
+                        name, Cell.Of(vhost.Name), domains, Cell.Of(RouteText.DescribeMatch(route.Match)),
                         Cell.Of(IstioNames.DescribeManagement(route.Metadata)),
-                    ]);
+                    ];
+                    rows.Add(options.Wide ? [.. row, Cell.Of(RouteText.DescribeTarget(route), "-"), Cell.Of(RouteText.DescribeAction(route))] : row);
+                    sources.Add(source);
                 }
 
                 if (vhost.Routes.Count == 0)
                 {
-                    rows.Add([Cell.Of(config.Name), Cell.Of(vhost.Name), domains, Cell.Of("/*"), Cell.Of("404")]);
+                    IReadOnlyList<Cell> row = [name, Cell.Of(vhost.Name), domains, Cell.Of("/*"), Cell.Of("404")];
+                    rows.Add(options.Wide ? [.. row, Cell.Of(null, "-"), Cell.Of("DirectResponse 404")] : row);
+                    sources.Add(source);
                 }
             }
         }
 
-        return new Table("routes", "Routes", Columns, rows);
+        var columns = options.Wide ? [.. Columns, .. WideColumns] : Columns;
+        return new Table("routes", "Routes", columns, rows)
+        {
+            Sources = sources,
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "routes", "RoutesConfigDump", snapshot.RouteConfigs.Count > 0),
+        };
     }
 
     /// <summary>

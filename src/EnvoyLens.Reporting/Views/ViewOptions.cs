@@ -15,17 +15,32 @@ public enum ViewKind
     All,
 }
 
-/// <summary>istioctl's cluster filter: substring matches on the cluster name; port as <c>|PORT|</c>.</summary>
-public sealed record ClusterFilter(string? Fqdn = null, int? Port = null, string? Subset = null, string? Direction = null);
+/// <summary>
+/// istioctl's cluster filter: FQDN and subset as substrings of the cluster name, port as <c>|PORT|</c>; the direction is
+/// one of <see cref="Directions"/> (any case), compared with the name's direction exactly.
+/// </summary>
+public sealed record ClusterFilter(string? Fqdn = null, int? Port = null, string? Subset = null, string? Direction = null)
+{
+    /// <summary>The directions of Istio cluster names.</summary>
+    public static readonly IReadOnlyList<string> Directions = ["inbound", "outbound", "inbound-vip"];
+}
 
 /// <summary>istioctl's listener filter: address (case-insensitive, exact), port, type (HTTP, TCP, HTTP+TCP, UNKNOWN).</summary>
-public sealed record ListenerFilter(string? Address = null, int? Port = null, string? Type = null);
+public sealed record ListenerFilter(string? Address = null, int? Port = null, string? Type = null)
+{
+    /// <summary>The listener types istioctl tells apart (any case).</summary>
+    public static readonly IReadOnlyList<string> Types = ["HTTP", "TCP", "HTTP+TCP", "UNKNOWN"];
+}
 
 /// <summary>istioctl's route filter: the exact route configuration name.</summary>
 public sealed record RouteFilter(string? Name = null);
 
 /// <summary>istioctl's endpoint filter: address and cluster (case-insensitive, exact), port, health status.</summary>
-public sealed record EndpointFilter(string? Address = null, int? Port = null, string? Cluster = null, string? Status = null);
+public sealed record EndpointFilter(string? Address = null, int? Port = null, string? Cluster = null, string? Status = null)
+{
+    /// <summary>Envoy's health statuses (any case).</summary>
+    public static readonly IReadOnlyList<string> Statuses = ["HEALTHY", "UNHEALTHY", "DRAINING", "TIMEOUT", "DEGRADED", "UNKNOWN"];
+}
 
 /// <summary>Filters, and the clock certificates are judged by.</summary>
 public sealed record ViewOptions
@@ -40,4 +55,10 @@ public sealed record ViewOptions
 
     /// <summary>VALID CERT is computed at this clock's current instant (the CLI's <c>--at</c>, default the system clock).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>kubectl's <c>-o wide</c>: listeners show their name, routes their cluster and action, clusters their TLS.</summary>
+    public bool Wide { get; init; }
+
+    /// <summary>istioctl's <c>all</c> summary: rows name their resource (<c>cluster/NAME</c>, <c>listener/NAME</c>, ...).</summary>
+    internal bool Names { get; init; }
 }

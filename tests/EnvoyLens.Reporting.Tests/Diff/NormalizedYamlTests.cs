@@ -39,6 +39,14 @@ public sealed class NormalizedYamlTests
     }
 
     [Fact]
+    public void Given_an_any_type_key_When_rendered_Then_it_is_quoted_because_at_cannot_start_a_plain_yaml_scalar()
+    {
+        var yaml = NormalizedYaml.Render(JsonNode.Parse("""{"@type":"type.googleapis.com/x.Y","a@b":1}"""));
+
+        Assert.Equal("\"@type\": \"type.googleapis.com/x.Y\"\na@b: 1\n", yaml);
+    }
+
+    [Fact]
     public void Given_an_absent_resource_When_rendered_Then_null()
     {
         Assert.Null(NormalizedYaml.Render(null));
