@@ -90,10 +90,10 @@ public sealed class ConfigViewsCommandTests
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.Split('\n');
-        Assert.Matches("^Istio Version: +1\\.24\\.2$", lines[0]);
-        Assert.Matches("^Istio Proxy Version: +8e5b2c7a41d9f03b6e12c4a7d58f9b30e6a1c27d$", lines[1]);
-        Assert.Matches("^Envoy Version: +1\\.32\\.3/Clean/RELEASE/BoringSSL$", lines[2]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^Server Envoy Version: +[0-9a-f]{40}/1\\.32\\.3/Clean/RELEASE/BoringSSL$"));
+        Assert.Equal(
+            ["Istio Version:       1.24.2", "Istio Proxy Version: 8e5b2c7a41d9f03b6e12c4a7d58f9b30e6a1c27d", "Envoy Version:       1.32.3/Clean/RELEASE/BoringSSL"],
+            lines[..3]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^Server Info Version: +[0-9a-f]{40}/1\\.32\\.3/Clean/RELEASE/BoringSSL$"));
     }
 
     [Fact]

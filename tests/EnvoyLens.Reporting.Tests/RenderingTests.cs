@@ -97,9 +97,9 @@ public sealed class RenderingTests
     {
         var text = Render(ConfigViews.Build(ViewKind.Bootstrap, Proxy), OutputFormat.Table);
 
-        Assert.Contains("Node ID:              -\n", text, StringComparison.Ordinal);
-        Assert.Contains("Envoy Version:        -\n", text, StringComparison.Ordinal);
-        Assert.Contains("Static Clusters:      -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Node ID:             -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Envoy Version:       -\n", text, StringComparison.Ordinal);
+        Assert.Contains("Static Clusters:     -\n", text, StringComparison.Ordinal);
     }
 
     [Fact]

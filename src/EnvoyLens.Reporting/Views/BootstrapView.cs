@@ -9,7 +9,8 @@ namespace EnvoyLens.Reporting.Views;
 /// what istioctl's bootstrap summary prints: Istio Version (node metadata <c>ISTIO_VERSION</c>), Istio Proxy Version
 /// (<c>ISTIO_PROXY_SHA</c> after its <c>NAME:</c> prefix) and Envoy Version, the node's whole
 /// <c>user_agent_build_version</c> (<c>1.18.3/Clean/RELEASE/BoringSSL</c>), <c>0.0.0</c> when the node gives none, as
-/// istioctl prints it. Server Envoy Version is what <c>/server_info</c> says is running.
+/// istioctl prints it. Server Info Version is what <c>/server_info</c> says is running. No label is longer than
+/// istioctl's, so the three lines align as istioctl aligns them.
 /// </summary>
 public static class BootstrapView
 {
@@ -22,7 +23,7 @@ public static class BootstrapView
         new("Cluster", "cluster"),
         new("Namespace", "namespace"),
         new("Service Account", "serviceAccount"),
-        new("Server Envoy Version", "serverEnvoyVersion"),
+        new("Server Info Version", "serverInfoVersion"),
         new("Admin Address", "adminAddress"),
         new("ADS Cluster", "adsCluster"),
         new("ADS API Type", "adsApiType"),
