@@ -17,7 +17,7 @@ public static class ConfigViews
             ViewKind.Listeners => [ListenersView.Build(snapshot, options.Listeners)],
             ViewKind.Routes => [RoutesView.Build(snapshot, options.Routes)],
             ViewKind.Endpoints => [EndpointsView.Build(snapshot, options.Endpoints)],
-            ViewKind.Secrets => [SecretsView.Build(snapshot, options.Clock)],
+            ViewKind.Secrets => [SecretsView.Build(snapshot, options.Clock, options.SecretChain)],
             ViewKind.Ecds => [EcdsView.Build(snapshot)],
             ViewKind.All =>
             [
@@ -26,7 +26,7 @@ public static class ConfigViews
                 ListenersView.Build(snapshot, options.Listeners),
                 RoutesView.Build(snapshot, options.Routes),
                 EndpointsView.Build(snapshot, options.Endpoints),
-                SecretsView.Build(snapshot, options.Clock),
+                SecretsView.Build(snapshot, options.Clock, options.SecretChain),
                 EcdsView.Build(snapshot),
             ],
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown view."),

@@ -40,4 +40,7 @@ public sealed record ViewOptions
 
     /// <summary>VALID CERT is computed at this clock's current instant (the CLI's <c>--at</c>, default the system clock).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>The secrets view shows one row per certificate (with its position) instead of one per secret.</summary>
+    public bool SecretChain { get; init; }
 }
