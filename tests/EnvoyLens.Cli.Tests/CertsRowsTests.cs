@@ -182,6 +182,25 @@ public sealed class CertsRowsTests : IDisposable
     }
 
     [Fact]
+    public void Given_a_secret_whose_SVID_has_two_URIs_When_certs_lists_it_Then_its_status_and_the_problems_say_so_like_EL4007()
+    {
+        var dump = TestPaths.Fixture("rules", "EL4007-svid-nonconformant", "fail", "config_dump.json");
+
+        var result = Cli.Run("certs", dump, "--at", At, "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var rows = json.RootElement.GetProperty("certificates").EnumerateArray().ToList();
+        Assert.Equal(["VALID", "VALID, SVID NONCONFORMANT", "VALID"], rows.Select(r => r.GetProperty("status").GetString()));
+        var problem = Assert.Single(json.RootElement.GetProperty("problems").EnumerateArray());
+        Assert.Equal("secret default", problem.GetProperty("source").GetString());
+        Assert.Equal("0", problem.GetProperty("block").GetString());
+        Assert.EndsWith("has 2 URI SANs (spiffe://cluster.local/ns/default/sa/web, spiffe://cluster.local/ns/default/sa/extra) where exactly one is required.", problem.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        var analyzed = Cli.Run("analyze", dump, "-o", "json", "--fail-on", "never");
+        Assert.Contains(problem.GetProperty("problem").GetString()!.TrimEnd('.'), analyzed.Out, StringComparison.Ordinal); // the same sentence as EL4007
+    }
+
+    [Fact]
     public void Given_a_leaf_SVID_with_CA_true_When_verified_Then_the_svid_problems_follow_the_verdict()
     {
         var result = Cli.Run("certs", "verify", Pki("variants", "leaf-is-ca.pem"), "--untrusted", Pki("variants", "intermediate.pem"), "--roots", Pki("variants", "root.pem"), "--at", At);
