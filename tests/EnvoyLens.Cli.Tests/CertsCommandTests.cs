@@ -30,7 +30,7 @@ public sealed class CertsCommandTests
     [Fact]
     public void Given_the_reviews_bundle_When_certs_runs_Then_every_certificate_of_every_chain_is_a_row()
     {
-        var result = Cli.Run("certs", TestPaths.Fixture("snapshots", "reviews"), "--at", At);
+        var result = Cli.Run("certs", TestPaths.Fixture("snapshots", "reviews"), "--at", At, "-o", "wide");
 
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.TrimEnd('\n').Split('\n');

@@ -10,16 +10,16 @@ namespace EnvoyLens.Certs.Compare;
 public sealed record TrustSide(string Name, EnvoySnapshot Snapshot);
 
 /// <summary>One mTLS direction (client → server): who would reject whom, each reason one sentence.</summary>
-/// <param name="ClientAccepts">Whether the client accepts the server's certificate (chain to the client's roots, purpose server).</param>
-/// <param name="ServerAccepts">Whether the server accepts the client's certificate (chain to the server's roots, purpose client).</param>
-/// <param name="SanMatchersAcceptServer">Whether one of the client's SPIFFE SAN matchers matches the server's identity (null when the client has none).</param>
+/// <param name="ClientAccepts">Whether the client accepts the server's certificate (chain to the client's roots, purpose server); null when it cannot be told (a capture without any certificate).</param>
+/// <param name="ServerAccepts">Whether the server accepts the client's certificate (chain to the server's roots, purpose client); null when it cannot be told.</param>
+/// <param name="SanMatchersAcceptServer">Whether one of the client's SPIFFE SAN matchers matches the server's identity (null when the client has none or it cannot be told).</param>
 /// <param name="RbacAdmitsClient">Whether the server's RBAC filters admit the client's SPIFFE ID: false when one denies it, null when the server has none or it cannot be told.</param>
 public sealed record HandshakeVerdict(
     string Client,
     string Server,
-    bool ClientAccepts,
+    bool? ClientAccepts,
     string ClientReason,
-    bool ServerAccepts,
+    bool? ServerAccepts,
     string ServerReason,
     bool? SanMatchersAcceptServer,
     string SanReason,
@@ -27,10 +27,16 @@ public sealed record HandshakeVerdict(
     string RbacReason = "")
 {
     /// <summary>The TLS handshake itself: both chains accepted and the client's SAN matchers satisfied.</summary>
-    public bool HandshakeSucceeds => ClientAccepts && ServerAccepts && SanMatchersAcceptServer != false;
+    public bool HandshakeSucceeds => ClientAccepts == true && ServerAccepts == true && SanMatchersAcceptServer != false;
 
     /// <summary>The handshake succeeds and the server's RBAC (checked after it) admits the client.</summary>
     public bool Succeeds => HandshakeSucceeds && RbacAdmitsClient != false;
+
+    /// <summary>Something is known to make this direction fail: a side rejects the other's certificate, a SAN matcher or RBAC refuses.</summary>
+    public bool Fails => ClientAccepts == false || ServerAccepts == false || SanMatchersAcceptServer == false || RbacAdmitsClient == false;
+
+    /// <summary>Nothing is known to fail, but whether the certificates would be accepted cannot be told.</summary>
+    public bool CannotTell => !Fails && (ClientAccepts is null || ServerAccepts is null);
 }
 
 /// <summary>The answer of <c>certs compare</c>: shared anchors and both directions.</summary>
@@ -80,10 +86,26 @@ public static class TrustComparison
             notes);
     }
 
+    /// <summary>Whether a capture holds no certificate at all (no SDS secret, trust bundle or inline TLS certificate): then nothing can be told about its side of a handshake.</summary>
+    public static bool HoldsNoCertificate(CertificateInventory inventory)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        return inventory.Groups.All(g => g.Certificates.Count == 0 && g.Problems.Count == 0);
+    }
+
+    private static string Empty(string name) =>
+        $"{name}'s capture holds no certificate at all (no SDS secret, trust bundle or inline TLS certificate; was /config_dump captured with its secrets?)";
+
     private static HandshakeVerdict Direction(TrustSide client, CertificateInventory clientInv, TrustSide server, CertificateInventory serverInv, DateTimeOffset at)
     {
-        var (clientAccepts, clientReason) = Accepts(client.Name, clientInv.TrustedCas, server.Name, serverInv.WorkloadChain, CertificatePurpose.Server, at);
-        var (serverAccepts, serverReason) = Accepts(server.Name, serverInv.TrustedCas, client.Name, clientInv.WorkloadChain, CertificatePurpose.Client, at);
+        var clientEmpty = HoldsNoCertificate(clientInv);
+        var serverEmpty = HoldsNoCertificate(serverInv);
+        var (clientAccepts, clientReason) = clientEmpty || serverEmpty
+            ? ((bool?)null, $"Cannot tell whether {client.Name} accepts {server.Name}'s certificate: {Empty(clientEmpty ? client.Name : server.Name)}.")
+            : Accepts(client.Name, clientInv.TrustedCas, server.Name, serverInv.WorkloadChain, CertificatePurpose.Server, at);
+        var (serverAccepts, serverReason) = clientEmpty || serverEmpty
+            ? ((bool?)null, $"Cannot tell whether {server.Name} accepts {client.Name}'s certificate: {Empty(serverEmpty ? server.Name : client.Name)}.")
+            : Accepts(server.Name, serverInv.TrustedCas, client.Name, clientInv.WorkloadChain, CertificatePurpose.Client, at);
         var serverId = serverInv.WorkloadChain?.Leaf?.SpiffeId;
         var matchers = client.Snapshot.Clusters
             .SelectMany(c => new[] { c.Tls }.Concat(c.TransportSocketMatches.Select(m => m.Tls)).OfType<TlsContext>().SelectMany(t => t.SubjectAltNameMatchers).Select(m => (Cluster: c.Name, Matcher: m)))
@@ -95,6 +117,11 @@ public static class TrustComparison
         {
             sanOk = null;
             sanReason = $"{client.Name} has no SPIFFE SAN matcher on any cluster, so it does not restrict the server identity.";
+        }
+        else if (serverId is null && serverEmpty)
+        {
+            sanOk = null;
+            sanReason = $"Cannot tell whether {client.Name}'s {matchers.Count} SPIFFE SAN matchers accept {server.Name}'s identity: {Empty(server.Name)}.";
         }
         else if (serverId is null)
         {
@@ -155,7 +182,7 @@ public static class TrustComparison
             : (true, $"{server.Name}'s {decisions.Count} RBAC filters admit {client}'s identity '{clientId}' (e.g. {decisions[0].Reason}).");
     }
 
-    private static (bool, string) Accepts(string verifier, IReadOnlyList<CertificateInfo> roots, string presenter, CertificateGroup? chain, CertificatePurpose purpose, DateTimeOffset at)
+    private static (bool?, string) Accepts(string verifier, IReadOnlyList<CertificateInfo> roots, string presenter, CertificateGroup? chain, CertificatePurpose purpose, DateTimeOffset at)
     {
         if (chain?.Leaf is not { } leaf)
         {

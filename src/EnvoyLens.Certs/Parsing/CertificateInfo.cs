@@ -25,6 +25,7 @@ public enum KeyUsageFlags
 /// extensions and fingerprint. <see cref="Origin"/> names where it was read (a file, a secret) and
 /// <see cref="Index"/> its block position there (0-based).
 /// </summary>
+/// <param name="SerialNumberHex">The serial as <see cref="EnvoyLens.Core.SerialNumbers"/> prints it: lowercase hex, two digits per byte, as openssl.</param>
 public sealed record CertificateInfo(
     string Origin,
     int Index,

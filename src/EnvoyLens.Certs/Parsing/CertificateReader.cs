@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using EnvoyLens.Core;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Asn1.X9;
@@ -367,7 +368,7 @@ public static class CertificateReader
             index,
             bc.SubjectDN.ToString(),
             bc.IssuerDN.ToString(),
-            bc.SerialNumber.ToString(16),
+            SerialNumbers.FromDerContent(bc.SerialNumber.ToByteArray()),
             dns,
             uris,
             ips,

@@ -85,6 +85,31 @@ internal static class ExtensionNames
     private static IEnumerable<string> Subtrees(Asn1Sequence? sequence) =>
         sequence is null ? [] : Enumerable.Select<Asn1Encodable, string>(sequence, x => GeneralSubtree.GetInstance(x).Base.ToString());
 
+    /// <summary>A general name as <c>openssl x509 -text</c> prints it: <c>DNS:</c>, <c>URI:</c>, <c>IP Address:</c>, <c>email:</c>, <c>DirName:</c>, ...</summary>
+    internal static string GeneralNameText(GeneralName name)
+    {
+        switch (name.TagNo)
+        {
+            case GeneralName.DnsName:
+                return "DNS:" + DerIA5String.GetInstance(name.Name).GetString();
+            case GeneralName.UniformResourceIdentifier:
+                return "URI:" + DerIA5String.GetInstance(name.Name).GetString();
+            case GeneralName.Rfc822Name:
+                return "email:" + DerIA5String.GetInstance(name.Name).GetString();
+            case GeneralName.IPAddress:
+                var octets = Asn1OctetString.GetInstance(name.Name).GetOctets();
+                return "IP Address:" + (octets.Length is 4 or 16 ? new System.Net.IPAddress(octets).ToString() : CertificateInfo.Hex(octets, ':'));
+            case GeneralName.DirectoryName:
+                return "DirName:" + X509Name.GetInstance(name.Name);
+            case GeneralName.RegisteredID:
+                return "Registered ID:" + DerObjectIdentifier.GetInstance(name.Name).Id;
+            case GeneralName.OtherName:
+                return "othername:<unsupported>";
+            default:
+                return name.ToString();
+        }
+    }
+
     /// <summary>A short readable value for the inspect view.</summary>
     public static string Describe(string oid, X509Extension extension)
     {
@@ -98,7 +123,7 @@ internal static class ExtensionNames
                         ? bc.PathLenConstraint is { } len ? string.Create(CultureInfo.InvariantCulture, $"CA:TRUE, pathlen:{len}") : "CA:TRUE"
                         : "CA:FALSE";
                 case "2.5.29.17":
-                    return string.Join(", ", GeneralNames.GetInstance(extension.GetParsedValue()).GetNames().Select(n => n.ToString()));
+                    return string.Join(", ", GeneralNames.GetInstance(extension.GetParsedValue()).GetNames().Select(GeneralNameText));
                 case "2.5.29.37":
                     return string.Join(", ", ExtendedKeyUsage.GetInstance(extension.GetParsedValue()).GetAllUsages().Select(o => Eku(o.Id)));
                 case "2.5.29.15":

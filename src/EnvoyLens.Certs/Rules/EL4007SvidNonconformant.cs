@@ -20,15 +20,13 @@ internal sealed class EL4007SvidNonconformant : IRule
     public RuleDescriptor Descriptor => Definition;
 
     public Applicability AppliesTo(RuleContext context) =>
-        Applicability.When(CertRule.Inventory(context).Chains.Any(g => g.Leaf?.Uris.Any(IsSpiffe) == true), "no certificate chain carries a SPIFFE ID");
-
-    private static bool IsSpiffe(string uri) => uri.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase);
+        Applicability.When(CertRule.Inventory(context).Chains.Any(g => g.Leaf is { } leaf && SvidChecks.IsSvid(leaf)), "no certificate chain carries a SPIFFE ID");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        foreach (var group in CertRule.Inventory(context).Chains.Where(g => g.Leaf?.Uris.Any(IsSpiffe) == true))
+        foreach (var group in CertRule.Inventory(context).Chains.Where(g => g.Leaf is { } leaf && SvidChecks.IsSvid(leaf)))
         {
-            var problems = SvidChecks.CheckLeaf(group.Leaf!).Concat(group.Certificates.Skip(1).Where(c => c.IsCa).SelectMany(SvidChecks.CheckSigning));
+            var problems = SvidChecks.CheckChain(group.Certificates);
             foreach (var problem in problems)
             {
                 yield return context.Report(Definition, group.Resource, group.Pointer,

@@ -10,11 +10,60 @@ namespace EnvoyLens.Certs.Spiffe;
 /// </summary>
 public static class SvidChecks
 {
+    /// <summary>Whether the certificate carries a <c>spiffe:</c> URI SAN, so that the X.509-SVID rules apply to it.</summary>
+    public static bool IsSvid(CertificateInfo c)
+    {
+        ArgumentNullException.ThrowIfNull(c);
+        return c.Uris.Any(IsSpiffe);
+    }
+
+    /// <summary>
+    /// The X.509-SVID problems of one certificate seen on its own (a file, a trust bundle): none unless it carries a
+    /// <c>spiffe:</c> URI. A CA whose SPIFFE IDs all name only a trust domain is checked as a signing certificate;
+    /// anything else (a SPIFFE ID with a path, or not a CA) as a leaf SVID.
+    /// </summary>
+    public static IReadOnlyList<string> Check(CertificateInfo c)
+    {
+        if (!IsSvid(c))
+        {
+            return [];
+        }
+
+        var signing = c.IsCa && c.Uris.Where(IsSpiffe).All(u => SpiffeId.TryParse(u, out _) is { Path.Length: 0 });
+        return signing ? CheckSigning(c) : CheckLeaf(c);
+    }
+
+    /// <summary>
+    /// The X.509-SVID problems of the certificate at <paramref name="position"/> of a presented chain whose first
+    /// certificate is the leaf: the leaf is checked as a leaf SVID (when it carries a <c>spiffe:</c> URI), a CA above an
+    /// SVID leaf as a signing certificate, anything else as on its own (<see cref="Check(CertificateInfo)"/>).
+    /// </summary>
+    public static IReadOnlyList<string> CheckAt(IReadOnlyList<CertificateInfo> chain, int position)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        var c = chain[position];
+        if (position == 0)
+        {
+            return IsSvid(c) ? CheckLeaf(c) : [];
+        }
+
+        return IsSvid(chain[0]) && c.IsCa ? CheckSigning(c) : Check(c);
+    }
+
+    /// <summary>The X.509-SVID problems of a presented chain (leaf first), certificate by certificate; empty when the leaf is not an SVID.</summary>
+    public static IReadOnlyList<string> CheckChain(IReadOnlyList<CertificateInfo> chain)
+    {
+        ArgumentNullException.ThrowIfNull(chain);
+        return chain.Count == 0 || !IsSvid(chain[0]) ? [] : Enumerable.Range(0, chain.Count).SelectMany(i => CheckAt(chain, i)).ToList();
+    }
+
+    private static bool IsSpiffe(string uri) => uri.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase);
+
     public static IReadOnlyList<string> CheckLeaf(CertificateInfo leaf)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         var problems = new List<string>();
-        var spiffe = leaf.Uris.Where(u => u.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase)).ToList();
+        var spiffe = leaf.Uris.Where(IsSpiffe).ToList();
         if (leaf.Uris.Count != 1)
         {
             problems.Add($"SVID {leaf.Label} has {leaf.Uris.Count} URI SANs ({string.Join(", ", leaf.Uris)}) where exactly one is required.");
@@ -78,7 +127,7 @@ public static class SvidChecks
             problems.Add($"Signing certificate {ca.Label} lacks the keyCertSign key usage.");
         }
 
-        foreach (var uri in ca.Uris.Where(u => u.StartsWith("spiffe:", StringComparison.OrdinalIgnoreCase)))
+        foreach (var uri in ca.Uris.Where(IsSpiffe))
         {
             var id = SpiffeId.TryParse(uri, out var error);
             if (id is null)

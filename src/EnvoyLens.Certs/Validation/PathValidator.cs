@@ -122,7 +122,9 @@ public static class PathValidator
             var found = Extend(path);
             if (found is not null)
             {
-                return new VerifyResult(true, $"Certificate {request.Leaf.Label} chains to trust anchor {found[^1].Label} through {found.Count - 2} intermediate(s) and passes every check.", "ok", found, _signatureChecks);
+                var through = found.Count == 1 ? "is itself a trust anchor" : found.Count == 2 ? $"chains directly to trust anchor {found[^1].Label}"
+                    : string.Create(CultureInfo.InvariantCulture, $"chains to trust anchor {found[^1].Label} through {found.Count - 2} intermediate{(found.Count == 3 ? "" : "s")}");
+                return new VerifyResult(true, $"Certificate {request.Leaf.Label} {through} and passes every check.", "ok", found, _signatureChecks);
             }
 
             if (_gaveUp && (_best is null || _best.Rank < 2))

@@ -16,19 +16,52 @@ internal static class CertsCommand
         source.AddTo(command);
         var format = new Option<string>("--output", "-o")
         {
-            Description = "Output format: table or json.",
-            HelpName = "table|json",
+            Description = "Output format: table (fits the terminal, else 120 columns, dropping the least useful columns), wide (every column) or json.",
+            HelpName = "table|wide|json",
             DefaultValueFactory = _ => "table",
         };
         var at = AtOption();
         command.Options.Add(format);
         command.Options.Add(at);
-        command.SetAction(parse => service.List(source.Bind(parse), CertsService.ParseFormat(parse.GetValue(format)), parse.GetValue(at), output));
-        command.Subcommands.Add(Inspect(service, output));
-        command.Subcommands.Add(Verify(service, output));
-        command.Subcommands.Add(Compare(service, output));
+        command.SetAction(parse =>
+        {
+            var (kind, wide) = CertsService.ParseListFormat(parse.GetValue(format));
+            return service.List(source.Bind(parse), kind, wide, parse.GetValue(at), CertsService.TableWidth(output), output);
+        });
+        var subcommands = new[] { Inspect(service, output), Verify(service, output), Compare(service, output) };
+        foreach (var subcommand in subcommands)
+        {
+            command.Subcommands.Add(subcommand);
+        }
+
+        HideParentArgumentsInHelp(command, subcommands);
         return command;
     }
+
+    /// <summary>
+    /// The capture argument of <c>certs</c> belongs to listing, not to its subcommands: their help (usage line and
+    /// arguments) leaves it out. It is hidden only while a subcommand is being parsed, so <c>certs --help</c> still shows it.
+    /// </summary>
+    private static void HideParentArgumentsInHelp(Command parent, IEnumerable<Command> subcommands)
+    {
+        foreach (var subcommand in subcommands)
+        {
+            subcommand.Validators.Add(_ =>
+            {
+                foreach (var argument in parent.Arguments)
+                {
+                    argument.Hidden = true;
+                }
+            });
+        }
+    }
+
+    private static Option<string> TextOrJson() => new("--output", "-o")
+    {
+        Description = "Output format: text or json.",
+        HelpName = "text|json",
+        DefaultValueFactory = _ => "text",
+    };
 
     private static Option<string?> AtOption() => new("--at")
     {
@@ -38,10 +71,15 @@ internal static class CertsCommand
 
     private static Command Inspect(CertsService service, TextWriter output)
     {
-        var command = new Command("inspect", "Show every certificate of PEM or DER files in full, like 'openssl x509 -text'. Exit 2 when no certificate could be read.");
+        var command = new Command("inspect", "Show every certificate of PEM or DER files in full, like 'openssl x509 -text', with its status and, for a certificate " +
+            "with a spiffe:// URI, its X.509-SVID problems. Exit 2 when no certificate could be read.");
         var files = new Argument<string[]>("FILE") { Description = "PEM (.pem, .crt, any number of blocks) or DER files.", Arity = ArgumentArity.OneOrMore };
+        var format = TextOrJson();
+        var at = AtOption();
         command.Arguments.Add(files);
-        command.SetAction(parse => service.Inspect(parse.GetValue(files) ?? [], output));
+        command.Options.Add(format);
+        command.Options.Add(at);
+        command.SetAction(parse => service.Inspect(parse.GetValue(files) ?? [], CertsService.ParseFormat(parse.GetValue(format)), parse.GetValue(at), output));
         return command;
     }
 
@@ -50,7 +88,7 @@ internal static class CertsCommand
         var command = new Command("verify",
             "Validate a certificate path with RFC 5280 semantics: the first certificate of LEAF (the rest of LEAF and --untrusted " +
             "may help build the path, in any order) to a --roots anchor. Prints the verdict in one sentence naming the certificate " +
-            "and the check. Exit 0 valid, 1 invalid, 2 unusable input.");
+            "and the check, then the X.509-SVID problems of the path's certificates. Exit 0 valid, 1 invalid, 2 unusable input.");
         var leaf = new Argument<string>("LEAF") { Description = "PEM or DER file whose first certificate is verified." };
         var roots = new Option<string[]>("--roots") { Description = "Trust anchors (repeatable).", HelpName = "FILE", Required = true };
         var untrusted = new Option<string[]>("--untrusted") { Description = "Untrusted intermediates (repeatable).", HelpName = "FILE" };
@@ -71,9 +109,12 @@ internal static class CertsCommand
         command.Options.Add(name);
         command.Options.Add(purpose);
         command.Options.Add(profile);
+        var format = TextOrJson();
+        command.Options.Add(format);
         command.SetAction(parse => service.Verify(
             new CertsVerifyRequest(parse.GetValue(leaf)!, parse.GetValue(roots) ?? [], parse.GetValue(untrusted) ?? [], parse.GetValue(at), parse.GetValue(name),
                 CertsService.ParsePurpose(parse.GetValue(purpose)), CertsService.ParseProfile(parse.GetValue(profile))),
+            CertsService.ParseFormat(parse.GetValue(format)),
             output));
         return command;
     }
@@ -83,17 +124,20 @@ internal static class CertsCommand
         var command = new Command("compare",
             "Compare the trust of two captures (files, bundles, admin URLs or pods): shared trust anchors, and for each direction whether the client " +
             "accepts the server's certificate, the server the client's, and the client's SPIFFE SAN matchers the server's identity. " +
-            "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 unusable input.");
+            "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 when it cannot be told (a capture " +
+            "without any certificate) or the input is unusable.");
         var sources = SourceOptions.TwoSided(
             "A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
             "B", "The second capture, in any of the same forms.");
         var at = AtOption();
+        var format = TextOrJson();
         sources.AddTo(command);
         command.Options.Add(at);
+        command.Options.Add(format);
         command.SetAction(parse =>
         {
             var (a, b) = sources.BindPair(parse);
-            return service.Compare(a, b, parse.GetValue(at), output);
+            return service.Compare(a, b, parse.GetValue(at), CertsService.ParseFormat(parse.GetValue(format)), output);
         });
         return command;
     }

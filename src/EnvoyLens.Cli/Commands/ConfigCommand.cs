@@ -16,7 +16,7 @@ internal static class ConfigCommand
         config.Subcommands.Add(View(service, output, ViewKind.Listeners, "listeners", "Active listeners, one row per filter chain: ADDRESSES, PORT, MATCH, DESTINATION.", Listeners));
         config.Subcommands.Add(View(service, output, ViewKind.Routes, "routes", "Routes of every route configuration: NAME, VHOST NAME, DOMAINS, MATCH, VIRTUAL SERVICE.", Routes));
         config.Subcommands.Add(View(service, output, ViewKind.Endpoints, "endpoints", "Endpoints from /clusters and EDS: ENDPOINT, STATUS, OUTLIER CHECK, LOCALITY, CLUSTER.", Endpoints));
-        config.Subcommands.Add(View(service, output, ViewKind.Secrets, "secrets", "Every certificate of every SDS secret: TYPE, STATUS, VALID CERT, SERIAL NUMBER, NOT AFTER, NOT BEFORE.", Secrets));
+        config.Subcommands.Add(View(service, output, ViewKind.Secrets, "secrets", "SDS secrets, one row per secret (its first certificate) or per SPIFFE trust domain: TYPE, STATUS, VALID CERT, SERIAL NUMBER, NOT AFTER, NOT BEFORE, TRUST DOMAIN, CHAIN.", Secrets));
         config.Subcommands.Add(View(service, output, ViewKind.Ecds, "ecds", "Extension configs delivered by ECDS: ECDS NAME, TYPE."));
         config.Subcommands.Add(View(service, output, ViewKind.All, "all", "Every view above, one after the other.", Secrets));
         return config;
@@ -90,7 +90,8 @@ internal static class ConfigCommand
             Description = "Judge certificate validity at this instant (ISO 8601, e.g. 2025-01-31T12:00:00Z); default now.",
             HelpName = "TIME",
         });
-        return (p, o) => o with { Clock = service.ClockAt(p.GetValue(at)) };
+        var chain = Add(command, new Option<bool>("--chain") { Description = "One row per certificate of each chain or bundle, with its POSITION (0 is the first)." });
+        return (p, o) => o with { Clock = service.ClockAt(p.GetValue(at)), SecretChain = p.GetValue(chain) };
     }
 
     private static Option<T> Add<T>(Command command, Option<T> option)

@@ -9,7 +9,7 @@ namespace EnvoyLens.Cli.Commands;
 
 /// <summary>
 /// <c>envoylens rules [ID]</c>: the rule catalog (every pack of <see cref="RulePacks"/>), or one rule explained.
-/// The hidden <c>--markdown</c> prints the rule reference (RULES.md at the repository root) from the descriptors.
+/// <c>-o json</c> gives the descriptors as data. The hidden <c>--markdown</c> prints the rule reference (RULES.md at the repository root) from the descriptors.
 /// </summary>
 internal static class RulesCommand
 {
@@ -18,16 +18,63 @@ internal static class RulesCommand
         var command = new Command("rules", "List the analysis rules (id, default severity, category, title), or explain one rule: envoylens rules EL1001.");
         var id = new Argument<string?>("ID") { Description = "A rule id such as EL1001; omit it to list every rule.", Arity = ArgumentArity.ZeroOrOne };
         var markdown = new Option<bool>("--markdown") { Description = "Print the rule reference as Markdown (RULES.md).", Hidden = true };
+        var format = new Option<string>("--output", "-o")
+        {
+            Description = "Output format: text or json (every field of the rule descriptors).",
+            HelpName = "text|json",
+            DefaultValueFactory = _ => "text",
+        };
         command.Arguments.Add(id);
+        command.Options.Add(format);
         command.Options.Add(markdown);
         command.SetAction(parse =>
         {
             var wanted = parse.GetValue(id);
-            output.Write(parse.GetValue(markdown) ? Markdown() : wanted is null ? List() : Explain(wanted));
+            var json = CertsService.ParseFormat(parse.GetValue(format)) == Reporting.Rendering.OutputFormat.Json;
+            output.Write(parse.GetValue(markdown) ? Markdown()
+                : json ? Json(wanted is null ? RulePacks.Descriptors : [Find(wanted)], single: wanted is not null)
+                : wanted is null ? List() : Explain(wanted));
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static RuleDescriptor Find(string id) =>
+        RulePacks.Find(id) ?? throw new EnvoyLensException($"there is no rule '{id}'; run 'envoylens rules' to list the rules.");
+
+    /// <summary>
+    /// <c>rules -o json</c>: an array of rule objects (one object for <c>rules ID</c>) with id, title, category, default
+    /// severity, whether it is on by default, the inputs it reads, its pack, message template, rationale, remediation and example.
+    /// </summary>
+    internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => CertsJson.Write(w =>
+    {
+        if (!single)
+        {
+            w.WriteStartArray();
+        }
+
+        foreach (var d in descriptors)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", d.Id);
+            w.WriteString("title", d.Title);
+            w.WriteString("category", Category(d));
+            w.WriteString("defaultSeverity", AnalyzeService.Level(d.DefaultSeverity));
+            w.WriteBoolean("enabledByDefault", d.EnabledByDefault);
+            w.WriteString("reads", Reads(d));
+            w.WriteString("pack", RulePacks.PackOf(d.Id) ?? "engine");
+            w.WriteString("messageTemplate", d.MessageTemplate);
+            w.WriteString("rationale", d.Rationale);
+            w.WriteString("remediation", d.Remediation);
+            w.WriteString("example", d.Example);
+            w.WriteEndObject();
+        }
+
+        if (!single)
+        {
+            w.WriteEndArray();
+        }
+    });
 
     internal static string List()
     {
@@ -46,8 +93,7 @@ internal static class RulesCommand
 
     internal static string Explain(string id)
     {
-        var d = RulePacks.Find(id)
-            ?? throw new EnvoyLensException($"there is no rule '{id}'; run 'envoylens rules' to list the rules.");
+        var d = Find(id);
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{d.Id}: {d.Title}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Category:          {Category(d)}\n");

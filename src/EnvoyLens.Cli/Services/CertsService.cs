@@ -4,6 +4,7 @@ using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Certs.Validation;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
@@ -24,12 +25,43 @@ internal sealed record CertsVerifyRequest(string Leaf, IReadOnlyList<string> Roo
 /// </summary>
 internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
 {
+    /// <summary>Default width of the <c>certs</c> table when standard output is not a terminal.</summary>
+    public const int DefaultWidth = 120;
+
+    /// <summary><c>-o table|wide|json</c> of <c>certs</c>: wide is the table with every column.</summary>
+    public static (OutputFormat Format, bool Wide) ParseListFormat(string? value) => value?.ToLowerInvariant() switch
+    {
+        null or "table" => (OutputFormat.Table, false),
+        "wide" => (OutputFormat.Table, true),
+        "json" => (OutputFormat.Json, false),
+        _ => throw new EnvoyLensException($"--output must be table, wide or json, not '{value}'."),
+    };
+
+    /// <summary><c>-o text|json</c> of <c>certs inspect|verify|compare</c>.</summary>
     public static OutputFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
     {
-        null or "table" => OutputFormat.Table,
+        null or "text" or "table" => OutputFormat.Table,
         "json" => OutputFormat.Json,
-        _ => throw new EnvoyLensException($"--output must be table or json, not '{value}'."),
+        _ => throw new EnvoyLensException($"--output must be text or json, not '{value}'."),
     };
+
+    /// <summary>The width the <c>certs</c> table must fit: the terminal's when standard output is one, else <see cref="DefaultWidth"/>.</summary>
+    public static int TableWidth(TextWriter output)
+    {
+        if (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected)
+        {
+            try
+            {
+                return Console.WindowWidth > 0 ? Console.WindowWidth : DefaultWidth;
+            }
+            catch (IOException)
+            {
+                return DefaultWidth;
+            }
+        }
+
+        return DefaultWidth;
+    }
 
     public static CertificatePurpose ParsePurpose(string? value) => value?.ToLowerInvariant() switch
     {
@@ -60,15 +92,31 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             : throw new EnvoyLensException($"--at '{at}' is not a date and time; use ISO 8601 such as 2026-11-20T10:00:00Z.");
     }
 
-    /// <summary><c>certs SOURCE</c>: one row per certificate, then the problems.</summary>
-    public int List(SourceSpec source, OutputFormat format, string? at, TextWriter output)
+    /// <summary>
+    /// <c>certs SOURCE</c>: one row per certificate, then the problems (unreadable blocks, X.509-SVID problems). The text
+    /// table fits <paramref name="width"/> unless <paramref name="wide"/>.
+    /// </summary>
+    public int List(SourceSpec source, OutputFormat format, bool wide, string? at, int width, TextWriter output)
     {
         var when = At(at);
+        RefuseCertificateFile(source);
         var loaded = loader.Load(source);
         var inventory = CertificateInventory.From(loaded.Snapshot);
-        var rows = inventory.Groups.SelectMany(g => g.Certificates.Select(c => Row(g.Source + (g.Role == CertificateRole.TrustedCa ? " (trusted CA)" : ""), c, when))).ToList();
-        var tables = new List<Table> { CertificatesView.Build(rows) };
+        var rows = new List<CertificateRow>();
         var problems = inventory.Problems.Select(p => (p.Origin, p.Index?.ToString(CultureInfo.InvariantCulture) ?? "", p.Message)).ToList();
+        foreach (var group in inventory.Groups)
+        {
+            var source1 = group.Source + (group.Role == CertificateRole.TrustedCa ? " (trusted CA)" : "");
+            for (var i = 0; i < group.Certificates.Count; i++)
+            {
+                var c = group.Certificates[i];
+                var svid = SvidProblems(group, i);
+                rows.Add(Row(source1, c, when, svid.Count > 0));
+                problems.AddRange(svid.Select(p => (group.Source, c.Index.ToString(CultureInfo.InvariantCulture), p)));
+            }
+        }
+
+        var tables = new List<Table> { CertificatesView.Build(rows, format == OutputFormat.Table && !wide ? width : null) };
         if (problems.Count > 0 || format == OutputFormat.Json)
         {
             tables.Add(CertificatesView.Problems(problems));
@@ -78,81 +126,131 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         return ExitCodes.Ok;
     }
 
-    internal static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at)
+    /// <summary>The X.509-SVID problems of the certificate at <paramref name="i"/> of a group: in its chain when the group is a presented chain, else on its own.</summary>
+    private static IReadOnlyList<string> SvidProblems(CertificateGroup group, int i) =>
+        group.Leaf is not null ? SvidChecks.CheckAt(group.Certificates, i) : SvidChecks.Check(group.Certificates[i]);
+
+    /// <summary><c>certs leaf.pem</c>: a certificate file is not a capture; say which command reads it.</summary>
+    private static void RefuseCertificateFile(SourceSpec source)
+    {
+        if (source.Kind != SourceKind.File || !File.Exists(source.Path))
+        {
+            return;
+        }
+
+        var head = new byte[4096];
+        int n;
+        using (var stream = File.OpenRead(source.Path))
+        {
+            n = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(head, 0, n).TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        var pem = text.StartsWith("-----BEGIN ", StringComparison.Ordinal);
+        var der = n > 1 && head[0] == 0x30 && head[1] is >= 0x80 and <= 0x84 && CertificateReader.ReadFile(source.Path).Certificates.Count > 0;
+        if (pem || der)
+        {
+            throw new EnvoyLensException($"'{source.Path}' is a {(pem ? "PEM" : "DER")} file, not an Envoy capture; to show its certificates run 'envoylens certs inspect {source.Path}'.");
+        }
+    }
+
+    internal static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at, bool svidNonconformant = false) =>
+        new(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
+            c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)),
+            Status(c, at, detailed: false, svidNonconformant));
+
+    /// <summary>
+    /// A certificate's status as the <c>certs</c> table shows it (VALID, EXPIRED, NOT YET VALID, ROTATION OVERDUE,
+    /// EXPIRING SOON, then WEAK and SVID NONCONFORMANT); <paramref name="detailed"/> adds when it expired or starts.
+    /// </summary>
+    internal static string Status(CertificateInfo c, DateTimeOffset at, bool detailed, bool svidNonconformant)
     {
         var status = CertificateChecks.TimeStatusOf(c, at, CertificatePolicy.Default) switch
         {
-            TimeStatus.Expired => "EXPIRED",
-            TimeStatus.NotYetValid => "NOT YET VALID",
+            TimeStatus.Expired => detailed ? $"EXPIRED since {Time(c.NotAfter)}" : "EXPIRED",
+            TimeStatus.NotYetValid => detailed ? $"NOT YET VALID until {Time(c.NotBefore)}" : "NOT YET VALID",
             TimeStatus.RotationOverdue => "ROTATION OVERDUE",
             TimeStatus.ExpiringSoon => "EXPIRING SOON",
             _ => "VALID",
         };
-        var weak = CertificateChecks.StrengthProblems(c, CertificatePolicy.Default);
-        if (weak.Count > 0)
+        if (CertificateChecks.StrengthProblems(c, CertificatePolicy.Default).Count > 0)
         {
             status += ", WEAK";
         }
 
-        return new CertificateRow(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
-            c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)), status);
+        if (svidNonconformant)
+        {
+            status += ", SVID NONCONFORMANT";
+        }
+
+        return status;
     }
 
     /// <summary>
-    /// <c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>. Each file that yields no
-    /// certificate (empty, no PEM block, unreadable blocks) is named as a problem; when none yields one, that is the
-    /// error (exit 2), one sentence naming each file and why.
+    /// <c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>, with its status at
+    /// <paramref name="at"/> and its X.509-SVID problems. Each file that yields no certificate (empty, no PEM block,
+    /// unreadable blocks) is named as a problem; when none yields one, that is the error (exit 2), one sentence naming
+    /// each file and why.
     /// </summary>
-    public int Inspect(IReadOnlyList<string> files, TextWriter output)
+    public int Inspect(IReadOnlyList<string> files, OutputFormat format, string? at, TextWriter output)
     {
-        var any = false;
+        var when = At(at);
+        var judged = new List<CertsJson.Judged>();
+        var problems = new List<CertificateProblem>();
         var unusable = new List<(string File, string Why)>();
+        var text = new StringBuilder();
         foreach (var file in files)
         {
             RequireFile(file);
             var read = CertificateReader.ReadFile(file);
-            var problems = read.Problems.Select(p => p.Message).ToList();
-            if (read.Certificates.Count == 0 && problems.Count == 0)
+            var fileProblems = read.Problems.ToList();
+            if (read.Certificates.Count == 0 && fileProblems.Count == 0)
             {
-                problems.Add($"'{file}' is empty.");
+                fileProblems.Add(new CertificateProblem(file, null, $"'{file}' is empty."));
             }
 
-            foreach (var problem in problems)
+            problems.AddRange(fileProblems);
+            foreach (var problem in fileProblems)
             {
-                output.Write($"Problem: {problem}\n\n");
+                text.Append(CultureInfo.InvariantCulture, $"Problem: {problem.Message}\n\n");
             }
 
             if (read.Certificates.Count == 0)
             {
-                unusable.Add((file, problems[0].TrimEnd('.')));
+                unusable.Add((file, fileProblems[0].Message.TrimEnd('.')));
             }
 
             foreach (var c in read.Certificates)
             {
-                any = true;
-                output.Write(Text(c));
+                var svid = SvidChecks.Check(c);
+                var one = new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
+                judged.Add(one);
+                text.Append(Text(one));
             }
         }
 
-        if (any)
+        if (judged.Count == 0)
         {
-            return ExitCodes.Ok;
+            throw new EnvoyLensException(unusable.Count == 1
+                ? $"cannot use '{unusable[0].File}': {Reason(unusable[0].File, unusable[0].Why)}."
+                : $"no certificate could be read: {string.Join("; ", unusable.Select(u => u.Why))}.");
         }
 
-        throw new EnvoyLensException(unusable.Count == 1
-            ? $"cannot use '{unusable[0].File}': {Reason(unusable[0].File, unusable[0].Why)}."
-            : $"no certificate could be read: {string.Join("; ", unusable.Select(u => u.Why))}.");
+        output.Write(format == OutputFormat.Json ? CertsJson.Inspect(judged, problems) : text.ToString());
+        return ExitCodes.Ok;
 
         // "'a.pem' is empty" reads as "cannot use 'a.pem': it is empty".
         static string Reason(string file, string why) =>
             why.StartsWith($"'{file}' ", StringComparison.Ordinal) ? "it " + why[(file.Length + 3)..] : why;
     }
 
-    internal static string Text(CertificateInfo c)
+    internal static string Text(CertsJson.Judged judged)
     {
+        var c = judged.Certificate;
         var sb = new StringBuilder();
         void Line(string label, string value) => sb.Append(CultureInfo.InvariantCulture, $"    {label + ":",-22} {value}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Certificate {c.Index} of {c.Origin}\n");
+        Line("Status", judged.Status);
         Line("Version", c.Version.ToString(CultureInfo.InvariantCulture));
         Line("Serial", c.SerialNumberHex);
         Line("Signature algorithm", c.SignatureAlgorithm);
@@ -173,12 +271,25 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         }
 
         Line("SHA-256 fingerprint", c.Sha256Fingerprint);
+        if (SvidChecks.IsSvid(c))
+        {
+            Line("X.509-SVID", judged.SvidProblems.Count == 0 ? "conforms to the SPIFFE X.509-SVID rules" : string.Create(CultureInfo.InvariantCulture, $"{judged.SvidProblems.Count} problem(s)"));
+            foreach (var problem in judged.SvidProblems)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"        {problem}\n");
+            }
+        }
+
         sb.Append('\n');
         return sb.ToString();
     }
 
-    /// <summary><c>certs verify</c>: 0 valid, 1 invalid, 2 unusable input.</summary>
-    public int Verify(CertsVerifyRequest request, TextWriter output)
+    /// <summary>
+    /// <c>certs verify</c>: 0 valid, 1 invalid, 2 unusable input. The X.509-SVID problems of the path's certificates
+    /// (the leaf's when it carries a <c>spiffe://</c> URI) follow the verdict; they do not change the exit code, which is
+    /// RFC 5280's.
+    /// </summary>
+    public int Verify(CertsVerifyRequest request, OutputFormat format, TextWriter output)
     {
         var when = At(request.At);
         var leafRead = ReadRequired(request.Leaf);
@@ -191,23 +302,55 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         }
 
         var result = PathValidator.Verify(new VerifyRequest(leafRead.Certificates[0], roots, chainRest.Concat(untrusted).ToList(), when, request.Purpose, request.Name, request.Profile));
-        output.Write((result.Valid ? "OK: " : "INVALID: ") + result.Reason + "\n");
-        output.Write("Path:\n");
-        for (var i = 0; i < result.Chain.Count; i++)
+        var path = result.Chain.Select((c, i) =>
         {
-            output.Write(string.Create(CultureInfo.InvariantCulture, $"  {i}: {result.Chain[i].Label} issued by '{result.Chain[i].Issuer}'\n"));
+            var svid = SvidChecks.CheckAt(result.Chain, i);
+            return new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
+        }).ToList();
+        if (format == OutputFormat.Json)
+        {
+            output.Write(CertsJson.Verify(result, path));
+            return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
         }
 
+        var text = new StringBuilder();
+        text.Append((result.Valid ? "OK: " : "INVALID: ") + result.Reason + "\n");
+        text.Append("Path:\n");
+        for (var i = 0; i < result.Chain.Count; i++)
+        {
+            var anchor = result.Valid && i == result.Chain.Count - 1 ? " (trust anchor)" : "";
+            text.Append(CultureInfo.InvariantCulture, $"  {i}: {result.Chain[i].Label} issued by '{result.Chain[i].Issuer}'{anchor}\n");
+        }
+
+        foreach (var problem in path.SelectMany(p => p.SvidProblems))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"X.509-SVID: {problem}\n");
+        }
+
+        output.Write(text.ToString());
         return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
     }
 
-    /// <summary><c>certs compare A B</c>: 0 when both directions would succeed, 1 when a side would reject the other.</summary>
-    public int Compare(SourceSpec a, SourceSpec b, string? at, TextWriter output)
+    /// <summary>
+    /// <c>certs compare A B</c>: 0 when both directions would succeed, 1 when a side would reject the other, 2 when it
+    /// cannot be told (a capture without any certificate) and nothing is known to fail.
+    /// </summary>
+    public int Compare(SourceSpec a, SourceSpec b, string? at, OutputFormat format, TextWriter output)
     {
         var when = At(at);
         var sa = loader.Load(a).Snapshot;
         var sb = loader.Load(b).Snapshot;
         var result = TrustComparison.Compare(new TrustSide("A", sa), new TrustSide("B", sb), when);
+        var fails = result.AToB.Fails || result.BToA.Fails;
+        var unknown = result.AToB.CannotTell || result.BToA.CannotTell;
+        var code = fails ? ExitCodes.Findings : unknown ? ExitCodes.InputOrUsageError : ExitCodes.Ok;
+        var verdict = fails ? "fail" : unknown ? "unknown" : "ok";
+        if (format == OutputFormat.Json)
+        {
+            output.Write(CertsJson.Compare(a.Path, b.Path, result, Outcome, verdict));
+            return code;
+        }
+
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"A: {a.Path} (identity {result.IdentityA ?? "none"})\n");
         text.Append(CultureInfo.InvariantCulture, $"B: {b.Path} (identity {result.IdentityB ?? "none"})\n");
@@ -227,10 +370,10 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         foreach (var v in new[] { result.AToB, result.BToA })
         {
             text.Append(CultureInfo.InvariantCulture, $"\n{v.Client} -> {v.Server} (client {v.Client}, server {v.Server}): {Outcome(v)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {(v.ClientAccepts ? "ok  " : "FAIL")} {v.ClientReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {(v.ServerAccepts ? "ok  " : "FAIL")} {v.ServerReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {v.SanMatchersAcceptServer switch { false => "FAIL", true => "ok  ", null => "info" }} {v.SanReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {v.RbacAdmitsClient switch { false => "FAIL", true => "ok  ", null => "info" }} {v.RbacReason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ClientAccepts)} {v.ClientReason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ServerAccepts)} {v.ServerReason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.SanMatchersAcceptServer)} {v.SanReason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.RbacAdmitsClient)} {v.RbacReason}\n");
         }
 
         foreach (var note in result.Notes)
@@ -239,8 +382,10 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         }
 
         output.Write(text.ToString());
-        return result.AToB.Succeeds && result.BToA.Succeeds ? ExitCodes.Ok : ExitCodes.Findings;
+        return code;
     }
+
+    private static string Mark(bool? ok) => ok switch { false => "FAIL", true => "ok  ", null => "info" };
 
     private static CertificateReadResult ReadRequired(string file)
     {
@@ -268,5 +413,6 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
     private static string Outcome(HandshakeVerdict v) =>
         v.Succeeds ? "handshake would succeed"
         : v.HandshakeSucceeds ? "handshake would succeed, then the server's RBAC would refuse the connection"
+        : v.CannotTell ? "cannot tell whether the handshake would succeed"
         : "handshake would FAIL";
 }

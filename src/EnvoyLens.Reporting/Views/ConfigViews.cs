@@ -22,7 +22,7 @@ public static class ConfigViews
             ViewKind.Listeners => [ListenersView.Build(snapshot, options.Listeners, options)],
             ViewKind.Routes => [RoutesView.Build(snapshot, options.Routes, options)],
             ViewKind.Endpoints => [EndpointsView.Build(snapshot, options.Endpoints, options)],
-            ViewKind.Secrets => [WithSources(snapshot, SecretsView.Build(snapshot, options.Clock))],
+            ViewKind.Secrets => [WithSources(snapshot, SecretsView.Build(snapshot, options.Clock, options.SecretChain))],
             ViewKind.Ecds => [EcdsView.Build(snapshot)],
             ViewKind.All =>
             [
@@ -30,7 +30,7 @@ public static class ConfigViews
                 ClustersView.Build(snapshot, options.Clusters, all),
                 ListenersView.Build(snapshot, options.Listeners, all),
                 RoutesView.Build(snapshot, options.Routes, all),
-                Named(WithSources(snapshot, SecretsView.Build(snapshot, options.Clock)), "secret/"),
+                Named(WithSources(snapshot, SecretsView.Build(snapshot, options.Clock, options.SecretChain)), "secret/"),
                 EndpointsView.Build(snapshot, options.Endpoints, all),
                 EcdsView.Build(snapshot),
             ],

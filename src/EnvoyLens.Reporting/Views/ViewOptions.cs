@@ -61,4 +61,7 @@ public sealed record ViewOptions
 
     /// <summary>istioctl's <c>all</c> summary: rows name their resource (<c>cluster/NAME</c>, <c>listener/NAME</c>, ...).</summary>
     internal bool Names { get; init; }
+
+    /// <summary>The secrets view shows one row per certificate (with its position) instead of one per secret.</summary>
+    public bool SecretChain { get; init; }
 }
