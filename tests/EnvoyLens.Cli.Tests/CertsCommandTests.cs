@@ -152,7 +152,7 @@ public sealed class CertsCommandTests
         var result = Cli.Run("certs", "inspect", Pki("root.key"));
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("holds no PEM certificate block", result.Out, StringComparison.Ordinal);
+        Assert.Contains("holds no PEM certificate block", result.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -109,7 +109,7 @@ public sealed class CertsRowsTests : IDisposable
     {
         var dump = SpireDump();
 
-        var result = Cli.Run("config", "secrets", dump, "--at", At, "-o", "json");
+        var result = Cli.Run("config", "secrets", dump, "--at", At, "-o", "table-json");
         var certs = Cli.Run("certs", dump, "--at", At, "-o", "json");
 
         Assert.Equal(0, result.ExitCode);
@@ -134,7 +134,7 @@ public sealed class CertsRowsTests : IDisposable
     [Fact]
     public void Given_chain_When_config_secrets_runs_Then_every_certificate_of_the_workload_chain_has_its_position()
     {
-        var result = Cli.Run("config", "secrets", TestPaths.Fixture("snapshots", "reviews"), "--at", At, "--chain", "-o", "json");
+        var result = Cli.Run("config", "secrets", TestPaths.Fixture("snapshots", "reviews"), "--at", At, "--chain", "-o", "table-json");
 
         Assert.Equal(0, result.ExitCode);
         using var json = JsonDocument.Parse(result.Out);

@@ -20,7 +20,7 @@ public sealed class LegacyDumpCommandTests
     /// <summary>(address, port, match, destination) of each row of <c>config listeners -o json</c>.</summary>
     private static List<(string Address, int Port, string Match, string Destination)> Listeners(params string[] args)
     {
-        var result = Cli.Run(["config", "listeners", .. args, "-o", "json"]);
+        var result = Cli.Run(["config", "listeners", .. args, "-o", "table-json"]);
         Assert.True(result.ExitCode == 0, result.Err);
         using var doc = JsonDocument.Parse(result.Out);
         return doc.RootElement.EnumerateArray()

@@ -63,7 +63,7 @@ public sealed class LiveSourceTests : IAsyncLifetime
         var conflicting = Cli.Run("config", "clusters", "pod/reviews-v1@other", "--context", "fake", "--kubeconfig", _live.Kubeconfig);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Equal("envoylens: reading pod reviews-v1.bookinfo, container istio-proxy, admin port 15000.\n", result.Err);
+        Assert.StartsWith("envoylens: reading pod reviews-v1.bookinfo, container istio-proxy, admin port 15000.\n", result.Err, StringComparison.Ordinal);
         Assert.Equal(["/api/v1/namespaces/bookinfo/pods/reviews-v1"], _live.Api.Requests.Where(r => !r.Path.EndsWith("/portforward", StringComparison.Ordinal)).Select(r => r.Path));
         Assert.Equal(2, conflicting.ExitCode);
         Assert.Equal("envoylens: pod/reviews-v1@other names context 'other' and --context names 'fake'; name the context once.\n", conflicting.Err);
