@@ -24,6 +24,9 @@ namespace EnvoyLens.Decoding.Documents;
 internal static class LegacyConfigs
 {
     private const string TypePrefix = "type.googleapis.com/";
+
+    /// <summary>The most routes of one tcp_proxy v1 route table turned into filter chains (each copies the chain).</summary>
+    private const int MaxRoutesPerTable = 1024;
     private const string TcpProxyType = "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy";
     private const string TlsSocketName = "envoy.transport_sockets.tls";
     private const string UpstreamTlsType = "envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext";
@@ -428,6 +431,13 @@ internal static class LegacyConfigs
 
                 var table = Find(tcp, DeprecatedV1)!.Value;
                 var routes = (table.Value as JsonObject)?["routes"] as JsonArray ?? new JsonArray();
+                if (routes.Count > MaxRoutesPerTable)
+                {
+                    // Each route copies its chain: bound what a hostile table can cost.
+                    Warnings.Add(new DecodeDiagnostic(DiagnosticLevel.Warning, DiagnosticCodes.UnknownField, source, tcpAt.Append(table.Key),
+                        $"This tcp_proxy v1 route table has {routes.Count.ToString(CultureInfo.InvariantCulture)} routes, more than the {MaxRoutesPerTable.ToString(CultureInfo.InvariantCulture)} EnvoyLens converts; it is kept raw and the chain has no cluster in the model."));
+                    continue;
+                }
                 var replacement = new List<JsonObject>();
                 var matches = new HashSet<string>(StringComparer.Ordinal);
                 for (var r = 0; r < routes.Count; r++)

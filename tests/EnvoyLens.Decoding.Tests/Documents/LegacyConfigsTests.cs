@@ -186,6 +186,24 @@ public sealed class LegacyConfigsTests
     }
 
     [Fact]
+    public void Given_a_v1_route_table_of_more_than_1024_routes_When_decoded_Then_it_is_kept_raw_with_a_warning_instead_of_copying_its_chain()
+    {
+        var routes = string.Join(",", Enumerable.Range(0, 1025).Select(i => $$"""{"cluster": "c{{i}}", "destination_ip_list": [{"address_prefix": "10.{{i / 256}}.{{i % 256}}.1", "prefix_len": 32}]}"""));
+        var json = (
+            "{'configs': [{'@type': 'type.googleapis.com/envoy.admin.v3.ListenersConfigDump', 'dynamic_listeners': [{'name': 'big', 'active_state': {'listener': {" +
+            "'@type': 'type.googleapis.com/envoy.api.v2.Listener', 'name': 'big', 'address': {'socket_address': {'address': '0.0.0.0', 'port_value': 1}}," +
+            "'filter_chains': [{'filters': [{'name': 'envoy.tcp_proxy', 'config': {'stat_prefix': 's', 'deprecated_v1': {'routes': [").Replace('\'', '"') + routes +
+            "]}}}]}]}}}]}]}";
+
+        var snapshot = SnapshotDecoder.Decode(new RawSnapshot("big.json", [new RawDocument(AdminEndpoint.ConfigDump, "big.json", System.Text.Encoding.UTF8.GetBytes(json))]));
+
+        var chain = Assert.Single(snapshot.FindListener("big")!.FilterChains);
+        Assert.Null(chain.Filters[0].TcpProxy!.Cluster);
+        Assert.Contains(snapshot.Diagnostics, d => d.Level == DiagnosticLevel.Warning && d.Message.Contains("1025 routes, more than the 1024", StringComparison.Ordinal));
+        Assert.Contains(snapshot.RawPayloads, p => p.Pointer.Value.EndsWith("/deprecated_v1", StringComparison.Ordinal) && p.Json.Contains("\"c1024\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Given_every_name_of_the_legacy_table_When_resolved_Then_its_v3_type_is_compiled()
     {
         var types = LegacyConfigs.Types.SelectMany(t => t.Value).ToList();
