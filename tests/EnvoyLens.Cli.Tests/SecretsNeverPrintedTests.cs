@@ -95,6 +95,40 @@ public sealed class SecretsNeverPrintedTests : IDisposable
         Assert.Matches(@"wrote .*: 1 files?, \d+ values redacted\.", result.Out);
     }
 
+    [Fact]
+    public void Given_a_YAML_dump_with_a_private_key_When_snapshotted_or_shown_Then_the_key_is_redacted_too()
+    {
+        var yaml = Path.Combine(_dir, "dump.yaml");
+        var other = Path.Combine(_dir, "other.yaml");
+        var text = """
+            configs:
+            - '@type': type.googleapis.com/envoy.admin.v3.SecretsConfigDump
+              dynamic_active_secrets:
+              - name: default
+                secret:
+                  '@type': type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret
+                  name: default
+                  tls_certificate:
+                    private_key:
+                      inline_string: s3cret-yaml-key
+            """;
+        File.WriteAllText(yaml, text);
+        File.WriteAllText(other, text.Replace("s3cret-yaml-key", "s3cret-yaml-other", StringComparison.Ordinal));
+        var bundle = Path.Combine(_dir, "from-yaml");
+
+        var snapshot = Cli.Run("snapshot", yaml, "-o", bundle);
+        var diff = Cli.Run("diff", yaml, other, "--exit-code", "-o", "json");
+        var shown = Cli.Run("diff", yaml, other, "--exit-code", "-o", "json", "--show-secrets");
+
+        Assert.Equal(0, snapshot.ExitCode);
+        Assert.Contains("1 values redacted", snapshot.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret-yaml-key", File.ReadAllText(Path.Combine(bundle, "config_dump.json")), StringComparison.Ordinal);
+        Assert.Equal(0, diff.ExitCode);
+        Assert.DoesNotContain("s3cret-yaml", diff.Out, StringComparison.Ordinal);
+        Assert.Equal(1, shown.ExitCode);
+        Assert.Contains("s3cret-yaml-other", shown.Out, StringComparison.Ordinal);
+    }
+
     private CliResult Run(string command)
     {
         var dump = JsonNode.Parse(File.ReadAllText(_before))!;

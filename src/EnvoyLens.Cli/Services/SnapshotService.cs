@@ -6,6 +6,8 @@ using EnvoyLens.Admin.Bundles;
 using EnvoyLens.Admin.Live;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
+using EnvoyLens.Core.Redaction;
+using EnvoyLens.Decoding.Documents;
 
 namespace EnvoyLens.Cli.Services;
 
@@ -101,15 +103,22 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
         foreach (var document in raw.Documents)
         {
             var endpoint = BundleManifest.EndpointName(document.Endpoint);
+            var content = document.Content;
+            if (redactor.Enabled && document.Endpoint == AdminEndpoint.ConfigDump && !JsonRedactor.LooksLikeJson(content))
+            {
+                // A YAML dump (istioctl -o yaml) is stored as the JSON it reads as, so that it is redacted like any other.
+                content = ConfigDumpDocument.Read(content, document.Source, source.Proxy).Json;
+            }
+
             var extension = document.Endpoint is AdminEndpoint.Ready or AdminEndpoint.StatsPrometheus or AdminEndpoint.HotRestartVersion
-                || document.Content.AsSpan().TrimStart(" \t\r\n"u8) is not [(byte)'{', ..] ? ".txt" : ".json";
+                || content.AsSpan().TrimStart(" \t\r\n"u8) is not [(byte)'{', ..] ? ".txt" : ".json";
             var name = endpoint + extension;
             for (var i = 2; !used.Add(name); i++)
             {
                 name = endpoint + "." + i.ToString(CultureInfo.InvariantCulture) + extension;
             }
 
-            redactor.Write(staging, name, document.Content, document.Source);
+            redactor.Write(staging, name, content, document.Source);
             files.Add(new StagedFile(endpoint, name, null, document.CapturedAt ?? raw.CapturedAt) { Redactions = redactor.RedactionsOf(name) });
         }
 

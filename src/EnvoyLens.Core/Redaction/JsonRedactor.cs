@@ -128,31 +128,6 @@ public static class JsonRedactor
         return new RedactionResult(output.ToArray(), pointers);
     }
 
-    /// <summary>
-    /// Redacts every JSON document of <paramref name="raw"/> (text documents such as <c>/ready</c> and Prometheus stats
-    /// are left as read); the pointers are listed by document source.
-    /// </summary>
-    public static (RawSnapshot Snapshot, IReadOnlyList<(string Source, string Pointer)> Redacted) Redact(RawSnapshot raw)
-    {
-        ArgumentNullException.ThrowIfNull(raw);
-        var redacted = new List<(string, string)>();
-        var documents = new List<RawDocument>(raw.Documents.Count);
-        foreach (var document in raw.Documents)
-        {
-            if (!LooksLikeJson(document.Content))
-            {
-                documents.Add(document);
-                continue;
-            }
-
-            var result = Redact(document.Content, document.Source);
-            documents.Add(result.Changed ? document with { Content = result.Content.ToArray() } : document);
-            redacted.AddRange(result.Pointers.Select(p => (document.Source, p)));
-        }
-
-        return (raw with { Documents = documents }, redacted);
-    }
-
     /// <summary>True when the first non-blank byte opens a JSON object or array.</summary>
     public static bool LooksLikeJson(ReadOnlySpan<byte> content)
     {
