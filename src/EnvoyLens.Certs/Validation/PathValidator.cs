@@ -98,7 +98,7 @@ public static class PathValidator
 
     private sealed class Search(VerifyRequest request, VerifyLimits limits)
     {
-        private readonly List<CertificateInfo> _pool = request.Intermediates.Concat(request.Roots).ToList();
+        private readonly IssuerIndex _issuers = new(request.Intermediates.Concat(request.Roots).ToList());
         private readonly HashSet<string> _anchors = request.Roots.Select(r => r.Sha256Fingerprint).ToHashSet(StringComparer.Ordinal);
         private readonly Dictionary<(string, string), bool> _signatures = [];
         private int _signatureChecks;
@@ -168,8 +168,8 @@ public static class PathValidator
                 return null;
             }
 
-            var candidates = _pool
-                .Where(c => c.Bc.SubjectDN.Equivalent(current.Bc.IssuerDN, true) && !path.Any(p => p.Sha256Fingerprint == c.Sha256Fingerprint))
+            var candidates = _issuers.Candidates(current.Bc.IssuerDN)
+                .Where(c => !path.Any(p => p.Sha256Fingerprint == c.Sha256Fingerprint))
                 .DistinctBy(c => c.Sha256Fingerprint)
                 .OrderByDescending(c => KeyIdMatches(current, c))
                 .ThenByDescending(c => _anchors.Contains(c.Sha256Fingerprint))
