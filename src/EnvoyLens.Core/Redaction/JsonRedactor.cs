@@ -224,7 +224,15 @@ public static class JsonRedactor
 
                 break;
             case RedactionPlace.SecretField:
-                DataSourceNode(writer, property.Value, pointer, listed);
+                var inner = new List<string>();
+                DataSourceNode(writer, property.Value, pointer, inner);
+                if (inner.Count > 0)
+                {
+                    // Listed as the field, as at the top level: the inline_bytes it held is now an inline_string.
+                    listed.Add(pointer);
+                    listed.AddRange(inner.Where(p => IsNestedRule(p, pointer)));
+                }
+
                 break;
             case RedactionPlace.SecretConfig:
                 SecretConfigNode(writer, property.Value, pointer, listed);
@@ -276,7 +284,10 @@ public static class JsonRedactor
     }
 
     /// <summary>Every <c>inline_bytes</c> / <c>inline_string</c> at any depth becomes <c>"inline_string": "[redacted]"</c>.</summary>
-    private static void DataSourceNode(Utf8JsonWriter writer, JsonElement value, string pointer, List<string> listed)
+    private static void DataSourceNode(Utf8JsonWriter writer, JsonElement value, string pointer, List<string> listed) =>
+        DataSourceNode(writer, value, null, pointer, listed);
+
+    private static void DataSourceNode(Utf8JsonWriter writer, JsonElement value, string? parent, string pointer, List<string> listed)
     {
         switch (value.ValueKind)
         {
@@ -302,10 +313,10 @@ public static class JsonRedactor
                     }
 
                     var here = Child(pointer, p.Name);
-                    if (!TryRule(writer, p, null, here, listed))
+                    if (!TryRule(writer, p, parent, here, listed))
                     {
                         writer.WritePropertyName(p.Name);
-                        DataSourceNode(writer, p.Value, here, listed);
+                        DataSourceNode(writer, p.Value, p.Name, here, listed);
                     }
                 }
 
@@ -316,7 +327,7 @@ public static class JsonRedactor
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    DataSourceNode(writer, item, Child(pointer, i++), listed);
+                    DataSourceNode(writer, item, null, Child(pointer, i++), listed);
                 }
 
                 writer.WriteEndArray();
@@ -448,7 +459,10 @@ public static class JsonRedactor
     }
 
     /// <summary>Node metadata: the value of every key saying it holds a credential, at any depth, becomes the marker.</summary>
-    private static void MetadataNode(Utf8JsonWriter writer, JsonElement value, string pointer, List<string> listed)
+    private static void MetadataNode(Utf8JsonWriter writer, JsonElement value, string pointer, List<string> listed) =>
+        MetadataNode(writer, value, null, pointer, listed);
+
+    private static void MetadataNode(Utf8JsonWriter writer, JsonElement value, string? parent, string pointer, List<string> listed)
     {
         switch (value.ValueKind)
         {
@@ -470,10 +484,10 @@ public static class JsonRedactor
                             writer.WriteStringValue(RedactionRules.Marker);
                         }
                     }
-                    else if (!TryRule(writer, p, null, here, listed))
+                    else if (!TryRule(writer, p, parent, here, listed))
                     {
                         writer.WritePropertyName(p.Name);
-                        MetadataNode(writer, p.Value, here, listed);
+                        MetadataNode(writer, p.Value, p.Name, here, listed);
                     }
                 }
 
@@ -484,7 +498,7 @@ public static class JsonRedactor
                 var i = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    MetadataNode(writer, item, Child(pointer, i++), listed);
+                    MetadataNode(writer, item, null, Child(pointer, i++), listed);
                 }
 
                 writer.WriteEndArray();
