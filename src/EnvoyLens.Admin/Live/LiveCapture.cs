@@ -39,8 +39,9 @@ public static class LiveCapture
     public static string OriginOf(AdminTarget target) => target.Kind == "pod" ? "pod/" + target.Name : target.BaseAddress.GetLeftPart(UriPartial.Authority);
 
     /// <summary>
-    /// Reads <paramref name="plan"/> from the admin port into a snapshot: bodies go through a temporary folder (never
-    /// held twice in memory) that is deleted afterwards. Documents are named <c>ORIGIN/path?query</c>.
+    /// Reads <paramref name="plan"/> from the admin port into a snapshot, in memory: each body is kept as read and only an
+    /// empty placeholder is written to a private temporary folder (deleted afterwards), so an interrupted read never
+    /// leaves an unredacted body on disk. Documents are named <c>ORIGIN/path?query</c>.
     /// </summary>
     public static async Task<RawSnapshot> ReadAsync(AdminClient client, CapturePlan plan, TimeProvider clock, CancellationToken cancellationToken = default)
     {
@@ -50,12 +51,19 @@ public static class LiveCapture
         try
         {
             var capturedAt = clock.GetUtcNow();
-            var files = await CaptureAsync(client, plan, temp.FullName, null, cancellationToken).ConfigureAwait(false);
+            var bodies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var files = await CaptureAsync(client, plan, temp.FullName, null, cancellationToken, Keep).ConfigureAwait(false);
             var origin = OriginOf(client.Target);
             var documents = files
-                .Select(f => new RawDocument(f.Item.Endpoint, origin + f.Item.PathAndQuery, File.ReadAllBytes(f.Response.File), f.Response.CapturedAt))
+                .Select(f => new RawDocument(f.Item.Endpoint, origin + f.Item.PathAndQuery, bodies[f.Item.PathAndQuery], f.Response.CapturedAt))
                 .ToList();
             return new RawSnapshot(origin, documents, capturedAt);
+
+            ReadOnlyMemory<byte> Keep(CaptureItem item, ReadOnlyMemory<byte> body)
+            {
+                bodies[item.PathAndQuery] = body.ToArray();
+                return ReadOnlyMemory<byte>.Empty;
+            }
         }
         finally
         {
@@ -65,7 +73,7 @@ public static class LiveCapture
             }
             catch (IOException)
             {
-                // A leftover temporary folder is not worth failing the read.
+                // A leftover temporary folder (it holds only empty files) is not worth failing the read.
             }
         }
     }
