@@ -75,8 +75,35 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
         Assert.Empty(Directory.GetFileSystemEntries(_dir));
     }
 
+    [SkippableFact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public async Task Given_a_stalled_live_read_When_the_process_is_killed_Then_no_temporary_file_holds_the_secret()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "POSIX signals are sent with kill(1).");
+        var temp = Directory.CreateDirectory(Path.Combine(_dir, "tmp")).FullName;
+        using var process = StartWithTemp(temp, "config", "secrets", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "--timeout", "300s");
+        await _stalled.Task.WaitAsync(TimeSpan.FromMinutes(2));
+
+        // SIGKILL: no handler, no finally; whatever the read put on disk stays there.
+        using (var kill = Process.Start("kill", ["-KILL", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+            Assert.Equal(0, kill.ExitCode);
+        }
+
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        // The runtime's own debug pipes and diagnostics socket live there too: they have no size and are never opened
+        // (opening a FIFO blocks); any file that could hold a body has one.
+        var left = Directory.GetFiles(temp, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList();
+        Assert.DoesNotContain(left, f => File.ReadAllText(f).Contains(Secret, StringComparison.Ordinal));
+        Assert.NotEmpty(Directory.GetDirectories(temp, "envoylens-live-*"));
+    }
+
     /// <summary>The built <c>envoylens</c> of this configuration, run by the same <c>dotnet</c> as the tests.</summary>
-    private static Process Start(params string[] args)
+    private static Process Start(params string[] args) => StartWithTemp(null, args);
+
+    /// <summary>As <see cref="Start"/>, with the process's temporary folder (<c>TMPDIR</c>) at <paramref name="temp"/> when given.</summary>
+    private static Process StartWithTemp(string? temp, params string[] args)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Cli", "bin", configuration, "net10.0", "envoylens.dll");
@@ -86,6 +113,11 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
+        if (temp is not null)
+        {
+            start.Environment["TMPDIR"] = temp;
+        }
+
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {
