@@ -39,6 +39,24 @@ public enum RuleInputs
     Listeners = 64,
 }
 
+/// <summary>How people read <see cref="RuleInputs"/>: the admin path of each input (<c>/stats</c>), in a fixed order.</summary>
+public static class RuleInputNames
+{
+    /// <summary>The name of each input set in <paramref name="inputs"/>, in declaration order.</summary>
+    public static string[] Of(RuleInputs inputs) =>
+        Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i)).Select(i => i switch
+        {
+            RuleInputs.ConfigDump => "a config dump",
+            RuleInputs.Clusters => "/clusters",
+            RuleInputs.Stats => "/stats",
+            RuleInputs.ServerInfo => "/server_info",
+            RuleInputs.InitDump => "/init_dump",
+            RuleInputs.Certs => "/certs",
+            RuleInputs.Listeners => "/listeners",
+            _ => i.ToString(),
+        }).ToArray();
+}
+
 /// <summary>
 /// What a rule is, as data: a stable id (<c>EL</c> + four digits, the first digit naming its <see cref="Category"/>),
 /// title, default severity (users may override it), a message template with named arguments (<c>{cluster}</c>),

@@ -249,17 +249,7 @@ public static class AnalysisTextRenderer
     /// <summary><c>/stats, /server_info, /certs</c>: the admin paths of <paramref name="inputs"/>, in a fixed order.</summary>
     internal static string Describe(RuleInputs inputs)
     {
-        var names = Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i)).Select(i => i switch
-        {
-            RuleInputs.ConfigDump => "a config dump",
-            RuleInputs.Clusters => "/clusters",
-            RuleInputs.Stats => "/stats",
-            RuleInputs.ServerInfo => "/server_info",
-            RuleInputs.InitDump => "/init_dump",
-            RuleInputs.Certs => "/certs",
-            RuleInputs.Listeners => "/listeners",
-            _ => i.ToString(),
-        }).ToList();
-        return names.Count == 0 ? "inputs the capture does not hold" : string.Join(", ", names);
+        var names = RuleInputNames.Of(inputs);
+        return names.Length == 0 ? "inputs the capture does not hold" : string.Join(", ", names);
     }
 }

@@ -87,17 +87,7 @@ public sealed class RuleRunner
     /// <summary>Names inputs for people: <c>/stats and /server_info</c>.</summary>
     public static string Describe(RuleInputs inputs)
     {
-        var names = Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i)).Select(i => i switch
-        {
-            RuleInputs.ConfigDump => "a config dump",
-            RuleInputs.Clusters => "/clusters",
-            RuleInputs.Stats => "/stats",
-            RuleInputs.ServerInfo => "/server_info",
-            RuleInputs.InitDump => "/init_dump",
-            RuleInputs.Certs => "/certs",
-            RuleInputs.Listeners => "/listeners",
-            _ => i.ToString(),
-        }).ToList();
-        return names.Count <= 1 ? string.Concat(names) : string.Join(", ", names[..^1]) + " and " + names[^1];
+        var names = RuleInputNames.Of(inputs);
+        return names.Length <= 1 ? string.Concat(names) : string.Join(", ", names[..^1]) + " and " + names[^1];
     }
 }
