@@ -13,7 +13,7 @@ internal static class Rotation
         (path.Contains("/certificate_chain/", StringComparison.Ordinal) || path.Contains("/trusted_ca/", StringComparison.Ordinal)) &&
         (path.EndsWith("/inline_bytes", StringComparison.Ordinal) || path.EndsWith("/inline_string", StringComparison.Ordinal));
 
-    /// <summary><c>serial 1A2B, expires 2027-01-01T00:00:00Z</c> (and how many more certificates follow), or a short note.</summary>
+    /// <summary><c>serial 1a2b, expires 2027-01-01T00:00:00Z</c> (and how many more certificates follow), or a short note.</summary>
     public static string Describe(JsonNode? value)
     {
         var text = Identity.Text(value);
@@ -32,7 +32,7 @@ internal static class Rotation
         {
             var first = certificates[0];
             var more = certificates.Count > 1 ? $" (+{(certificates.Count - 1).ToString(CultureInfo.InvariantCulture)} more)" : string.Empty;
-            return $"serial {first.SerialNumber}, expires {first.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}{more}";
+            return $"serial {Core.SerialNumbers.FromDerContent(first.SerialNumberBytes.Span)}, expires {first.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}{more}";
         }
         finally
         {

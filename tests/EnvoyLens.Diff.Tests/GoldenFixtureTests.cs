@@ -64,8 +64,8 @@ public sealed class GoldenFixtureTests
 
         Assert.Equal(ChangeType.Rotated, change.Type);
         Assert.Equal("/tls_certificate/certificate_chain/inline_bytes", change.Path);
-        Assert.Matches("^serial [0-9A-F]+, expires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ( \\(\\+\\d+ more\\))?$", change.Old);
-        Assert.Matches("^serial [0-9A-F]+, expires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ( \\(\\+\\d+ more\\))?$", change.New);
+        Assert.Matches("^serial [0-9a-f]+, expires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ( \\(\\+\\d+ more\\))?$", change.Old);
+        Assert.Matches("^serial [0-9a-f]+, expires \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ( \\(\\+\\d+ more\\))?$", change.New);
         Assert.NotEqual(change.Old, change.New);
     }
 
