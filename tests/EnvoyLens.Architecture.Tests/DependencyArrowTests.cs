@@ -15,10 +15,11 @@ public sealed class DependencyArrowTests
     {
         ["EnvoyLens.Core"] = [],
         ["EnvoyLens.Protos"] = ["Google.Protobuf"],
-        ["EnvoyLens.ProtoJson"] = ["EnvoyLens.Core", "Google.Protobuf"],
+        ["EnvoyLens.Generators"] = ["Microsoft.CodeAnalysis.CSharp"],
+        ["EnvoyLens.ProtoJson"] = ["EnvoyLens.Core", "EnvoyLens.Generators", "Google.Protobuf"],
         ["EnvoyLens.Model"] = ["EnvoyLens.Core"],
         ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient"],
-        ["EnvoyLens.Decoding"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Protos", "EnvoyLens.ProtoJson", "Google.Protobuf", "YamlDotNet"],
+        ["EnvoyLens.Decoding"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Protos", "EnvoyLens.ProtoJson", "EnvoyLens.Generators", "Google.Protobuf", "YamlDotNet"],
         ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
         ["EnvoyLens.Certs"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Rules", "BouncyCastle.Cryptography"],
         ["EnvoyLens.Diff"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
