@@ -46,7 +46,7 @@ internal static class RulesCommand
     /// <c>rules -o json</c>: an array of rule objects (one object for <c>rules ID</c>) with id, title, category, default
     /// severity, whether it is on by default, the inputs it reads, its pack, message template, rationale, remediation and example.
     /// </summary>
-    internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => CertsJson.Write(w =>
+    internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => Reporting.Rendering.JsonOutput.Write(w =>
     {
         if (!single)
         {

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text.Json;
 using EnvoyLens.Admin;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
@@ -160,34 +159,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
 
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(path));
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("schema", out var schema) || schema.GetString() != Schema ||
-                !root.TryGetProperty("findings", out var findings) || findings.ValueKind != JsonValueKind.Array)
-            {
-                throw new EnvoyLensException($"baseline '{path}' is not an 'envoylens analyze -o json' result (schema {Schema}).");
-            }
-
-            var set = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var f in findings.EnumerateArray())
-            {
-                var resource = f.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.Object ? r : (JsonElement?)null;
-                var args = f.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.Object
-                    ? a.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, p.Value.GetString() ?? ""))
-                    : [];
-                set.Add(FindingIdentity.Of(
-                    f.GetProperty("ruleId").GetString() ?? "",
-                    resource?.GetProperty("kind").GetString(),
-                    resource?.GetProperty("name").GetString(),
-                    f.TryGetProperty("pointer", out var p) ? p.GetString() ?? "" : "",
-                    args));
-            }
-
-            return set;
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            throw new EnvoyLensException($"baseline '{path}' is not an 'envoylens analyze -o json' result: {e.Message.TrimEnd('.')}.");
+            return AnalysisJsonReader.FindingIdentities(File.ReadAllBytes(path), $"baseline '{path}'");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Text;
-using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
@@ -111,7 +109,7 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             {
                 var c = group.Certificates[i];
                 var svid = SvidProblems(group, i);
-                rows.Add(Row(source1, c, when, svid.Count > 0));
+                rows.Add(CertificateStatus.Row(source1, c, when, svid.Count > 0));
                 problems.AddRange(svid.Select(p => (group.Source, c.Index.ToString(CultureInfo.InvariantCulture), p)));
             }
         }
@@ -154,38 +152,6 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         }
     }
 
-    internal static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at, bool svidNonconformant = false) =>
-        new(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
-            c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)),
-            Status(c, at, detailed: false, svidNonconformant));
-
-    /// <summary>
-    /// A certificate's status as the <c>certs</c> table shows it (VALID, EXPIRED, NOT YET VALID, ROTATION OVERDUE,
-    /// EXPIRING SOON, then WEAK and SVID NONCONFORMANT); <paramref name="detailed"/> adds when it expired or starts.
-    /// </summary>
-    internal static string Status(CertificateInfo c, DateTimeOffset at, bool detailed, bool svidNonconformant)
-    {
-        var status = CertificateChecks.TimeStatusOf(c, at, CertificatePolicy.Default) switch
-        {
-            TimeStatus.Expired => detailed ? $"EXPIRED since {Time(c.NotAfter)}" : "EXPIRED",
-            TimeStatus.NotYetValid => detailed ? $"NOT YET VALID until {Time(c.NotBefore)}" : "NOT YET VALID",
-            TimeStatus.RotationOverdue => "ROTATION OVERDUE",
-            TimeStatus.ExpiringSoon => "EXPIRING SOON",
-            _ => "VALID",
-        };
-        if (CertificateChecks.StrengthProblems(c, CertificatePolicy.Default).Count > 0)
-        {
-            status += ", WEAK";
-        }
-
-        if (svidNonconformant)
-        {
-            status += ", SVID NONCONFORMANT";
-        }
-
-        return status;
-    }
-
     /// <summary>
     /// <c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>, with its status at
     /// <paramref name="at"/> and its X.509-SVID problems. Each file that yields no certificate (empty, no PEM block,
@@ -195,10 +161,10 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
     public int Inspect(IReadOnlyList<string> files, OutputFormat format, string? at, TextWriter output)
     {
         var when = At(at);
-        var judged = new List<CertsJson.Judged>();
+        var judged = new List<JudgedCertificate>();
         var problems = new List<CertificateProblem>();
         var unusable = new List<(string File, string Why)>();
-        var text = new StringBuilder();
+        var read1 = new List<(IReadOnlyList<CertificateProblem>, IReadOnlyList<JudgedCertificate>)>();
         foreach (var file in files)
         {
             RequireFile(file);
@@ -210,23 +176,14 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             }
 
             problems.AddRange(fileProblems);
-            foreach (var problem in fileProblems)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"Problem: {problem.Message}\n\n");
-            }
-
             if (read.Certificates.Count == 0)
             {
                 unusable.Add((file, fileProblems[0].Message.TrimEnd('.')));
             }
 
-            foreach (var c in read.Certificates)
-            {
-                var svid = SvidChecks.Check(c);
-                var one = new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
-                judged.Add(one);
-                text.Append(Text(one));
-            }
+            var certificates = read.Certificates.Select(c => CertificateStatus.Judge(c, when, SvidChecks.Check(c))).ToList();
+            judged.AddRange(certificates);
+            read1.Add((fileProblems, certificates));
         }
 
         if (judged.Count == 0)
@@ -236,52 +193,12 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
                 : $"no certificate could be read: {string.Join("; ", unusable.Select(u => u.Why))}.");
         }
 
-        output.Write(format == OutputFormat.Json ? CertsJson.Inspect(judged, problems) : text.ToString());
+        output.Write(format == OutputFormat.Json ? CertificatesJson.Inspect(judged, problems) : CertificatesText.Inspect(read1));
         return ExitCodes.Ok;
 
         // "'a.pem' is empty" reads as "cannot use 'a.pem': it is empty".
         static string Reason(string file, string why) =>
             why.StartsWith($"'{file}' ", StringComparison.Ordinal) ? "it " + why[(file.Length + 3)..] : why;
-    }
-
-    internal static string Text(CertsJson.Judged judged)
-    {
-        var c = judged.Certificate;
-        var sb = new StringBuilder();
-        void Line(string label, string value) => sb.Append(CultureInfo.InvariantCulture, $"    {label + ":",-22} {value}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Certificate {c.Index} of {c.Origin}\n");
-        Line("Status", judged.Status);
-        Line("Version", c.Version.ToString(CultureInfo.InvariantCulture));
-        Line("Serial", c.SerialNumberHex);
-        Line("Signature algorithm", c.SignatureAlgorithm);
-        Line("Issuer", c.Issuer.Length == 0 ? "(empty)" : c.Issuer);
-        Line("Not before", Time(c.NotBefore));
-        Line("Not after", Time(c.NotAfter));
-        Line("Subject", c.Subject.Length == 0 ? "(empty)" : c.Subject);
-        Line("Public key", c.KeyDescription);
-        Line("Subject alt names", c.SubjectAltNames.Count == 0 ? "-" : string.Join(", ", c.SubjectAltNames));
-        Line("SPIFFE ID", c.SpiffeId ?? "-");
-        Line("CA", c.IsCa ? c.PathLength is { } p ? string.Create(CultureInfo.InvariantCulture, $"yes, path length {p}") : "yes" : "no");
-        Line("Key usage", c.KeyUsage is { } u ? (c.KeyUsageCritical ? "critical, " : "") + u.ToString() : "-");
-        Line("Extended key usage", c.ExtendedKeyUsages.Count == 0 ? "-" : string.Join(", ", c.ExtendedKeyUsages));
-        sb.Append("    Extensions:\n");
-        foreach (var e in c.Extensions)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"        {e.Name}{(e.Critical ? " (critical)" : "")}: {e.Value}\n");
-        }
-
-        Line("SHA-256 fingerprint", c.Sha256Fingerprint);
-        if (SvidChecks.IsSvid(c))
-        {
-            Line("X.509-SVID", judged.SvidProblems.Count == 0 ? "conforms to the SPIFFE X.509-SVID rules" : string.Create(CultureInfo.InvariantCulture, $"{judged.SvidProblems.Count} problem(s)"));
-            foreach (var problem in judged.SvidProblems)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"        {problem}\n");
-            }
-        }
-
-        sb.Append('\n');
-        return sb.ToString();
     }
 
     /// <summary>
@@ -302,32 +219,8 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         }
 
         var result = PathValidator.Verify(new VerifyRequest(leafRead.Certificates[0], roots, chainRest.Concat(untrusted).ToList(), when, request.Purpose, request.Name, request.Profile));
-        var path = result.Chain.Select((c, i) =>
-        {
-            var svid = SvidChecks.CheckAt(result.Chain, i);
-            return new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
-        }).ToList();
-        if (format == OutputFormat.Json)
-        {
-            output.Write(CertsJson.Verify(result, path));
-            return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
-        }
-
-        var text = new StringBuilder();
-        text.Append((result.Valid ? "OK: " : "INVALID: ") + result.Reason + "\n");
-        text.Append("Path:\n");
-        for (var i = 0; i < result.Chain.Count; i++)
-        {
-            var anchor = result.Valid && i == result.Chain.Count - 1 ? " (trust anchor)" : "";
-            text.Append(CultureInfo.InvariantCulture, $"  {i}: {result.Chain[i].Label} issued by '{result.Chain[i].Issuer}'{anchor}\n");
-        }
-
-        foreach (var problem in path.SelectMany(p => p.SvidProblems))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"X.509-SVID: {problem}\n");
-        }
-
-        output.Write(text.ToString());
+        var path = result.Chain.Select((c, i) => CertificateStatus.Judge(c, when, SvidChecks.CheckAt(result.Chain, i))).ToList();
+        output.Write(format == OutputFormat.Json ? CertificatesJson.Verify(result, path) : CertificatesText.Verify(result, path));
         return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
     }
 
@@ -341,51 +234,14 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         var sa = loader.Load(a).Snapshot;
         var sb = loader.Load(b).Snapshot;
         var result = TrustComparison.Compare(new TrustSide("A", sa), new TrustSide("B", sb), when);
-        var fails = result.AToB.Fails || result.BToA.Fails;
-        var unknown = result.AToB.CannotTell || result.BToA.CannotTell;
-        var code = fails ? ExitCodes.Findings : unknown ? ExitCodes.InputOrUsageError : ExitCodes.Ok;
-        var verdict = fails ? "fail" : unknown ? "unknown" : "ok";
-        if (format == OutputFormat.Json)
+        output.Write(format == OutputFormat.Json ? CertificatesJson.Compare(a.Path, b.Path, result) : CertificatesText.Compare(a.Path, b.Path, result));
+        return CertificatesText.Verdict(result) switch
         {
-            output.Write(CertsJson.Compare(a.Path, b.Path, result, Outcome, verdict));
-            return code;
-        }
-
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"A: {a.Path} (identity {result.IdentityA ?? "none"})\n");
-        text.Append(CultureInfo.InvariantCulture, $"B: {b.Path} (identity {result.IdentityB ?? "none"})\n");
-        text.Append(result.SharedAnchors.Count > 0
-            ? $"Shared trust anchors: {string.Join(", ", result.SharedAnchors.Select(c => c.Label))}\n"
-            : "Shared trust anchors: none\n");
-        foreach (var c in result.OnlyA)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Only A trusts: {c.Label}\n");
-        }
-
-        foreach (var c in result.OnlyB)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Only B trusts: {c.Label}\n");
-        }
-
-        foreach (var v in new[] { result.AToB, result.BToA })
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n{v.Client} -> {v.Server} (client {v.Client}, server {v.Server}): {Outcome(v)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ClientAccepts)} {v.ClientReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ServerAccepts)} {v.ServerReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.SanMatchersAcceptServer)} {v.SanReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.RbacAdmitsClient)} {v.RbacReason}\n");
-        }
-
-        foreach (var note in result.Notes)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\nNote: {note}\n");
-        }
-
-        output.Write(text.ToString());
-        return code;
+            "fail" => ExitCodes.Findings,
+            "unknown" => ExitCodes.InputOrUsageError,
+            _ => ExitCodes.Ok,
+        };
     }
-
-    private static string Mark(bool? ok) => ok switch { false => "FAIL", true => "ok  ", null => "info" };
 
     private static CertificateReadResult ReadRequired(string file)
     {
@@ -407,12 +263,4 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             throw new EnvoyLensException($"cannot read '{file}': no such file.");
         }
     }
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Outcome(HandshakeVerdict v) =>
-        v.Succeeds ? "handshake would succeed"
-        : v.HandshakeSucceeds ? "handshake would succeed, then the server's RBAC would refuse the connection"
-        : v.CannotTell ? "cannot tell whether the handshake would succeed"
-        : "handshake would FAIL";
 }

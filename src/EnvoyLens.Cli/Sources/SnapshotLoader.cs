@@ -44,7 +44,7 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
             case SourceKind.Bundle when SnapshotSources.IsLooseDirectory(source.Path):
                 var loose = SnapshotSources.OpenLooseDirectory(source.Path);
                 source.Live.Messages?.Write(
-                    $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + DecodeReport.EndpointName(d.Endpoint)))}).\n");
+                    $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + Reporting.Decode.DecodeReport.EndpointName(d.Endpoint)))}).\n");
                 return loose;
             case SourceKind.Admin or SourceKind.Pod:
                 using (var client = OpenClient(source))
