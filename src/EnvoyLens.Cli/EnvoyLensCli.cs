@@ -13,7 +13,7 @@ namespace EnvoyLens.Cli;
 /// </summary>
 public static class EnvoyLensCli
 {
-    internal const string Name = "envoylens";
+    internal const string Name = Options.ToolInfo.Name;
 
     /// <summary>Help text is wrapped at this width whatever the terminal, so that it is the same everywhere.</summary>
     private const int HelpWidth = 100;
@@ -86,7 +86,7 @@ public static class EnvoyLensCli
         root.Subcommands.Add(RulesCommand.Create(output));
         root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(new SnapshotLoader(config.Clock), config.Clock), output));
         root.Subcommands.Add(DiffCommand.Create(new DiffService(new SnapshotLoader(config.Clock)), output));
-        root.Subcommands.Add(CertsCommand.Create(new CertsService(new SnapshotLoader(config.Clock), config.Clock), output));
+        root.Subcommands.Add(CertsCommand.Create(new CertsService(new SnapshotLoader(config.Clock)), config.Clock, output));
         root.SetAction(NoCommand);
         return root;
     }

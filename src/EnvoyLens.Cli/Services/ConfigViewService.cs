@@ -19,9 +19,6 @@ internal sealed record ConfigRequest(ViewKind View, SourceSpec Source, OutputFor
 /// </summary>
 internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider clock)
 {
-    /// <summary>The <c>--output</c> values, in help order.</summary>
-    public const string Formats = "table, wide, json, yaml, table-json or table-yaml";
-
     /// <summary>The clock VALID CERT is judged by when no <c>--at</c> is given.</summary>
     public TimeProvider Clock => clock;
 
@@ -59,18 +56,6 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
         return ExitCodes.Ok;
     }
 
-    /// <summary>Parses <c>--output</c> for config views.</summary>
-    public static OutputFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "table" => OutputFormat.Table,
-        "wide" => OutputFormat.Wide,
-        "json" => OutputFormat.Json,
-        "yaml" => OutputFormat.Yaml,
-        "table-json" => OutputFormat.TableJson,
-        "table-yaml" => OutputFormat.TableYaml,
-        _ => throw new EnvoyLensException($"--output must be {Formats}, not '{value}'."),
-    };
-
     /// <summary>
     /// Refuses an enum filter value that no row can have (<c>--direction</c>, <c>--type</c>, <c>--status</c>; matched
     /// in any case), naming the valid ones, before anything is read.
@@ -98,22 +83,4 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
         SourceKind.Pod => "--pod " + source.Path,
         _ => source.Path,
     };
-
-    /// <summary>Parses <c>--at</c> (ISO 8601; a time without offset is UTC); null means the service's clock.</summary>
-    public TimeProvider ClockAt(string? at)
-    {
-        if (at is null)
-        {
-            return clock;
-        }
-
-        return DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            ? new FixedTimeProvider(instant)
-            : throw new EnvoyLensException($"--at '{at}' is not a date and time; use ISO 8601 such as 2025-01-31T12:00:00Z.");
-    }
-
-    private sealed class FixedTimeProvider(DateTimeOffset instant) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => instant.ToUniversalTime();
-    }
 }

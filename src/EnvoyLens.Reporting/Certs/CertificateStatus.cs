@@ -1,6 +1,8 @@
 using System.Globalization;
 using EnvoyLens.Certs.Checks;
+using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Certs.Spiffe;
 
 namespace EnvoyLens.Reporting.Certs;
 
@@ -18,14 +20,37 @@ public static class CertificateStatus
         return new JudgedCertificate(c, Of(c, at, detailed: true, svidProblems.Count > 0), svidProblems);
     }
 
-    /// <summary>The certificate as one row of the <c>certs</c> table.</summary>
-    public static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at, bool svidNonconformant = false)
+    /// <summary>
+    /// The <c>certs</c> table of an inventory judged at <paramref name="at"/>: one row per certificate of every group
+    /// (trusted CAs marked as such), and the problems (unreadable blocks, then each certificate's X.509-SVID problems).
+    /// </summary>
+    public static (IReadOnlyList<CertificateRow> Rows, IReadOnlyList<(string Source, string Block, string Message)> Problems) Rows(CertificateInventory inventory, DateTimeOffset at)
     {
-        ArgumentNullException.ThrowIfNull(c);
-        return new(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
+        ArgumentNullException.ThrowIfNull(inventory);
+        var rows = new List<CertificateRow>();
+        var problems = inventory.Problems.Select(p => (p.Origin, p.Index?.ToString(CultureInfo.InvariantCulture) ?? "", p.Message)).ToList();
+        foreach (var group in inventory.Groups)
+        {
+            var source = group.Source + (group.Role == CertificateRole.TrustedCa ? " (trusted CA)" : "");
+            for (var i = 0; i < group.Certificates.Count; i++)
+            {
+                var c = group.Certificates[i];
+
+                // In its chain when the group is a presented chain, else on its own.
+                var svid = group.Leaf is not null ? SvidChecks.CheckAt(group.Certificates, i) : SvidChecks.Check(c);
+                rows.Add(Row(source, c, at, svid.Count > 0));
+                problems.AddRange(svid.Select(p => (group.Source, c.Index.ToString(CultureInfo.InvariantCulture), p)));
+            }
+        }
+
+        return (rows, problems);
+    }
+
+    /// <summary>The certificate as one row of the <c>certs</c> table.</summary>
+    private static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at, bool svidNonconformant) =>
+        new(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
             c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)),
             Of(c, at, detailed: false, svidNonconformant));
-    }
 
     /// <summary>
     /// A certificate's status as the <c>certs</c> table shows it (VALID, EXPIRED, NOT YET VALID, ROTATION OVERDUE,
