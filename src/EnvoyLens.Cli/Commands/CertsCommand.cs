@@ -109,16 +109,16 @@ internal static class CertsCommand
             "accepts the server's certificate, the server the client's, and the client's SPIFFE SAN matchers the server's identity. " +
             "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 when it cannot be told (a capture " +
             "without any certificate) or the input is unusable.");
-        var sources = SourceOptions.TwoSided(
-            "A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
-            "B", "The second capture, in any of the same forms.");
+        var sources = SourceOptions.Positional(
+            ("A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT]."),
+            ("B", "The second capture, in any of the same forms."));
         sources.AddTo(command);
         var at = new AtOption().AddTo(command);
         var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
         command.SetAction(parse =>
         {
-            var (a, b) = sources.BindPair(parse);
-            return service.Compare(a, b, at.Get(parse, clock), format.Get(parse), output);
+            var sides = sources.BindSides(parse);
+            return service.Compare(sides[0], sides[1], at.Get(parse, clock), format.Get(parse), output);
         });
         return command;
     }

@@ -17,9 +17,9 @@ internal static class DiffCommand
             "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
             "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
             "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
-        var sources = SourceOptions.TwoSided(
-            "BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
-            "AFTER", "The second capture, in any of the same forms.");
+        var sources = SourceOptions.Positional(
+            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT]."),
+            ("AFTER", "The second capture, in any of the same forms."));
         var format = OutputOptions.TextOrJson("Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };
         var ignore = new Option<string[]>("--ignore")
@@ -48,11 +48,11 @@ internal static class DiffCommand
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse =>
         {
-            var (before, after) = sources.BindPair(parse);
+            var sides = sources.BindSides(parse);
             return service.Run(
                 new DiffRequest(
-                    ShowSecretsOption.Apply(before, parse, showSecrets),
-                    ShowSecretsOption.Apply(after, parse, showSecrets),
+                    ShowSecretsOption.Apply(sides[0], parse, showSecrets),
+                    ShowSecretsOption.Apply(sides[1], parse, showSecrets),
                     format.Get(parse),
                     parse.GetValue(exitCode),
                     ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
