@@ -41,7 +41,7 @@ internal static class ConfigCommand
                 ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
                 format.Get(parse),
                 bind(parse, new ViewOptions { Clock = service.Clock }));
-            return service.Run(request, output, parse.InvocationConfiguration?.Error);
+            return service.Run(request, output);
         });
         return command;
     }

@@ -22,7 +22,7 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
     /// <summary>The clock VALID CERT is judged by when no <c>--at</c> is given.</summary>
     public TimeProvider Clock => clock;
 
-    public int Run(ConfigRequest request, TextWriter output, TextWriter? error = null)
+    public int Run(ConfigRequest request, TextWriter output)
     {
         Validate(request.Options);
         var loaded = loader.Load(request.Source);
@@ -38,19 +38,16 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
             TableRenderer.Write(tables, request.Format, output);
         }
 
-        if (error is not null)
+        foreach (var table in tables.Where(t => t.EmptyReason is not null))
         {
-            foreach (var table in tables.Where(t => t.EmptyReason is not null))
-            {
-                error.Write(table.EmptyReason + "\n");
-            }
+            loader.Notices.Notice(table.EmptyReason!);
+        }
 
-            var count = loaded.Snapshot.Diagnostics.Count(d => d.Level is DiagnosticLevel.Warning or DiagnosticLevel.Error);
-            if (count > 0)
-            {
-                var noun = count == 1 ? "decode diagnostic" : "decode diagnostics";
-                error.Write(string.Create(CultureInfo.InvariantCulture, $"{count} {noun}; `envoylens decode {SourceText(request.Source)}` lists them.\n"));
-            }
+        var count = loaded.Snapshot.Diagnostics.Count(d => d.Level is DiagnosticLevel.Warning or DiagnosticLevel.Error);
+        if (count > 0)
+        {
+            var noun = count == 1 ? "decode diagnostic" : "decode diagnostics";
+            loader.Notices.Notice(string.Create(CultureInfo.InvariantCulture, $"{count} {noun}; `envoylens decode {SourceText(request.Source)}` lists them."));
         }
 
         return ExitCodes.Ok;

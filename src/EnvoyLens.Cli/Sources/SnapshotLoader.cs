@@ -18,6 +18,9 @@ internal sealed record LoadedSnapshot(RawSnapshot Raw, EnvoySnapshot Snapshot);
 /// </summary>
 internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
 {
+    /// <summary>Where the commands reading through this loader write their notices.</summary>
+    public Notices Notices => notices;
+
 
     public LoadedSnapshot Load(SourceSpec source)
     {
