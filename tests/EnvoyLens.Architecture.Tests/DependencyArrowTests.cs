@@ -23,7 +23,7 @@ public sealed class DependencyArrowTests
         ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
         ["EnvoyLens.Certs"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Rules", "BouncyCastle.Cryptography"],
         ["EnvoyLens.Diff"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
-        ["EnvoyLens.Reporting"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Diff", "YamlDotNet"],
+        ["EnvoyLens.Reporting"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Diff", "EnvoyLens.Certs", "YamlDotNet"],
         ["EnvoyLens.Cli"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Admin", "EnvoyLens.Decoding", "EnvoyLens.Rules", "EnvoyLens.Certs", "EnvoyLens.Diff", "EnvoyLens.Reporting", "System.CommandLine"],
     };
 

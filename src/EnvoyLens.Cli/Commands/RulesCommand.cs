@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
@@ -18,19 +19,14 @@ internal static class RulesCommand
         var command = new Command("rules", "List the analysis rules (id, default severity, category, title), or explain one rule: envoylens rules EL1001.");
         var id = new Argument<string?>("ID") { Description = "A rule id such as EL1001; omit it to list every rule.", Arity = ArgumentArity.ZeroOrOne };
         var markdown = new Option<bool>("--markdown") { Description = "Print the rule reference as Markdown (RULES.md).", Hidden = true };
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: text or json (every field of the rule descriptors).",
-            HelpName = "text|json",
-            DefaultValueFactory = _ => "text",
-        };
+        var format = OutputOptions.TextOrJson("Output format: text or json (every field of the rule descriptors).", acceptTable: true);
         command.Arguments.Add(id);
-        command.Options.Add(format);
+        format.AddTo(command);
         command.Options.Add(markdown);
         command.SetAction(parse =>
         {
             var wanted = parse.GetValue(id);
-            var json = CertsService.ParseFormat(parse.GetValue(format)) == Reporting.Rendering.OutputFormat.Json;
+            var json = format.Get(parse) == TextOrJson.Json;
             output.Write(parse.GetValue(markdown) ? Markdown()
                 : json ? Json(wanted is null ? RulePacks.Descriptors : [Find(wanted)], single: wanted is not null)
                 : wanted is null ? List() : Explain(wanted));
@@ -46,7 +42,7 @@ internal static class RulesCommand
     /// <c>rules -o json</c>: an array of rule objects (one object for <c>rules ID</c>) with id, title, category, default
     /// severity, whether it is on by default, the inputs it reads, its pack, message template, rationale, remediation and example.
     /// </summary>
-    internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => CertsJson.Write(w =>
+    internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => Reporting.Rendering.JsonOutput.Write(w =>
     {
         if (!single)
         {
@@ -59,7 +55,7 @@ internal static class RulesCommand
             w.WriteString("id", d.Id);
             w.WriteString("title", d.Title);
             w.WriteString("category", Category(d));
-            w.WriteString("defaultSeverity", AnalyzeService.Level(d.DefaultSeverity));
+            w.WriteString("defaultSeverity", Severities.Name(d.DefaultSeverity));
             w.WriteBoolean("enabledByDefault", d.EnabledByDefault);
             w.WriteString("reads", Reads(d));
             w.WriteString("pack", RulePacks.PackOf(d.Id) ?? "engine");
@@ -78,7 +74,7 @@ internal static class RulesCommand
 
     internal static string List()
     {
-        var rows = RulePacks.Descriptors.Select(d => (d.Id, Severity: AnalyzeService.Level(d.DefaultSeverity), Category: Category(d), d.Title)).ToList();
+        var rows = RulePacks.Descriptors.Select(d => (d.Id, Severity: Severities.Name(d.DefaultSeverity), Category: Category(d), d.Title)).ToList();
         var sw = Math.Max("SEVERITY".Length, rows.Max(r => r.Severity.Length));
         var cw = Math.Max("CATEGORY".Length, rows.Max(r => r.Category.Length));
         var sb = new StringBuilder();
@@ -97,7 +93,7 @@ internal static class RulesCommand
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"{d.Id}: {d.Title}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Category:          {Category(d)}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Default severity:  {AnalyzeService.Level(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default; --enable " + d.Id + ")")}\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Default severity:  {Severities.Name(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default; --enable " + d.Id + ")")}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Reads:             {Reads(d)}\n");
         sb.Append(CultureInfo.InvariantCulture, $"Message:           {d.MessageTemplate}\n\n");
         sb.Append(CultureInfo.InvariantCulture, $"Why it matters\n  {d.Rationale}\n\n");
@@ -122,14 +118,14 @@ internal static class RulesCommand
         sb.Append("| Id | Severity | Category | Title |\n|---|---|---|---|\n");
         foreach (var d in RulePacks.Descriptors)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {AnalyzeService.Level(d.DefaultSeverity)} | {Category(d)} | {Escape(d.Title)} |\n");
+            sb.Append(CultureInfo.InvariantCulture, $"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {Severities.Name(d.DefaultSeverity)} | {Category(d)} | {Escape(d.Title)} |\n");
         }
 
         foreach (var d in RulePacks.Descriptors)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n## {d.Id}\n\n**{Escape(d.Title)}**\n\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Category: {Category(d)}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"- Default severity: {AnalyzeService.Level(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default)")}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Default severity: {Severities.Name(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default)")}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Reads: {Reads(d)}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Pack: {RulePacks.PackOf(d.Id) ?? "engine"}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Message: `{d.MessageTemplate}`\n\n");

@@ -1,44 +1,20 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Certs.Validation;
+using EnvoyLens.Reporting.Rendering;
 
-namespace EnvoyLens.Cli.Services;
+namespace EnvoyLens.Reporting.Certs;
 
 /// <summary>
 /// The <c>-o json</c> documents of <c>certs inspect</c>, <c>certs verify</c> and <c>certs compare</c>, written with a
 /// <see cref="Utf8JsonWriter"/> (no reflection): camelCase keys in a fixed order, times as UTC <c>yyyy-MM-ddTHH:mm:ssZ</c>,
 /// serials as <see cref="Core.SerialNumbers"/> prints them, absent values as <c>null</c>.
 /// </summary>
-internal static class CertsJson
+public static class CertificatesJson
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        IndentSize = 2,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>One certificate as judged at an instant: its fields, status and X.509-SVID problems.</summary>
-    internal sealed record Judged(CertificateInfo Certificate, string Status, IReadOnlyList<string> SvidProblems);
-
-    public static string Write(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, Options))
-        {
-            body(w);
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
-
     /// <summary><c>certs inspect -o json</c>: <c>{"certificates": [...], "problems": [...]}</c>.</summary>
-    public static string Inspect(IReadOnlyList<Judged> certificates, IReadOnlyList<CertificateProblem> problems) => Write(w =>
+    public static string Inspect(IReadOnlyList<JudgedCertificate> certificates, IReadOnlyList<CertificateProblem> problems) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();
         w.WriteStartArray("certificates");
@@ -53,7 +29,7 @@ internal static class CertsJson
     });
 
     /// <summary><c>certs verify -o json</c>: verdict, check, reason, the path and the X.509-SVID problems of its certificates.</summary>
-    public static string Verify(VerifyResult result, IReadOnlyList<Judged> path) => Write(w =>
+    public static string Verify(VerifyResult result, IReadOnlyList<JudgedCertificate> path) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();
         w.WriteBoolean("valid", result.Valid);
@@ -70,10 +46,10 @@ internal static class CertsJson
     });
 
     /// <summary><c>certs compare -o json</c>: both sides, the trust anchors, and per direction each check as ok, fail or unknown.</summary>
-    public static string Compare(string a, string b, TrustComparisonResult result, Func<HandshakeVerdict, string> outcome, string verdict) => Write(w =>
+    public static string Compare(string a, string b, TrustComparisonResult result) => JsonOutput.Write(w =>
     {
         w.WriteStartObject();
-        w.WriteString("verdict", verdict);
+        w.WriteString("verdict", CertificatesText.Verdict(result));
         w.WriteStartObject("a");
         w.WriteString("source", a);
         w.WriteString("identity", result.IdentityA);
@@ -91,7 +67,7 @@ internal static class CertsJson
             w.WriteStartObject();
             w.WriteString("client", v.Client);
             w.WriteString("server", v.Server);
-            w.WriteString("outcome", outcome(v));
+            w.WriteString("outcome", CertificatesText.Outcome(v));
             w.WriteStartArray("checks");
             Check(w, "client-accepts-server-certificate", v.ClientAccepts, v.ClientReason);
             Check(w, "server-accepts-client-certificate", v.ServerAccepts, v.ServerReason);
@@ -111,8 +87,6 @@ internal static class CertsJson
         w.WriteEndArray();
         w.WriteEndObject();
     });
-
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static void Check(Utf8JsonWriter w, string name, bool? result, string reason)
     {
@@ -161,7 +135,7 @@ internal static class CertsJson
         w.WriteEndArray();
     }
 
-    private static void Certificate(Utf8JsonWriter w, Judged judged)
+    private static void Certificate(Utf8JsonWriter w, JudgedCertificate judged)
     {
         var c = judged.Certificate;
         w.WriteStartObject();
@@ -172,8 +146,8 @@ internal static class CertsJson
         w.WriteString("signatureAlgorithm", c.SignatureAlgorithm);
         w.WriteString("issuer", c.Issuer);
         w.WriteString("subject", c.Subject);
-        w.WriteString("notBefore", Time(c.NotBefore));
-        w.WriteString("notAfter", Time(c.NotAfter));
+        w.WriteString("notBefore", CertificateStatus.Time(c.NotBefore));
+        w.WriteString("notAfter", CertificateStatus.Time(c.NotAfter));
         w.WriteString("status", judged.Status);
         w.WriteString("publicKey", c.KeyDescription);
         Strings(w, "subjectAltNames", c.SubjectAltNames);
