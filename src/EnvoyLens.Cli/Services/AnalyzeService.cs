@@ -7,6 +7,7 @@ using EnvoyLens.Decoding;
 using EnvoyLens.Decoding.Endpoints;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Analysis;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Services;
@@ -34,7 +35,7 @@ internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, S
 }
 
 /// <summary>
-/// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks"/> and writes the findings as
+/// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks.Catalog"/> and writes the findings as
 /// text, JSON (schema <c>envoylens-analysis/v1</c>, see src/EnvoyLens.Rules/README.md) or SARIF 2.1.0. Exit code 1 when
 /// a finding (after the baseline) is at or above <c>--fail-on</c>, else 0.
 /// </summary>
@@ -51,7 +52,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var loaded = loader.Load(request.Source);
         var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
         var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
-        var report = RulePacks.Runner().Run(context, request.Options);
+        var report = RulePacks.Catalog.Runner().Run(context, request.Options);
         var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
         if (baseline is not null)
         {
@@ -94,7 +95,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
 
     /// <summary>The runner's report as the renderers draw it, with the descriptors of every rule the CLI knows.</summary>
     internal static AnalysisResult ToResult(string origin, AnalysisReport report) =>
-        new(origin, report.Findings, report.Outcomes.Select(o => new AnalysisRuleResult(o.RuleId, Status(o.Status), o.Reason, o.FindingCount)).ToList(), RulePacks.Descriptors);
+        new(origin, report.Findings, report.Outcomes.Select(o => new AnalysisRuleResult(o.RuleId, Status(o.Status), o.Reason, o.FindingCount)).ToList(), RulePacks.Catalog.Descriptors);
 
     public static AnalyzeFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
     {
@@ -221,7 +222,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
     private static string RuleId(string id, string option)
     {
         var normalized = id.Trim().ToUpperInvariant();
-        return RulePacks.Rules.Any(r => r.Descriptor.Id == normalized)
+        return RulePacks.Catalog.Rules.Any(r => r.Descriptor.Id == normalized)
             ? normalized
             : throw new EnvoyLensException($"{option} names '{id}', which is not a rule id; run 'envoylens rules' to list the rules.");
     }

@@ -4,7 +4,7 @@ using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4003: a workload (leaf) certificate is past the configured share of its lifetime (80% by default).</summary>
 internal sealed class EL4003WorkloadRotationOverdue(CertificatePolicy policy) : IRule

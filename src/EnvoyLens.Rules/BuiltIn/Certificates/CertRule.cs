@@ -1,38 +1,10 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
-
-/// <summary>The certificate rule pack (EL4xxx), to run with <see cref="RuleRunner"/> beside the built-in rules.</summary>
-public static class CertificateRules
-{
-    /// <summary>Every certificate rule with the default thresholds.</summary>
-    public static IReadOnlyList<IRule> All { get; } = Create(CertificatePolicy.Default);
-
-    /// <summary>Every certificate rule with the given thresholds.</summary>
-    public static IReadOnlyList<IRule> Create(CertificatePolicy policy)
-    {
-        ArgumentNullException.ThrowIfNull(policy);
-        return
-        [
-            new EL4001CertificateExpired(),
-            new EL4002CertificateNotYetValid(),
-            new EL4003WorkloadRotationOverdue(policy),
-            new EL4004CaExpiringSoon(policy),
-            new EL4005WorkloadChainUntrusted(),
-            new EL4006SpiffeIdentityMismatch(),
-            new EL4007SvidNonconformant(),
-            new EL4008WeakCertificate(policy),
-            new EL4009ProxyClockOffset(policy),
-            new EL4010CertificateUnreadable(),
-            new EL4011RbacTrustDomainMismatch(),
-        ];
-    }
-}
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>Shared helpers of the certificate rules: one inventory per snapshot, argument shapes.</summary>
 internal static class CertRule

@@ -3,7 +3,7 @@ using EnvoyLens.Certs.Validation;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4001: a certificate the proxy presents or trusts has expired.</summary>
 internal sealed class EL4001CertificateExpired : IRule
@@ -27,7 +27,7 @@ internal sealed class EL4001CertificateExpired : IRule
         var now = context.Clock.GetUtcNow();
         foreach (var (group, c) in CertRule.All(context))
         {
-            if (CertificateChecks.TimeStatusOf(c, now, Checks.CertificatePolicy.Default) == TimeStatus.Expired)
+            if (CertificateChecks.TimeStatusOf(c, now, CertificatePolicy.Default) == TimeStatus.Expired)
             {
                 yield return context.Report(Definition, group.Resource, group.Pointer,
                     Args.Of(("certificate", c.Label), ("source", group.Source), ("block", CertRule.Index(c.Index)),

@@ -3,7 +3,7 @@ using EnvoyLens.Certs.Checks;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4004: a root or intermediate CA has less than the configured time left (60 days by default).</summary>
 internal sealed class EL4004CaExpiringSoon(CertificatePolicy policy) : IRule

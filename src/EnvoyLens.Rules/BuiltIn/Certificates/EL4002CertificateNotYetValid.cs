@@ -3,7 +3,7 @@ using EnvoyLens.Certs.Validation;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4002: a certificate is not valid yet: its notBefore is ahead of the clock (clock skew).</summary>
 internal sealed class EL4002CertificateNotYetValid : IRule

@@ -2,7 +2,7 @@ using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4007: an X.509-SVID (a certificate with a spiffe:// URI SAN) breaks the SPIFFE X.509-SVID rules.</summary>
 internal sealed class EL4007SvidNonconformant : IRule

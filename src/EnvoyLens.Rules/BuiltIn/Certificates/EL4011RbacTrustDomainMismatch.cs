@@ -3,7 +3,7 @@ using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>
 /// EL4011: an ALLOW policy of a listener's RBAC filter only admits SPIFFE principals of trust domains other than the

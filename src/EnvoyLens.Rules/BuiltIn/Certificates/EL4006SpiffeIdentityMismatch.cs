@@ -2,7 +2,7 @@ using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4006: the workload certificate's SPIFFE ID is not the identity of the proxy's namespace and service account.</summary>
 internal sealed class EL4006SpiffeIdentityMismatch : IRule

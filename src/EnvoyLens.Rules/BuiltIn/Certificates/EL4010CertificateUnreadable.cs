@@ -1,7 +1,7 @@
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4010: a PEM block of a secret or inline TLS context cannot be read as a certificate.</summary>
 internal sealed class EL4010CertificateUnreadable : IRule

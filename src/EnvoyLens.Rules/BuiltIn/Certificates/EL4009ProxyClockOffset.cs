@@ -3,7 +3,7 @@ using EnvoyLens.Certs.Checks;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>
 /// EL4009: <c>/certs</c> reports <c>days_until_expiration</c> by the proxy's own clock; when it disagrees with the

@@ -2,7 +2,7 @@ using EnvoyLens.Certs.Checks;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4008: a weak key or signature: RSA below 2048 bits, MD5 or SHA-1 signatures, unusual curves.</summary>
 internal sealed class EL4008WeakCertificate(CertificatePolicy policy) : IRule

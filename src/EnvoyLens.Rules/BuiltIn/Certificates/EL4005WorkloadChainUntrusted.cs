@@ -2,7 +2,7 @@ using EnvoyLens.Certs.Validation;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
-namespace EnvoyLens.Certs.Rules;
+namespace EnvoyLens.Rules.BuiltIn.Certificates;
 
 /// <summary>EL4005: the proxy's own workload chain does not validate to the CAs the proxy trusts (ROOTCA).</summary>
 internal sealed class EL4005WorkloadChainUntrusted : IRule
