@@ -1,3 +1,4 @@
+using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
@@ -27,7 +28,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
 
     public Applicability AppliesTo(RuleContext context)
     {
-        if (OwnTrustDomain(context.Snapshot) is null)
+        if (Walk.OwnTrustDomain(context.Snapshot) is null)
         {
             return Applicability.No("the proxy's own trust domain is unknown (no SPIFFE id in /certs, no MESH_ID node metadata)");
         }
@@ -37,7 +38,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var (own, from) = OwnTrustDomain(context.Snapshot)!.Value;
+        var (own, from) = Walk.OwnTrustDomain(context.Snapshot)!.Value;
         foreach (var (cluster, tls, via) in Walk.UpstreamTls(context.Snapshot))
         {
             var domains = TrustDomains(tls);
@@ -52,13 +53,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
         }
     }
 
-    /// <summary>The proxy's trust domain and where it was read (see <see cref="Engine.TrustDomains.Own"/>).</summary>
-    internal static (string Domain, string From)? OwnTrustDomain(EnvoySnapshot snapshot) => Engine.TrustDomains.Own(snapshot);
-
     /// <summary>The trust domains named by a context's SPIFFE matchers (exact or prefix), sorted.</summary>
     internal static SortedSet<string> TrustDomains(TlsContext tls) =>
-        new(tls.SubjectAltNameMatchers.Where(m => m.Kind is "exact" or "prefix").Select(m => TrustDomain(m.Value)).OfType<string>(), StringComparer.Ordinal);
-
-    /// <summary><c>spiffe://cluster.local/ns/x/sa/y</c> → <c>cluster.local</c>; null for other names.</summary>
-    internal static string? TrustDomain(string san) => Engine.TrustDomains.Of(san);
+        new(tls.SubjectAltNameMatchers.Where(m => m.Kind is "exact" or "prefix").Select(m => SpiffeId.TrustDomainOf(m.Value)).OfType<string>(), StringComparer.Ordinal);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
@@ -32,6 +33,22 @@ internal static class Walk
     /// <summary>True when the config dump has a section whose type URL ends with <paramref name="section"/> (e.g. RoutesConfigDump).</summary>
     public static bool HasSection(EnvoySnapshot snapshot, string section) =>
         snapshot.ConfigDump?.Sections.Any(s => s.TypeUrl.EndsWith(section, StringComparison.Ordinal)) == true;
+
+    /// <summary>
+    /// The proxy's trust domain and where it was read: the SPIFFE id of its certificate in <c>/certs</c>, else Istio's
+    /// MESH_ID node metadata; null when neither is there.
+    /// </summary>
+    public static (string Domain, string From)? OwnTrustDomain(EnvoySnapshot snapshot)
+    {
+        var fromCerts = snapshot.AdminCertificates.SelectMany(s => s.CertChain).SelectMany(c => c.SubjectAltNames)
+            .Select(SpiffeId.TrustDomainOf).FirstOrDefault(d => d is not null);
+        if (fromCerts is not null)
+        {
+            return (fromCerts, "the SPIFFE id of the proxy's certificate (/certs)");
+        }
+
+        return snapshot.Node?.MetadataString("MESH_ID") is { Length: > 0 } mesh ? (mesh, "node metadata MESH_ID") : null;
+    }
 
     /// <summary>A route as a person would name it: its name, else its match (<c>prefix /api</c>).</summary>
     public static string Describe(Route route) =>

@@ -1,4 +1,5 @@
 using EnvoyLens.Certs.Compare;
+using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
@@ -57,13 +58,13 @@ internal sealed class EL4011RbacTrustDomainMismatch : IRule
     /// <summary>EL3102's source of the proxy's trust domain, else the SPIFFE ID of the workload certificate.</summary>
     private static (string Domain, string From)? OwnTrustDomain(RuleContext context)
     {
-        if (TrustDomains.Own(context.Snapshot) is { } own)
+        if (Walk.OwnTrustDomain(context.Snapshot) is { } own)
         {
             return own;
         }
 
         var id = CertRule.Inventory(context).WorkloadChain?.Leaf?.SpiffeId;
-        return id is not null && TrustDomains.Of(id) is { } domain ? (domain, "the SPIFFE ID of the workload certificate") : null;
+        return id is not null && SpiffeId.TrustDomainOf(id) is { } domain ? (domain, "the SPIFFE ID of the workload certificate") : null;
     }
 
     /// <summary>Every ALLOW policy of an enforced RBAC filter with the trust domains its plain (not negated) exact/prefix SPIFFE principals name.</summary>
@@ -71,6 +72,6 @@ internal sealed class EL4011RbacTrustDomainMismatch : IRule
         RbacEvaluation.Filters(snapshot)
             .Where(f => f.Config.Action == "ALLOW")
             .SelectMany(f => f.Config.Policies.Select(p => (f, p, new SortedSet<string>(
-                p.PrincipalNames.Where(n => !n.Negated && n.Matcher.Kind is "exact" or "prefix").Select(n => TrustDomains.Of(n.Matcher.Value)).OfType<string>(),
+                p.PrincipalNames.Where(n => !n.Negated && n.Matcher.Kind is "exact" or "prefix").Select(n => SpiffeId.TrustDomainOf(n.Matcher.Value)).OfType<string>(),
                 StringComparer.Ordinal))));
 }
