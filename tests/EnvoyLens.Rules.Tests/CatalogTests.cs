@@ -129,6 +129,59 @@ public sealed class CatalogTests
     }
 
     [Theory]
+    [MemberData(nameof(RuleIds))]
+    public void Given_each_rule_on_its_fixtures_and_the_reviews_bundle_When_it_runs_Then_it_reads_only_the_inputs_it_declares(string id)
+    {
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == id);
+        var declared = rule.Descriptor.Inputs | rule.Descriptor.OptionalInputs;
+        var reviews = RuleFixtures.Decode(TestPaths.Fixture("snapshots", "reviews"));
+        RuleContext[] contexts =
+        [
+            RuleFixtures.Context(id, "pass"),
+            RuleFixtures.Context(id, "fail"),
+            new(reviews, FixedClock.FixtureNow, RuleContext.Infer(reviews)),
+        ];
+
+        foreach (var context in contexts)
+        {
+            var outcome = new RuleRunner([rule]).Run(context).Outcomes.Single();
+
+            Assert.NotEqual(RuleStatus.InternalError, outcome.Status);
+            var undeclared = context.InputsRead & ~declared;
+            Assert.True(undeclared == RuleInputs.None, $"{id} read {RuleRunner.Describe(undeclared)}, which its descriptor does not declare.");
+        }
+    }
+
+    [Fact]
+    public void Given_a_context_When_a_rule_reads_stats_and_the_node_Then_the_context_records_those_inputs()
+    {
+        var context = RuleFixtures.Context("EL5001", "fail");
+        Assert.Equal(RuleInputs.None, context.InputsRead);
+
+        _ = context.Stats;
+        Assert.Equal(RuleInputs.Stats, context.InputsRead);
+
+        _ = context.Node;
+        Assert.Equal(RuleInputs.Stats | RuleInputs.ConfigDump, context.InputsRead & (RuleInputs.Stats | RuleInputs.ConfigDump));
+    }
+
+    [Fact]
+    public void Given_the_rule_sources_When_scanned_Then_no_rule_reads_an_admin_input_past_the_recording_context()
+    {
+        // Rules read stats, /server_info, /clusters, /init_dump and /certs through RuleContext, which records the read;
+        // reaching them through the snapshot would hide the read from the check above.
+        var bypass = new System.Text.RegularExpressions.Regex(
+            @"\b(?:[sS]napshot|s)\.(?:Stats|ServerInfo|Node|ClusterStatuses|FindClusterStatus|EndpointsOf|InitTargets|AdminCertificates|ListenerStatuses)\b");
+        var offenders = Directory.GetFiles(Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Rules", "BuiltIn"), "*.cs", SearchOption.AllDirectories)
+            .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (File: Path.GetFileName(f), Line: i + 1, Text: line)))
+            .Where(l => bypass.IsMatch(l.Text) && !l.Text.TrimStart().StartsWith("///", StringComparison.Ordinal))
+            .Select(l => $"{l.File}:{l.Line}")
+            .ToList();
+
+        Assert.True(offenders.Count == 0, "Read admin inputs through RuleContext: " + string.Join(", ", offenders));
+    }
+
+    [Theory]
     [InlineData(RuleCategory.Engine, "EL0")]
     [InlineData(RuleCategory.References, "EL1")]
     [InlineData(RuleCategory.State, "EL2")]

@@ -16,6 +16,7 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
         "Check that the service has ready endpoints (kubectl get endpointslices) and, for subset clusters, that the DestinationRule subset labels match running pods.",
         RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "EDS cluster api has no ClusterLoadAssignment for 'api'",
     };
 
@@ -29,7 +30,7 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
             return Applicability.No("the capture holds no EDS clusters");
         }
 
-        return Applicability.When(s.LoadAssignments.Count > 0 || s.ClusterStatuses.Count > 0 || Walk.HasSection(s, "EndpointsConfigDump"),
+        return Applicability.When(s.LoadAssignments.Count > 0 || context.ClusterStatuses.Count > 0 || Walk.HasSection(s, "EndpointsConfigDump"),
             "the capture holds neither EDS (config_dump?include_eds) nor /clusters, so endpoints cannot be checked");
     }
 
@@ -38,7 +39,7 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
         var s = context.Snapshot;
         foreach (var cluster in s.Clusters.Where(c => c.Type == "EDS"))
         {
-            if (s.EndpointsOf(cluster).Any())
+            if (context.EndpointsOf(cluster).Any())
             {
                 continue;
             }

@@ -17,19 +17,20 @@ internal sealed class EL1005NoHealthyEndpoints : IRule
         "Look at why the hosts are unhealthy: failing readiness or health checks, outlier ejections after 5xx (see /clusters), or draining pods during a rollout.",
         RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster api has 2 endpoint(s) and none is healthy (1 DRAINING, 1 UNHEALTHY)",
     };
 
     public RuleDescriptor Descriptor => Definition;
 
     public Applicability AppliesTo(RuleContext context) =>
-        Applicability.When(context.Snapshot.Clusters.Any(c => context.Snapshot.EndpointsOf(c).Any()), "no cluster has known endpoints");
+        Applicability.When(context.Snapshot.Clusters.Any(c => context.EndpointsOf(c).Any()), "no cluster has known endpoints");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
         foreach (var cluster in context.Snapshot.Clusters)
         {
-            var hosts = Walk.Hosts(context.Snapshot, cluster);
+            var hosts = Walk.Hosts(context, cluster);
             if (hosts.Count == 0 || hosts.Any(h => h.Usable))
             {
                 continue;

@@ -16,6 +16,7 @@ internal sealed class EL1006AggregateClusterChildren : IRule
         "Create the missing child clusters or remove them from the aggregate cluster's list, and make sure at least one child has healthy endpoints.",
         RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Aggregate cluster api-failover: a child cluster does not exist (api-dr)",
     };
 
@@ -38,7 +39,7 @@ internal sealed class EL1006AggregateClusterChildren : IRule
                 continue;
             }
 
-            var children = cluster.AggregateClusters.Select(c => (Name: c, Hosts: Walk.Hosts(s, s.FindCluster(c)!))).ToList();
+            var children = cluster.AggregateClusters.Select(c => (Name: c, Hosts: Walk.Hosts(context, s.FindCluster(c)!))).ToList();
             if (children.All(c => c.Hosts.Count > 0 && !c.Hosts.Any(h => h.Usable)))
             {
                 yield return context.Report(Definition, cluster.Meta.Ref, cluster.Meta.Pointer,

@@ -22,11 +22,11 @@ internal sealed class EL2003XdsUpdateRejectedStats : IRule
     public RuleDescriptor Descriptor => Definition;
 
     public Applicability AppliesTo(RuleContext context) =>
-        Applicability.When(context.Snapshot.Stats is { Stats.Count: > 0 }, "the stats sample is empty");
+        Applicability.When(context.Stats is { Stats.Count: > 0 }, "the stats sample is empty");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var stats = context.Snapshot.Stats!;
+        var stats = context.Stats!;
         var hits = Walk.NonZero(stats, ".update_rejected").Select(s => (Stat: s, Meaning: "the proxy rejected configuration it was sent"))
             .Concat(Walk.NonZero(stats, ".update_failure").Select(s => (Stat: s, Meaning: "fetching configuration failed")));
         foreach (var (stat, meaning) in hits.DistinctBy(h => h.Stat.Name))

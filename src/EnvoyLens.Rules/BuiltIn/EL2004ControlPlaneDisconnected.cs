@@ -24,7 +24,7 @@ internal sealed class EL2004ControlPlaneDisconnected : IRule
     public RuleDescriptor Descriptor => Definition;
 
     private static Model.Stat? Find(RuleContext context) =>
-        context.Snapshot.Stats?.Get(StatName) ?? context.Snapshot.Stats?.Get("envoy_control_plane_connected_state");
+        context.Stats?.Get(StatName) ?? context.Stats?.Get("envoy_control_plane_connected_state");
 
     public Applicability AppliesTo(RuleContext context) =>
         Applicability.When(Find(context) is not null, $"the stats hold no {StatName} (the proxy has no ADS/xDS control plane)");

@@ -16,16 +16,17 @@ internal sealed class EL2005ServerNotLive : IRule
         "Look at what initialization waits for (the init targets named here: usually the first CDS/LDS response, an EDS or SDS resource) and why the control plane has not sent it.",
         RuleInputs.ServerInfo)
     {
+        OptionalInputs = RuleInputs.InitDump,
         Example = "The proxy is not ready: server state is PRE_INITIALIZING, not LIVE",
     };
 
     public RuleDescriptor Descriptor => Definition;
 
-    public Applicability AppliesTo(RuleContext context) => Applicability.When(context.Snapshot.ServerInfo is not null, "no /server_info was decoded");
+    public Applicability AppliesTo(RuleContext context) => Applicability.When(context.ServerInfo is not null, "no /server_info was decoded");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var info = context.Snapshot.ServerInfo!;
+        var info = context.ServerInfo!;
         var resource = new ResourceRef(ResourceKind.ServerInfo, "server_info");
         if (!string.Equals(info.State, "LIVE", StringComparison.Ordinal))
         {
@@ -34,7 +35,7 @@ internal sealed class EL2005ServerNotLive : IRule
                 Args.Of(("state", info.State ?? "")), source: info.Source);
         }
 
-        foreach (var target in context.Snapshot.InitTargets.Where(t => t.Targets.Count > 0).OrderBy(t => t.Manager, StringComparer.Ordinal))
+        foreach (var target in context.InitTargets.Where(t => t.Targets.Count > 0).OrderBy(t => t.Manager, StringComparer.Ordinal))
         {
             yield return context.Report(Definition, resource, JsonPointer.Root,
                 Args.Of(("problem", $"init manager '{target.Manager}' waits for {string.Join(", ", target.Targets)}")),

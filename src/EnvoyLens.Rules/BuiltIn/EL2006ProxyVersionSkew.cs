@@ -24,6 +24,7 @@ internal sealed partial class EL2006ProxyVersionSkew : IRule
         "Restart the workload so the sidecar is injected with the proxy image that matches the control plane (for Istio: istioctl proxy-status shows the skew per pod), or pin the image tag that matches the revision.",
         RuleInputs.ServerInfo)
     {
+        OptionalInputs = RuleInputs.ConfigDump,
         Example = "The node's ISTIO_VERSION is 1.22.1, whose proxy ships Envoy 1.30, but /server_info reports Envoy 1.32.3",
     };
 
@@ -31,21 +32,21 @@ internal sealed partial class EL2006ProxyVersionSkew : IRule
 
     public Applicability AppliesTo(RuleContext context)
     {
-        if (Version(context.Snapshot.ServerInfo?.Version) is null)
+        if (Version(context.ServerInfo?.Version) is null)
         {
             return Applicability.No("/server_info does not give a version EnvoyLens can read");
         }
 
-        var node = context.Snapshot.Node;
+        var node = context.Node;
         return Applicability.When(Version(node?.UserAgentVersion) is not null || Version(node?.IstioVersion) is not null,
             "the node announces neither a build version nor ISTIO_VERSION");
     }
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var info = context.Snapshot.ServerInfo!;
+        var info = context.ServerInfo!;
         var envoy = Version(info.Version)!.Value;
-        var node = context.Snapshot.Node!;
+        var node = context.Node!;
         var envoyText = Text(envoy);
         var resource = new ResourceRef(ResourceKind.ServerInfo, "server_info");
         var pointer = context.Snapshot.Bootstrap?.Pointer.Append("node") ?? JsonPointer.Root.Append("node");

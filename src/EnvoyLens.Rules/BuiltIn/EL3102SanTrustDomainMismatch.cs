@@ -21,6 +21,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
         "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) and the DestinationRule's subjectAltNames; after a trust domain migration, list the old domain as an alias until every workload has a new certificate.",
         RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Certs,
         Example = "Cluster api only accepts peers of trust domain other.example, but this proxy belongs to cluster.local",
     };
 
@@ -28,7 +29,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
 
     public Applicability AppliesTo(RuleContext context)
     {
-        if (Walk.OwnTrustDomain(context.Snapshot) is null)
+        if (Walk.OwnTrustDomain(context) is null)
         {
             return Applicability.No("the proxy's own trust domain is unknown (no SPIFFE id in /certs, no MESH_ID node metadata)");
         }
@@ -38,7 +39,7 @@ internal sealed class EL3102SanTrustDomainMismatch : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var (own, from) = Walk.OwnTrustDomain(context.Snapshot)!.Value;
+        var (own, from) = Walk.OwnTrustDomain(context)!.Value;
         foreach (var (cluster, tls, via) in Walk.UpstreamTls(context.Snapshot))
         {
             var domains = TrustDomains(tls);

@@ -27,19 +27,20 @@ internal sealed class EL3104DefaultCircuitBreakers : IRule
         "Size the thresholds for the cluster's real concurrency (Envoy circuit_breakers.thresholds; Istio DestinationRule trafficPolicy.connectionPool) and watch upstream_rq_pending_overflow.",
         RuleInputs.ConfigDump | RuleInputs.Stats)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster api carries heavy traffic (upstream_rq_active 700) with Envoy's default circuit breakers (1024 connections / pending / requests, 3 retries)",
     };
 
     public RuleDescriptor Descriptor => Definition;
 
     public Applicability AppliesTo(RuleContext context) =>
-        context.Snapshot.Stats is not { Stats.Count: > 0 } ? Applicability.No("the stats sample is empty")
+        context.Stats is not { Stats.Count: > 0 } ? Applicability.No("the stats sample is empty")
         : Applicability.When(context.Snapshot.Clusters.Any(AtDefaults), "every cluster sets its circuit breakers");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var stats = context.Snapshot.Stats!;
-        var names = StatsNames.For(context.Snapshot);
+        var stats = context.Stats!;
+        var names = StatsNames.For(context);
         var traffic = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var suffix in new[] { "upstream_rq_active", "upstream_cx_active", "upstream_rq_pending_active" })
         {

@@ -16,6 +16,7 @@ internal sealed class EL5001UpstreamConnectFailures : IRule
         "Check that the endpoints listen on the port the cluster uses (for Istio: the Service targetPort and the container port), that NetworkPolicies allow it, and that connect_timeout is not too low (EL3105).",
         RuleInputs.Stats | RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster outbound|9080||api.default.svc.cluster.local failed to connect to its hosts since the proxy started: upstream_cx_connect_fail 7, upstream_cx_connect_timeout 2",
     };
 
@@ -25,7 +26,7 @@ internal sealed class EL5001UpstreamConnectFailures : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var names = StatsNames.For(context.Snapshot);
+        var names = StatsNames.For(context);
         foreach (var (first, hits) in StatsRule.Counters(context, names,
                      (StatScope.Cluster, "upstream_cx_connect_fail", "UF"),
                      (StatScope.Cluster, "upstream_cx_connect_timeout", "UF")))

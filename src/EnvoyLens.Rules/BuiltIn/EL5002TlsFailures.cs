@@ -19,6 +19,7 @@ internal sealed class EL5002TlsFailures : IRule
         "Compare the SANs and trust domain the cluster expects (EL3102) with the peer's certificate (envoylens certs), check both sides use the same root of trust, and for fail_verify_no_cert the peer's mTLS mode.",
         RuleInputs.Stats | RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Listener 0.0.0.0_8080 had TLS failures since the proxy started: ssl.fail_verify_no_cert 4",
     };
 
@@ -28,7 +29,7 @@ internal sealed class EL5002TlsFailures : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var names = StatsNames.For(context.Snapshot);
+        var names = StatsNames.For(context);
         var wanted = Counters.SelectMany(c => new[] { (StatScope.Cluster, c, "upstream"), (StatScope.Listener, c, "downstream") }).ToArray();
         foreach (var (first, hits) in StatsRule.Counters(context, names, wanted))
         {

@@ -16,6 +16,7 @@ internal sealed class EL5003CircuitBreakingObserved : IRule
         "Raise the thresholds to the cluster's real concurrency (Envoy circuit_breakers; Istio DestinationRule connectionPool) or find why requests pile up (a slow upstream: see its latency and EL5001).",
         RuleInputs.Stats | RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster outbound|9080||api.default.svc.cluster.local hit its circuit breakers since the proxy started: upstream_rq_pending_overflow 12",
     };
 
@@ -25,7 +26,7 @@ internal sealed class EL5003CircuitBreakingObserved : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var names = StatsNames.For(context.Snapshot);
+        var names = StatsNames.For(context);
         foreach (var (first, hits) in StatsRule.Counters(context, names,
                      (StatScope.Cluster, "upstream_rq_pending_overflow", "UO"),
                      (StatScope.Cluster, "upstream_cx_overflow", "UO"),

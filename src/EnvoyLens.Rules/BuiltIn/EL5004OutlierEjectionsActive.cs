@@ -16,6 +16,7 @@ internal sealed class EL5004OutlierEjectionsActive : IRule
         "Find the ejected hosts in /clusters (failed_outlier_check) and look at their logs; if the errors are expected (a 404-heavy API), tune outlier detection (consecutive_5xx, Istio outlierDetection).",
         RuleInputs.Stats | RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster outbound|9080||api.default.svc.cluster.local has 1 host(s) ejected by outlier detection right now",
     };
 
@@ -25,8 +26,8 @@ internal sealed class EL5004OutlierEjectionsActive : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var names = StatsNames.For(context.Snapshot);
-        foreach (var s in names.Find(context.Snapshot.Stats!, StatScope.Cluster, "outlier_detection.ejections_active")
+        var names = StatsNames.For(context);
+        foreach (var s in names.Find(context.Stats!, StatScope.Cluster, "outlier_detection.ejections_active")
                      .Where(s => s.Stat.Value > 0).OrderBy(s => s.Owner, StringComparer.Ordinal))
         {
             yield return StatsRule.Report(context, names, Definition, s,

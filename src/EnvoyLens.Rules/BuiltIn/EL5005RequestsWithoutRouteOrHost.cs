@@ -16,6 +16,7 @@ internal sealed class EL5005RequestsWithoutRouteOrHost : IRule
         "For NR check the Host header against the virtual hosts' domains and the route matches (envoylens config routes); for NC the missing cluster (EL1002); for UH the cluster's endpoints and health (EL1004, EL1005).",
         RuleInputs.Stats | RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Clusters,
         Example = "HTTP connection manager ingress_http answered requests with 404/503 since the proxy started: no_route 5",
     };
 
@@ -25,7 +26,7 @@ internal sealed class EL5005RequestsWithoutRouteOrHost : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var names = StatsNames.For(context.Snapshot);
+        var names = StatsNames.For(context);
         foreach (var (first, hits) in StatsRule.Counters(context, names,
                      (StatScope.Http, "no_route", "NR"),
                      (StatScope.Http, "no_cluster", "NC"),

@@ -38,16 +38,16 @@ internal static class Walk
     /// The proxy's trust domain and where it was read: the SPIFFE id of its certificate in <c>/certs</c>, else Istio's
     /// MESH_ID node metadata; null when neither is there.
     /// </summary>
-    public static (string Domain, string From)? OwnTrustDomain(EnvoySnapshot snapshot)
+    public static (string Domain, string From)? OwnTrustDomain(RuleContext context)
     {
-        var fromCerts = snapshot.AdminCertificates.SelectMany(s => s.CertChain).SelectMany(c => c.SubjectAltNames)
+        var fromCerts = context.AdminCertificates.SelectMany(s => s.CertChain).SelectMany(c => c.SubjectAltNames)
             .Select(SpiffeId.TrustDomainOf).FirstOrDefault(d => d is not null);
         if (fromCerts is not null)
         {
             return (fromCerts, "the SPIFFE id of the proxy's certificate (/certs)");
         }
 
-        return snapshot.Node?.MetadataString("MESH_ID") is { Length: > 0 } mesh ? (mesh, "node metadata MESH_ID") : null;
+        return context.Node?.MetadataString("MESH_ID") is { Length: > 0 } mesh ? (mesh, "node metadata MESH_ID") : null;
     }
 
     /// <summary>A route as a person would name it: its name, else its match (<c>prefix /api</c>).</summary>
@@ -94,8 +94,8 @@ internal static class Walk
         : endpoint.Health;
 
     /// <summary>Hosts known for a cluster (from every source), grouped by address; a host is usable when every source agrees.</summary>
-    public static IReadOnlyList<(string Address, bool Usable, string Problem)> Hosts(EnvoySnapshot snapshot, Cluster cluster) =>
-        snapshot.EndpointsOf(cluster)
+    public static IReadOnlyList<(string Address, bool Usable, string Problem)> Hosts(RuleContext context, Cluster cluster) =>
+        context.EndpointsOf(cluster)
             .GroupBy(e => e.Address.ToString(), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => (g.Key, g.All(IsUsable), string.Join("+", g.Where(e => !IsUsable(e)).Select(Problem).Distinct(StringComparer.Ordinal))))
@@ -210,5 +210,5 @@ internal static class Walk
     }
 
     public static Finding StatsFinding(RuleContext context, RuleDescriptor descriptor, Stat stat, IReadOnlyDictionary<string, string> args) =>
-        context.Report(descriptor, new ResourceRef(ResourceKind.Stats, stat.Name), JsonPointer.Root, args, source: context.Snapshot.Stats?.Source);
+        context.Report(descriptor, new ResourceRef(ResourceKind.Stats, stat.Name), JsonPointer.Root, args, source: context.Stats?.Source);
 }

@@ -21,7 +21,7 @@ internal sealed class EL4006SpiffeIdentityMismatch : IRule
 
     public Applicability AppliesTo(RuleContext context)
     {
-        var node = context.Snapshot.Node;
+        var node = context.Node;
         if (node?.Namespace is null || node.ServiceAccount is null)
         {
             return Applicability.No("the node metadata has no namespace and service account");
@@ -32,7 +32,7 @@ internal sealed class EL4006SpiffeIdentityMismatch : IRule
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var node = context.Snapshot.Node!;
+        var node = context.Node!;
         var group = CertRule.Inventory(context).WorkloadChain!;
         var leaf = group.Leaf!;
         var id = SpiffeId.TryParse(leaf.SpiffeId, out _);

@@ -27,12 +27,12 @@ internal sealed class EL4009ProxyClockOffset(CertificatePolicy policy) : IRule
         Applicability.When(Entries(context).Any(), "/certs lists no certificate with both an expiration time and days until expiration");
 
     private static IEnumerable<Model.AdminCertificate> Entries(RuleContext context) =>
-        context.Snapshot.AdminCertificates.SelectMany(s => s.CaCerts.Concat(s.CertChain))
+        context.AdminCertificates.SelectMany(s => s.CaCerts.Concat(s.CertChain))
             .Where(c => c.ExpirationTime is not null && c.DaysUntilExpiration is > 0);
 
     public IEnumerable<Finding> Check(RuleContext context)
     {
-        var captured = context.Snapshot.CapturedAt;
+        var captured = context.CapturedAt;
         var now = captured ?? context.Clock.GetUtcNow();
         var worst = Entries(context)
             .Select(c => (Cert: c, Ours: (c.ExpirationTime!.Value - now).TotalDays))
@@ -51,6 +51,6 @@ internal sealed class EL4009ProxyClockOffset(CertificatePolicy policy) : IRule
                 ("proxyDays", worst.Cert.DaysUntilExpiration!.Value.ToString(CultureInfo.InvariantCulture)),
                 ("ourDays", worst.Ours.ToString("0.#", CultureInfo.InvariantCulture))),
             Args.Of(("expiration", CertRule.Time(worst.Cert.ExpirationTime!.Value))),
-            source: context.Snapshot.Sources.FirstOrDefault(s => s.Contains("certs", StringComparison.OrdinalIgnoreCase)));
+            source: context.Sources.FirstOrDefault(s => s.Contains("certs", StringComparison.OrdinalIgnoreCase)));
     }
 }

@@ -23,6 +23,7 @@ internal sealed class EL4011RbacTrustDomainMismatch : IRule
         "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) against the AuthorizationPolicy's principals; after a trust domain migration, keep the old domain as an alias until every workload has a new certificate.",
         RuleInputs.ConfigDump)
     {
+        OptionalInputs = RuleInputs.Certs,
         Example = "RBAC policy 'ns[default]-policy[allow-api]-rule[0]' on listener virtualInbound only admits principals of trust domain other.example, but this proxy belongs to cluster.local",
     };
 
@@ -58,7 +59,7 @@ internal sealed class EL4011RbacTrustDomainMismatch : IRule
     /// <summary>EL3102's source of the proxy's trust domain, else the SPIFFE ID of the workload certificate.</summary>
     private static (string Domain, string From)? OwnTrustDomain(RuleContext context)
     {
-        if (Walk.OwnTrustDomain(context.Snapshot) is { } own)
+        if (Walk.OwnTrustDomain(context) is { } own)
         {
             return own;
         }
