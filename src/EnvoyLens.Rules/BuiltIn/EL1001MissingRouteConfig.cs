@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.BuiltIn;
@@ -23,7 +24,7 @@ internal sealed class EL1001MissingRouteConfig : IRule
 
     public Applicability AppliesTo(RuleContext context) =>
         !Walk.Hcms(context.Snapshot).Any(h => h.Hcm.RdsRouteConfigName is not null) ? Applicability.No("no HTTP connection manager uses RDS")
-        : Applicability.When(Walk.HasSection(context.Snapshot, "RoutesConfigDump"), "the config dump holds no routes section, so RDS references cannot be checked");
+        : Applicability.When(context.Snapshot.HasSection(ConfigSection.Routes), "the config dump holds no routes section, so RDS references cannot be checked");
 
     public IEnumerable<Finding> Check(RuleContext context) =>
         from site in Walk.Hcms(context.Snapshot)

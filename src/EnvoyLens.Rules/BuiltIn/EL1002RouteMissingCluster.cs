@@ -24,7 +24,7 @@ internal sealed class EL1002RouteMissingCluster : IRule
 
     public Applicability AppliesTo(RuleContext context) =>
         !Walk.RouteConfigs(context.Snapshot).Any() ? Applicability.No("the capture holds no route configurations")
-        : Applicability.When(Walk.HasSection(context.Snapshot, "ClustersConfigDump"), "the config dump holds no clusters section, so cluster references cannot be checked");
+        : Applicability.When(context.Snapshot.HasSection(ConfigSection.Clusters), "the config dump holds no clusters section, so cluster references cannot be checked");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.BuiltIn;
@@ -24,7 +25,7 @@ internal sealed class EL1003NetworkFilterMissingCluster : IRule
     public Applicability AppliesTo(RuleContext context) =>
         !context.Snapshot.Listeners.SelectMany(l => l.AllFilterChains).SelectMany(c => c.Filters).Any(f => f.TcpProxy is not null)
             ? Applicability.No("no listener has a tcp_proxy filter")
-            : Applicability.When(Walk.HasSection(context.Snapshot, "ClustersConfigDump"), "the config dump holds no clusters section, so cluster references cannot be checked");
+            : Applicability.When(context.Snapshot.HasSection(ConfigSection.Clusters), "the config dump holds no clusters section, so cluster references cannot be checked");
 
     public IEnumerable<Finding> Check(RuleContext context)
     {

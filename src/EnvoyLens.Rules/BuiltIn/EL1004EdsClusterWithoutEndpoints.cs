@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.BuiltIn;
@@ -30,7 +31,7 @@ internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
             return Applicability.No("the capture holds no EDS clusters");
         }
 
-        return Applicability.When(s.LoadAssignments.Count > 0 || context.ClusterStatuses.Count > 0 || Walk.HasSection(s, "EndpointsConfigDump"),
+        return Applicability.When(s.LoadAssignments.Count > 0 || context.ClusterStatuses.Count > 0 || s.HasSection(ConfigSection.Endpoints),
             "the capture holds neither EDS (config_dump?include_eds) nor /clusters, so endpoints cannot be checked");
     }
 

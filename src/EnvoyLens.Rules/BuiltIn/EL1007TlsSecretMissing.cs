@@ -33,7 +33,7 @@ internal sealed class EL1007TlsSecretMissing : IRule
     {
         var any = Uses(context.Snapshot).Any(u => u.Tls.CertificateSdsNames.Count > 0 || u.Tls.ValidationSdsName is not null);
         return !any ? Applicability.No("no TLS context uses SDS")
-            : Applicability.When(Walk.HasSection(context.Snapshot, "SecretsConfigDump"), "the config dump holds no secrets section, so SDS references cannot be checked");
+            : Applicability.When(context.Snapshot.HasSection(ConfigSection.Secrets), "the config dump holds no secrets section, so SDS references cannot be checked");
     }
 
     public IEnumerable<Finding> Check(RuleContext context)

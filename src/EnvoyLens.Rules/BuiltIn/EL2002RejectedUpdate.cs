@@ -22,15 +22,11 @@ internal sealed class EL2002RejectedUpdate : IRule
 
     public RuleDescriptor Descriptor => Definition;
 
-    private static IEnumerable<ResourceMeta> All(EnvoySnapshot s) =>
-        s.Listeners.Select(l => l.Meta).Concat(s.Clusters.Select(c => c.Meta)).Concat(s.RouteConfigs.Select(r => r.Meta))
-            .Concat(s.Secrets.Select(x => x.Meta)).Concat(s.Ecds.Select(e => e.Meta)).Concat(s.LoadAssignments.Select(a => a.Meta));
-
     public Applicability AppliesTo(RuleContext context) =>
-        Applicability.When(All(context.Snapshot).Any(), "the capture holds no resources");
+        Applicability.When(context.Snapshot.AllResources.Any(), "the capture holds no resources");
 
     public IEnumerable<Finding> Check(RuleContext context) =>
-        from meta in All(context.Snapshot)
+        from meta in context.Snapshot.AllResources
         where meta.Error is not null
         let error = meta.Error!
         select context.Report(Definition, meta.Ref, error.Pointer,
