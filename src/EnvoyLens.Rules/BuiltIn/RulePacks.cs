@@ -1,5 +1,9 @@
 using EnvoyLens.Certs.Checks;
 using EnvoyLens.Rules.BuiltIn.Certificates;
+using EnvoyLens.Rules.BuiltIn.Config;
+using EnvoyLens.Rules.BuiltIn.References;
+using EnvoyLens.Rules.BuiltIn.State;
+using EnvoyLens.Rules.BuiltIn.Stats;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.BuiltIn;

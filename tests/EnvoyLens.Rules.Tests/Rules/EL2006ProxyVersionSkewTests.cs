@@ -1,5 +1,6 @@
 using EnvoyLens.Core;
 using EnvoyLens.Rules.BuiltIn;
+using EnvoyLens.Rules.BuiltIn.State;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
