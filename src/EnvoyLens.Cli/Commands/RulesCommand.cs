@@ -4,12 +4,13 @@ using System.Text;
 using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Commands;
 
 /// <summary>
-/// <c>envoylens rules [ID]</c>: the rule catalog (every pack of <see cref="RulePacks"/>), or one rule explained.
+/// <c>envoylens rules [ID]</c>: the rule catalog (every pack of <see cref="RulePacks.Catalog"/>), or one rule explained.
 /// <c>-o json</c> gives the descriptors as data. The hidden <c>--markdown</c> prints the rule reference (RULES.md at the repository root) from the descriptors.
 /// </summary>
 internal static class RulesCommand
@@ -28,7 +29,7 @@ internal static class RulesCommand
             var wanted = parse.GetValue(id);
             var json = format.Get(parse) == TextOrJson.Json;
             output.Write(parse.GetValue(markdown) ? Markdown()
-                : json ? Json(wanted is null ? RulePacks.Descriptors : [Find(wanted)], single: wanted is not null)
+                : json ? Json(wanted is null ? RulePacks.Catalog.Descriptors : [Find(wanted)], single: wanted is not null)
                 : wanted is null ? List() : Explain(wanted));
             return ExitCodes.Ok;
         });
@@ -36,7 +37,7 @@ internal static class RulesCommand
     }
 
     private static RuleDescriptor Find(string id) =>
-        RulePacks.Find(id) ?? throw new EnvoyLensException($"there is no rule '{id}'; run 'envoylens rules' to list the rules.");
+        RulePacks.Catalog.Find(id) ?? throw new EnvoyLensException($"there is no rule '{id}'; run 'envoylens rules' to list the rules.");
 
     /// <summary>
     /// <c>rules -o json</c>: an array of rule objects (one object for <c>rules ID</c>) with id, title, category, default
@@ -58,7 +59,7 @@ internal static class RulesCommand
             w.WriteString("defaultSeverity", Severities.Name(d.DefaultSeverity));
             w.WriteBoolean("enabledByDefault", d.EnabledByDefault);
             w.WriteString("reads", Reads(d));
-            w.WriteString("pack", RulePacks.PackOf(d.Id) ?? "engine");
+            w.WriteString("pack", RulePacks.Catalog.PackOf(d.Id) ?? "engine");
             w.WriteString("messageTemplate", d.MessageTemplate);
             w.WriteString("rationale", d.Rationale);
             w.WriteString("remediation", d.Remediation);
@@ -74,7 +75,7 @@ internal static class RulesCommand
 
     internal static string List()
     {
-        var rows = RulePacks.Descriptors.Select(d => (d.Id, Severity: Severities.Name(d.DefaultSeverity), Category: Category(d), d.Title)).ToList();
+        var rows = RulePacks.Catalog.Descriptors.Select(d => (d.Id, Severity: Severities.Name(d.DefaultSeverity), Category: Category(d), d.Title)).ToList();
         var sw = Math.Max("SEVERITY".Length, rows.Max(r => r.Severity.Length));
         var cw = Math.Max("CATEGORY".Length, rows.Max(r => r.Category.Length));
         var sb = new StringBuilder();
@@ -116,18 +117,18 @@ internal static class RulesCommand
         sb.Append("EL2xxx state and control plane, EL3xxx configuration (EL30xx listeners and routes, EL31xx clusters and upstream TLS), ");
         sb.Append("EL4xxx certificates, EL5xxx stats. Retired ids are never reused. `envoylens rules ID` shows the same text.\n\n");
         sb.Append("| Id | Severity | Category | Title |\n|---|---|---|---|\n");
-        foreach (var d in RulePacks.Descriptors)
+        foreach (var d in RulePacks.Catalog.Descriptors)
         {
             sb.Append(CultureInfo.InvariantCulture, $"| [{d.Id}](#{d.Id.ToLowerInvariant()}) | {Severities.Name(d.DefaultSeverity)} | {Category(d)} | {Escape(d.Title)} |\n");
         }
 
-        foreach (var d in RulePacks.Descriptors)
+        foreach (var d in RulePacks.Catalog.Descriptors)
         {
             sb.Append(CultureInfo.InvariantCulture, $"\n## {d.Id}\n\n**{Escape(d.Title)}**\n\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Category: {Category(d)}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Default severity: {Severities.Name(d.DefaultSeverity)}{(d.EnabledByDefault ? "" : " (off by default)")}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Reads: {Reads(d)}\n");
-            sb.Append(CultureInfo.InvariantCulture, $"- Pack: {RulePacks.PackOf(d.Id) ?? "engine"}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"- Pack: {RulePacks.Catalog.PackOf(d.Id) ?? "engine"}\n");
             sb.Append(CultureInfo.InvariantCulture, $"- Message: `{d.MessageTemplate}`\n\n");
             sb.Append(CultureInfo.InvariantCulture, $"### Why it matters\n\n{d.Rationale}\n\n");
             sb.Append(CultureInfo.InvariantCulture, $"### How to fix it\n\n{d.Remediation}\n");

@@ -1,4 +1,4 @@
-using EnvoyLens.Cli.Services;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
@@ -31,7 +31,7 @@ internal static class RuleSelection
     private static string RuleId(string id, string option)
     {
         var normalized = id.Trim().ToUpperInvariant();
-        return RulePacks.Rules.Any(r => r.Descriptor.Id == normalized)
+        return RulePacks.Catalog.Rules.Any(r => r.Descriptor.Id == normalized)
             ? normalized
             : throw new EnvoyLensException($"{option} names '{id}', which is not a rule id; run 'envoylens rules' to list the rules.");
     }

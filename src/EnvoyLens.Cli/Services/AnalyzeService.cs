@@ -5,6 +5,7 @@ using EnvoyLens.Core;
 using EnvoyLens.Decoding;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Analysis;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Services;
@@ -24,7 +25,7 @@ internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, S
 }
 
 /// <summary>
-/// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks"/> and writes the findings as
+/// <c>envoylens analyze</c>: loads the capture, runs every rule of <see cref="RulePacks.Catalog"/> and writes the findings as
 /// text, JSON (schema <c>envoylens-analysis/v1</c>, see src/EnvoyLens.Rules/README.md) or SARIF 2.1.0. Exit code 1 when
 /// a finding (after the baseline) is at or above <c>--fail-on</c>, else 0.
 /// </summary>
@@ -36,7 +37,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var loaded = loader.Load(request.Source);
         var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
         var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
-        var report = RulePacks.Runner().Run(context, request.Options);
+        var report = RulePacks.Catalog.Runner().Run(context, request.Options);
         var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
         if (baseline is not null)
         {
@@ -79,7 +80,7 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
 
     /// <summary>The runner's report as the renderers draw it, with the descriptors of every rule the CLI knows.</summary>
     internal static AnalysisResult ToResult(string origin, AnalysisReport report) =>
-        new(origin, report.Findings, report.Outcomes.Select(o => new AnalysisRuleResult(o.RuleId, Status(o.Status), o.Reason, o.FindingCount)).ToList(), RulePacks.Descriptors);
+        new(origin, report.Findings, report.Outcomes.Select(o => new AnalysisRuleResult(o.RuleId, Status(o.Status), o.Reason, o.FindingCount)).ToList(), RulePacks.Catalog.Descriptors);
 
     /// <summary>The finding identities of a previous <c>-o json</c> result; a file that is missing or unreadable is an error naming it.</summary>
     internal static HashSet<string> ReadBaseline(string path)
