@@ -12,6 +12,9 @@ public sealed class BoundaryTests
     /// <summary>Assemblies whose public API may name generated protobuf types.</summary>
     private static readonly string[] ProtoAssemblies = ["EnvoyLens.Decoding", "EnvoyLens.Protos", "EnvoyLens.ProtoJson"];
 
+    /// <summary>Build-time projects: source generators run inside the compiler, never load beside the tool, and have no API of ours.</summary>
+    private static readonly string[] BuildTimeAssemblies = ["EnvoyLens.Generators"];
+
     /// <summary>
     /// Known violations of "no public member outside Decoding/Protos/ProtoJson exposes a protobuf type" in today's code.
     /// Each entry is the member as the checker names it (the finding up to " exposes " / " uses ") and why it is still
@@ -29,9 +32,6 @@ public sealed class BoundaryTests
     /// <summary>Known uses of <c>EnvoyLens.Rules.BuiltIn</c> from <c>EnvoyLens.Rules.Engine</c>, each with why (the list can only shrink).</summary>
     private static readonly Dictionary<string, string> KnownEngineToBuiltIn = new(StringComparer.Ordinal)
     {
-        // The catalog constructs every built-in rule in its static list; it goes when the rule packs are explicit lists
-        // of their own outside Engine that the catalog is handed.
-        ["EnvoyLens.Rules.Engine.RuleCatalog..cctor"] = "RuleCatalog lists the built-in rules itself",
     };
 
     internal static bool IsProto(Type t) => t.Assembly.GetName().Name is "Google.Protobuf" or "EnvoyLens.Protos";
@@ -68,6 +68,7 @@ public sealed class BoundaryTests
     {
         var assemblies = DependencyArrowTests.ProjectNames()
             .Except(ProtoAssemblies)
+            .Except(BuildTimeAssemblies)
             .Select(p => Load(DependencyArrowTests.AssemblyNameOf.GetValueOrDefault(p) ?? p));
 
         var findings = UsageChecker.Exposed(assemblies.SelectMany(a => a.GetExportedTypes()), IsProto);
