@@ -18,6 +18,7 @@ internal sealed class EL4001CertificateExpired : IRule
         Rationale = "An expired certificate fails every handshake that needs it: peers reject an expired leaf or intermediate with CERTIFICATE_VERIFY_FAILED, and an expired CA in a trust bundle no longer anchors anything.",
         Remediation = "Rotate the certificate: for Istio check istio-agent's SDS logs and its connection to istiod (or the external CA); for a gateway, renew the credentialName Secret.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "Certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 3059c3864a1a2db20852224f8c86869a) in secret default (block 0) expired at 2026-11-19T00:00:00Z, 1 day 10 hours ago",
     };
 
     public RuleDescriptor Descriptor => Definition;

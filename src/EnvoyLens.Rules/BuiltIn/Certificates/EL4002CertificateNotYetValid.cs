@@ -18,6 +18,7 @@ internal sealed class EL4002CertificateNotYetValid : IRule
         Rationale = "A certificate whose notBefore lies in the future is rejected by every peer whose clock is behind it; this is the signature of clock skew between the CA and the workloads.",
         Remediation = "Check the clocks (NTP) of the CA host and the nodes; CAs usually backdate notBefore by a few minutes to absorb skew.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "Certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 5fab96f4324894f57425ca2c1be36cc8) in secret default (block 0) is not valid until 2026-11-20T12:00:00Z, 2 hours after now",
     };
 
     public RuleDescriptor Descriptor => Definition;

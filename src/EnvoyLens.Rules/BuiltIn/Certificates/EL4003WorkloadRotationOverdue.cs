@@ -19,6 +19,7 @@ internal sealed class EL4003WorkloadRotationOverdue(CertificatePolicy policy) : 
         Rationale = "Mesh agents rotate workload certificates at about 50% of their lifetime; a certificate past 80% means rotation has been failing for a while and an outage follows at expiry.",
         Remediation = "Look at the SDS agent's logs (istio-agent, linkerd-identity) for failed CSRs and at the CA's availability.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "Workload certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 566f17453f43397e6fe061f872fb3cdf) in secret default has used 97% of its lifetime (14 hours left); rotation should have happened at about half",
     };
 
     public RuleDescriptor Descriptor => Definition;

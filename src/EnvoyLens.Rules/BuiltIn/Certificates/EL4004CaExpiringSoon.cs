@@ -18,6 +18,7 @@ internal sealed class EL4004CaExpiringSoon(CertificatePolicy policy) : IRule
         Rationale = "When a root or intermediate expires every workload certificate under it stops validating at once; rotating a root takes planning (both roots trusted for a while).",
         Remediation = "Plan the CA rotation now: issue the new CA, distribute a combined trust bundle, then switch issuing.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "CA certificate 'O=cluster.local,CN=Rules Short Intermediate CA' (serial 33a2861c1e31daca95dcf6a17d19d86c) in secret default expires at 2026-12-20T00:00:00Z, in 29 days 14 hours (under 60 days)",
     };
 
     public RuleDescriptor Descriptor => Definition;

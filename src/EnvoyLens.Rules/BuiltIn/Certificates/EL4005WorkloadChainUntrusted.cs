@@ -17,6 +17,7 @@ internal sealed class EL4005WorkloadChainUntrusted : IRule
         Rationale = "Peers of the mesh trust the same root as this proxy; a workload certificate that does not chain to it (wrong or missing intermediate, root rotated on one side only) is rejected in every mTLS handshake.",
         Remediation = "Compare the chain's issuer with ROOTCA (envoylens certs SOURCE); make sure the CA's intermediate is in the chain and the root is in the trust bundle.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "The workload chain in secret default does not validate against the proxy's trusted CAs: No issuer of certificate 'O=cluster.local,CN=Rules Intermediate CA' (serial 133812c5a9eed9ca1f22510786d416b5) (issuer 'O=cluster.local,CN=Rules Other Root CA') is among the trust anchors or intermediates (issuer-not-found check)",
     };
 
     public RuleDescriptor Descriptor => Definition;

@@ -17,6 +17,7 @@ internal sealed class EL4006SpiffeIdentityMismatch : IRule
         Rationale = "Peers authorize by SPIFFE ID (authorization policies, client SAN matchers); a certificate for another identity is refused or, worse, grants another workload's rights.",
         Remediation = "Check the SDS agent's identity (service account token, pod's serviceAccountName) and the CA's identity mapping.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "The workload certificate in secret default has the identity 'spiffe://cluster.local/ns/default/sa/other' but the proxy runs as namespace 'default', service account 'web' (expected 'spiffe://cluster.local/ns/default/sa/web')",
     };
 
     public RuleDescriptor Descriptor => Definition;

@@ -17,6 +17,7 @@ internal sealed class EL4007SvidNonconformant : IRule
         Rationale = "SPIFFE implementations (Envoy's SPIFFE validator, go-spiffe, SPIRE) reject SVIDs with several URI SANs, malformed IDs, CA leaves or wrong key usage, and authorization by ID is ambiguous.",
         Remediation = "Fix the CA's certificate template: one spiffe:// URI SAN, CA:FALSE, critical key usage with digitalSignature, EKU serverAuth and clientAuth.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "In secret default: SVID 'spiffe://cluster.local/ns/default/sa/web' (serial 7489f31befd329cfd173ade981466283) has 2 URI SANs (spiffe://cluster.local/ns/default/sa/web, spiffe://cluster.local/ns/default/sa/extra) where exactly one is required",
     };
 
     public RuleDescriptor Descriptor => Definition;

@@ -17,6 +17,7 @@ internal sealed class EL4008WeakCertificate(CertificatePolicy policy) : IRule
         Rationale = "Short RSA keys and MD5/SHA-1 signatures can be forged; BoringSSL and modern peers refuse some of them outright, and unusual curves are not negotiated by every TLS stack.",
         Remediation = "Reissue with RSA 2048+ or ECDSA P-256/P-384 and a SHA-256 (or stronger) signature.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "In secret default (block 0): certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 35b88d5ea37b22dbe11b9e5c26a38705) has a 1024-bit RSA key (below 2048)",
     };
 
     public RuleDescriptor Descriptor => Definition;

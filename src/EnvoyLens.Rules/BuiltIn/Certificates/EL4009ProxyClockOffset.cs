@@ -21,6 +21,7 @@ internal sealed class EL4009ProxyClockOffset(CertificatePolicy policy) : IRule
         Rationale = "A proxy whose clock is off accepts expired certificates or rejects fresh ones (not yet valid); with short-lived workload certificates a few hours matter. The comparison uses the capture time recorded by a bundle or a live read; a plain /certs file does not say when it was read, so the analysis clock stands in for it.",
         Remediation = "Check NTP (chrony, systemd-timesyncd) on the node that runs the pod, then recapture.",
         Inputs = RuleInputs.Certs,
+        Example = "The proxy's clock is about 11 days ahead of the analysis clock (2026-11-20T10:00:00Z): /certs says certificate serial 74beec96656098ec6a3dc636028505f7 expires in 335 days, which is 345.6 days from then",
     };
 
     public RuleDescriptor Descriptor => Definition;

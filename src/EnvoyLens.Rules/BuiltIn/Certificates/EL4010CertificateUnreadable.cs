@@ -16,6 +16,7 @@ internal sealed class EL4010CertificateUnreadable : IRule
         Rationale = "Envoy refuses a secret whose PEM does not parse, so the TLS context using it never becomes ready (listener warming, cluster failing handshakes); a partly broken trust bundle silently drops anchors.",
         Remediation = "Re-encode the certificate (openssl x509 -in FILE -out FILE) or fix the Secret's data; every block must be a complete BEGIN/END CERTIFICATE pair of valid base64 DER.",
         Inputs = RuleInputs.ConfigDump,
+        Example = "certificate block 1 of 'secret default' is not valid base64",
     };
 
     public RuleDescriptor Descriptor => Definition;
