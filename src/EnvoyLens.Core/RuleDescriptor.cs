@@ -60,60 +60,55 @@ public static class RuleInputNames
 /// <summary>
 /// What a rule is, as data: a stable id (<c>EL</c> + four digits, the first digit naming its <see cref="Category"/>),
 /// title, default severity (users may override it), a message template with named arguments (<c>{cluster}</c>),
-/// rationale, remediation and the inputs it reads.
+/// rationale, remediation and the inputs it reads. Written as an object initializer, one named member a line; the
+/// compiler refuses a descriptor that leaves out a required member.
 /// </summary>
 public sealed partial record RuleDescriptor
 {
-    public RuleDescriptor(
-        string id,
-        string title,
-        RuleCategory category,
-        Severity defaultSeverity,
-        string messageTemplate,
-        string rationale,
-        string remediation,
-        RuleInputs inputs,
-        bool enabledByDefault = true)
+    private readonly string id = "";
+    private readonly RuleCategory? category;
+
+    /// <summary>The stable id, <c>EL</c> + four digits; its first digit must be the <see cref="Category"/>'s.</summary>
+    public required string Id
     {
-        if (!IdPattern().IsMatch(id))
+        get => id;
+        init
         {
-            throw new ArgumentException($"Rule id '{id}' must be EL followed by four digits.", nameof(id));
-        }
+            if (!IdPattern().IsMatch(value))
+            {
+                throw new ArgumentException($"Rule id '{value}' must be EL followed by four digits.", nameof(Id));
+            }
 
-        if (id[2] - '0' != (int)category)
-        {
-            throw new ArgumentException($"Rule id '{id}' is outside the EL{(int)category}xxx range of category {category}.", nameof(id));
+            id = value;
+            CheckRange();
         }
-
-        Id = id;
-        Title = title;
-        Category = category;
-        DefaultSeverity = defaultSeverity;
-        MessageTemplate = messageTemplate;
-        Rationale = rationale;
-        Remediation = remediation;
-        Inputs = inputs;
-        EnabledByDefault = enabledByDefault;
     }
 
-    public string Id { get; }
+    public required string Title { get; init; }
 
-    public string Title { get; }
+    public required RuleCategory Category
+    {
+        get => category ?? RuleCategory.Engine;
+        init
+        {
+            category = value;
+            CheckRange();
+        }
+    }
 
-    public RuleCategory Category { get; }
-
-    public Severity DefaultSeverity { get; }
+    public required Severity DefaultSeverity { get; init; }
 
     /// <summary>A message with <c>{name}</c> placeholders, each filled from a finding's arguments.</summary>
-    public string MessageTemplate { get; }
+    public required string MessageTemplate { get; init; }
 
-    public string Rationale { get; }
+    public required string Rationale { get; init; }
 
-    public string Remediation { get; }
+    public required string Remediation { get; init; }
 
-    public RuleInputs Inputs { get; }
+    /// <summary>The inputs the rule needs (<see cref="RuleInputs.None"/> for none); without one of them the rule is not run.</summary>
+    public required RuleInputs Inputs { get; init; }
 
-    public bool EnabledByDefault { get; }
+    public bool EnabledByDefault { get; init; } = true;
 
     /// <summary>
     /// Inputs the rule also reads when they were captured, without which it still runs (<c>/clusters</c> hosts beside
@@ -150,6 +145,15 @@ public sealed partial record RuleDescriptor
         }
 
         return sb.Append(MessageTemplate, last, MessageTemplate.Length - last).ToString();
+    }
+
+    /// <summary>Once both the id and the category are set (in either order), the id must lie in the category's range.</summary>
+    private void CheckRange()
+    {
+        if (id.Length > 0 && category is { } c && id[2] - '0' != (int)c)
+        {
+            throw new ArgumentException($"Rule id '{id}' is outside the EL{(int)c}xxx range of category {c}.", nameof(Id));
+        }
     }
 
     [GeneratedRegex("^EL[0-9]{4}$", RegexOptions.CultureInvariant)]

@@ -173,6 +173,33 @@ public sealed class ConfigViewsCommandTests
     }
 
     [Fact]
+    public void Given_a_dump_whose_sections_are_empty_When_printed_Then_stderr_says_the_section_holds_none()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "envoylens-empty-sections-" + Guid.NewGuid().ToString("N") + ".json");
+        File.WriteAllText(path, """
+            {"configs": [
+              {"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump"},
+              {"@type": "type.googleapis.com/envoy.admin.v3.RoutesConfigDump"}
+            ]}
+            """);
+        try
+        {
+            var clusters = Cli.Run("config", "clusters", path);
+            var routes = Cli.Run("config", "routes", path);
+            var listeners = Cli.Run("config", "listeners", path);
+
+            Assert.Equal(0, clusters.ExitCode);
+            Assert.Equal("No clusters: the config dump's ClustersConfigDump holds none.\n", clusters.Err);
+            Assert.Equal("No routes: the config dump's RoutesConfigDump holds none.\n", routes.Err);
+            Assert.Equal("No listeners: the config dump has no ListenersConfigDump section.\n", listeners.Err);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void Given_all_on_an_ambient_waypoint_When_printed_Then_rows_name_their_resources_and_match_all_inline_routes_read_as_their_cluster()
     {
         var result = Cli.Run("config", "all", TestPaths.Fixture("views", "ambient-waypoint", "config_dump.json"));

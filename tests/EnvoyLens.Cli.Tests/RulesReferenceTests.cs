@@ -45,7 +45,23 @@ public sealed class RulesReferenceTests
 
         Assert.Equal(0, result.ExitCode);
         Assert.StartsWith("EL5001: Upstream connection failures\n", result.Out, StringComparison.Ordinal);
-        Assert.Contains("Reads:             a config dump and /stats\n", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Reads:             a config dump and /stats (also /clusters when present)\n", result.Out, StringComparison.Ordinal);
         Assert.Contains("\nExample\n  Cluster outbound|9080||api.default.svc.cluster.local failed to connect to its hosts since the proxy started: ", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_rule_that_also_reads_clusters_When_explained_or_listed_as_json_Then_the_optional_input_is_shown()
+    {
+        var text = Cli.Run("rules", "EL1004");
+        var json = Cli.Run("rules", "EL1004", "-o", "json");
+        var all = Cli.Run("rules", "-o", "json");
+
+        Assert.Contains("Reads:             a config dump (also /clusters when present)\n", text.Out, StringComparison.Ordinal);
+        using var one = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal("a config dump", one.RootElement.GetProperty("reads").GetString());
+        Assert.Equal("/clusters", one.RootElement.GetProperty("optionalReads").GetString());
+        using var list = System.Text.Json.JsonDocument.Parse(all.Out);
+        var el1001 = list.RootElement.EnumerateArray().Single(r => r.GetProperty("id").GetString() == "EL1001");
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, el1001.GetProperty("optionalReads").ValueKind);
     }
 }

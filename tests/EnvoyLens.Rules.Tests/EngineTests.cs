@@ -7,8 +7,17 @@ namespace EnvoyLens.Rules.Tests;
 
 public sealed class EngineTests
 {
-    private static readonly RuleDescriptor ThrowingDescriptor = new(
-        "EL3999", "Throws", RuleCategory.Config, Severity.Warning, "never {x}", "r", "fix", RuleInputs.ConfigDump);
+    private static readonly RuleDescriptor ThrowingDescriptor = new()
+    {
+        Id = "EL3999",
+        Title = "Throws",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "never {x}",
+        Rationale = "r",
+        Remediation = "fix",
+        Inputs = RuleInputs.ConfigDump,
+    };
 
     private sealed class ThrowingRule : IRule
     {
@@ -22,7 +31,18 @@ public sealed class EngineTests
     /// <summary>Reports one finding per listener, or a finding whose template argument is missing.</summary>
     private sealed class PerListenerRule(string id, Severity severity, bool forgetArgument = false, bool enabledByDefault = true) : IRule
     {
-        public RuleDescriptor Descriptor { get; } = new(id, "Per listener", RuleCategory.Config, severity, "listener {listener}", "r", "fix", RuleInputs.ConfigDump, enabledByDefault);
+        public RuleDescriptor Descriptor { get; } = new()
+        {
+            Id = id,
+            Title = "Per listener",
+            Category = RuleCategory.Config,
+            DefaultSeverity = severity,
+            MessageTemplate = "listener {listener}",
+            Rationale = "r",
+            Remediation = "fix",
+            Inputs = RuleInputs.ConfigDump,
+            EnabledByDefault = enabledByDefault,
+        };
 
         public Applicability AppliesTo(RuleContext context) => Applicability.When(context.Snapshot.Listeners.Count > 0, "no listeners");
 
@@ -134,7 +154,35 @@ public sealed class EngineTests
     [InlineData("XX1001")]
     [InlineData("EL2001")]
     public void Given_a_malformed_or_out_of_range_id_When_a_descriptor_is_made_Then_it_is_refused(string id) =>
-        Assert.Throws<ArgumentException>(() => new RuleDescriptor(id, "t", RuleCategory.References, Severity.Info, "m", "r", "f", RuleInputs.None));
+        Assert.Throws<ArgumentException>(() => new RuleDescriptor
+        {
+            Id = id,
+            Title = "t",
+            Category = RuleCategory.References,
+            DefaultSeverity = Severity.Info,
+            MessageTemplate = "m",
+            Rationale = "r",
+            Remediation = "f",
+            Inputs = RuleInputs.None,
+        });
+
+    [Fact]
+    public void Given_the_category_before_an_out_of_range_id_or_a_copy_with_another_id_When_made_Then_it_is_refused_either_way()
+    {
+        Assert.Throws<ArgumentException>(() => new RuleDescriptor
+        {
+            Category = RuleCategory.References,
+            Id = "EL2001",
+            Title = "t",
+            DefaultSeverity = Severity.Info,
+            MessageTemplate = "m",
+            Rationale = "r",
+            Remediation = "f",
+            Inputs = RuleInputs.None,
+        });
+        Assert.Throws<ArgumentException>(() => ThrowingDescriptor with { Id = "EL1999" });
+        Assert.Equal("EL3998", (ThrowingDescriptor with { Id = "EL3998" }).Id);
+    }
 
     [Fact]
     public void Given_an_empty_snapshot_When_every_rule_runs_Then_none_fails_internally()

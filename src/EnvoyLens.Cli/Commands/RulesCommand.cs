@@ -41,7 +41,7 @@ internal static class RulesCommand
 
     /// <summary>
     /// <c>rules -o json</c>: an array of rule objects (one object for <c>rules ID</c>) with id, title, category, default
-    /// severity, whether it is on by default, the inputs it reads, its pack, message template, rationale, remediation and example.
+    /// severity, whether it is on by default, the inputs it reads (and those it also reads when captured, or null), its pack, message template, rationale, remediation and example.
     /// </summary>
     internal static string Json(IReadOnlyList<RuleDescriptor> descriptors, bool single) => Reporting.Rendering.JsonOutput.Write(w =>
     {
@@ -58,7 +58,8 @@ internal static class RulesCommand
             w.WriteString("category", Category(d));
             w.WriteString("defaultSeverity", Severities.Name(d.DefaultSeverity));
             w.WriteBoolean("enabledByDefault", d.EnabledByDefault);
-            w.WriteString("reads", Reads(d));
+            w.WriteString("reads", Needs(d));
+            w.WriteString("optionalReads", d.OptionalInputs == RuleInputs.None ? null : RuleRunner.Describe(d.OptionalInputs));
             w.WriteString("pack", RulePacks.Catalog.PackOf(d.Id) ?? "engine");
             w.WriteString("messageTemplate", d.MessageTemplate);
             w.WriteString("rationale", d.Rationale);
@@ -143,7 +144,11 @@ internal static class RulesCommand
 
     private static string Category(RuleDescriptor d) => d.Category.ToString().ToLowerInvariant();
 
-    private static string Reads(RuleDescriptor d) => d.Inputs == RuleInputs.None ? "nothing" : RuleRunner.Describe(d.Inputs);
+    /// <summary>What the rule needs, then what it also reads when captured: <c>a config dump (also /clusters when present)</c>.</summary>
+    private static string Reads(RuleDescriptor d) =>
+        d.OptionalInputs == RuleInputs.None ? Needs(d) : $"{Needs(d)} (also {RuleRunner.Describe(d.OptionalInputs)} when present)";
+
+    private static string Needs(RuleDescriptor d) => d.Inputs == RuleInputs.None ? "nothing" : RuleRunner.Describe(d.Inputs);
 
     private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
 }

@@ -47,7 +47,7 @@ public static class ClustersView
         return new Table("clusters", "Clusters", columns, rows)
         {
             Sources = clusters.Select(c => (RowSource?)new RowSource(ResourceKind.Cluster, c.Name, c.Meta.Pointer)).ToList(),
-            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "clusters", "ClustersConfigDump", snapshot.Clusters.Count > 0),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "clusters", ConfigSection.Clusters, snapshot.Clusters.Count > 0),
         };
     }
 

@@ -44,7 +44,7 @@ public static class ConfigViews
         Sources = secrets.Sources.Count > 0 ? secrets.Sources : secrets.Rows.Select(r => r.Count > 0 && r[0].Value is string name
             ? new RowSource(EnvoyLens.Core.ResourceKind.Secret, name)
             : null).ToList(),
-        EmptyReason = secrets.EmptyReason ?? (secrets.Rows.Count > 0 ? null : Empty.Reason(snapshot, "secrets", "SecretsConfigDump", snapshot.Secrets.Count > 0)),
+        EmptyReason = secrets.EmptyReason ?? (secrets.Rows.Count > 0 ? null : Empty.Reason(snapshot, "secrets", ConfigSection.Secrets, snapshot.Secrets.Count > 0)),
     };
 
     /// <summary>The first column prefixed with <paramref name="prefix"/> (istioctl's <c>secret/NAME</c>).</summary>

@@ -29,7 +29,7 @@ public static class EcdsView
         return new Table("ecds", "ECDS", Columns, rows)
         {
             Sources = configs.Select(e => (RowSource?)new RowSource(ResourceKind.Ecds, e.Name, e.Meta.Pointer)).ToList(),
-            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "ECDS filters", "EcdsConfigDump", false),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "ECDS filters", ConfigSection.Ecds, false),
         };
     }
 

@@ -78,7 +78,7 @@ public static class EndpointsView
         return new Table("endpoints", "Endpoints", columns, rows)
         {
             Sources = selected.Select(x => (RowSource?)x.Source).ToList(),
-            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "endpoints", "EndpointsConfigDump", any),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "endpoints", ConfigSection.Endpoints, any),
         };
     }
 

@@ -76,7 +76,7 @@ public static class ListenersView
         return new Table("listeners", "Listeners", columns, rows, Padding: 1)
         {
             Sources = sources,
-            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "listeners", "ListenersConfigDump", snapshot.Listeners.Count > 0),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "listeners", ConfigSection.Listeners, snapshot.Listeners.Count > 0),
         };
     }
 

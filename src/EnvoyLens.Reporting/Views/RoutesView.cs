@@ -80,7 +80,7 @@ public static class RoutesView
         return new Table("routes", "Routes", columns, rows)
         {
             Sources = sources,
-            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "routes", "RoutesConfigDump", snapshot.RouteConfigs.Count > 0),
+            EmptyReason = rows.Count > 0 ? null : Empty.Reason(snapshot, "routes", ConfigSection.Routes, snapshot.RouteConfigs.Count > 0),
         };
     }
 

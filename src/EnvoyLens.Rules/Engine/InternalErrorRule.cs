@@ -5,15 +5,17 @@ namespace EnvoyLens.Rules.Engine;
 /// <summary>EL0001: not a check but the finding the runner reports when a rule throws.</summary>
 public static class InternalErrorRule
 {
-    public static RuleDescriptor Descriptor { get; } = new(
-        "EL0001",
-        "A rule failed internally",
-        RuleCategory.Engine,
-        Severity.Error,
-        "Rule {rule} failed internally and its checks were skipped: {error}",
-        "A bug in one rule must not hide what the other rules found, so the run goes on and says which rule did not run.",
-        "Report this as an EnvoyLens bug with the input that triggers it; meanwhile the other findings stand.",
-        RuleInputs.None);
+    public static RuleDescriptor Descriptor { get; } = new()
+    {
+        Id = "EL0001",
+        Title = "A rule failed internally",
+        Category = RuleCategory.Engine,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Rule {rule} failed internally and its checks were skipped: {error}",
+        Rationale = "A bug in one rule must not hide what the other rules found, so the run goes on and says which rule did not run.",
+        Remediation = "Report this as an EnvoyLens bug with the input that triggers it; meanwhile the other findings stand.",
+        Inputs = RuleInputs.None,
+    };
 
     internal static Finding For(string ruleId, Exception e, RuleContext context)
     {

@@ -7,9 +7,17 @@ namespace EnvoyLens.Reporting.Tests.Analysis;
 
 public sealed class AnalysisRenderersTests
 {
-    private static readonly RuleDescriptor Rule = new(
-        "EL1002", "Route targets a cluster that does not exist", RuleCategory.References, Severity.Error,
-        "Route {route} sends traffic to cluster '{cluster}'", "why", "fix it", RuleInputs.ConfigDump);
+    private static readonly RuleDescriptor Rule = new()
+    {
+        Id = "EL1002",
+        Title = "Route targets a cluster that does not exist",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Route {route} sends traffic to cluster '{cluster}'",
+        Rationale = "why",
+        Remediation = "fix it",
+        Inputs = RuleInputs.ConfigDump,
+    };
 
     private static Finding Finding(Severity severity = Severity.Error, string message = "m", string cluster = "outbound|9080||a.b.svc", string? source = "config_dump.json") =>
         new(Rule.Id, severity, new ResourceRef(ResourceKind.RouteConfig, "web"), JsonPointer.Parse("/configs/2/routes/0"), message, "fix it",

@@ -6,21 +6,53 @@ namespace EnvoyLens.Reporting.Tests.Analysis;
 /// <summary>The text of <c>analyze</c> prints what one fix would change once; verbose output prints everything.</summary>
 public sealed class AnalysisTextGroupingTests
 {
-    private static readonly RuleDescriptor Breakers = new(
-        "EL3104", "Cluster keeps default circuit breakers", RuleCategory.Config, Severity.Warning,
-        "Cluster {cluster} keeps the default circuit breakers", "why", "set them", RuleInputs.ConfigDump);
+    private static readonly RuleDescriptor Breakers = new()
+    {
+        Id = "EL3104",
+        Title = "Cluster keeps default circuit breakers",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} keeps the default circuit breakers",
+        Rationale = "why",
+        Remediation = "set them",
+        Inputs = RuleInputs.ConfigDump,
+    };
 
-    private static readonly RuleDescriptor Timeout = new(
-        "EL3006", "Route timeout disabled", RuleCategory.Config, Severity.Info,
-        "Route {route} has its timeout disabled", "why", "set a timeout", RuleInputs.ConfigDump);
+    private static readonly RuleDescriptor Timeout = new()
+    {
+        Id = "EL3006",
+        Title = "Route timeout disabled",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Info,
+        MessageTemplate = "Route {route} has its timeout disabled",
+        Rationale = "why",
+        Remediation = "set a timeout",
+        Inputs = RuleInputs.ConfigDump,
+    };
 
-    private static readonly RuleDescriptor Stats = new(
-        "EL5001", "Upstream connect failures", RuleCategory.Stats, Severity.Warning,
-        "Cluster {cluster} failed to connect", "why", "look", RuleInputs.ConfigDump | RuleInputs.Stats);
+    private static readonly RuleDescriptor Stats = new()
+    {
+        Id = "EL5001",
+        Title = "Upstream connect failures",
+        Category = RuleCategory.Stats,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} failed to connect",
+        Rationale = "why",
+        Remediation = "look",
+        Inputs = RuleInputs.ConfigDump | RuleInputs.Stats,
+    };
 
-    private static readonly RuleDescriptor Version = new(
-        "EL2006", "Proxy version skew", RuleCategory.State, Severity.Warning,
-        "Proxy runs {version}", "why", "look", RuleInputs.ConfigDump | RuleInputs.ServerInfo);
+    private static readonly RuleDescriptor Version = new()
+    {
+        Id = "EL2006",
+        Title = "Proxy version skew",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Proxy runs {version}",
+        Rationale = "why",
+        Remediation = "look",
+        Inputs = RuleInputs.ConfigDump | RuleInputs.ServerInfo,
+    };
 
     private static Finding Make(RuleDescriptor rule, ResourceKind kind, string name, int index, params (string Key, string Value)[] evidence) =>
         new(rule.Id, rule.DefaultSeverity, new ResourceRef(kind, name), JsonPointer.Parse($"/configs/1/items/{index}"), $"{rule.Id} about {name}", rule.Remediation,

@@ -8,15 +8,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4001: a certificate the proxy presents or trusts has expired.</summary>
 internal sealed class EL4001CertificateExpired : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4001",
-        "Certificate expired",
-        RuleCategory.Certificates,
-        Severity.Error,
-        "Certificate {certificate} in {source} (block {block}) expired at {notAfter}, {ago} ago",
-        "An expired certificate fails every handshake that needs it: peers reject an expired leaf or intermediate with CERTIFICATE_VERIFY_FAILED, and an expired CA in a trust bundle no longer anchors anything.",
-        "Rotate the certificate: for Istio check istio-agent's SDS logs and its connection to istiod (or the external CA); for a gateway, renew the credentialName Secret.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4001",
+        Title = "Certificate expired",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Certificate {certificate} in {source} (block {block}) expired at {notAfter}, {ago} ago",
+        Rationale = "An expired certificate fails every handshake that needs it: peers reject an expired leaf or intermediate with CERTIFICATE_VERIFY_FAILED, and an expired CA in a trust bundle no longer anchors anything.",
+        Remediation = "Rotate the certificate: for Istio check istio-agent's SDS logs and its connection to istiod (or the external CA); for a gateway, renew the credentialName Secret.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "Certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 3059c3864a1a2db20852224f8c86869a) in secret default (block 0) expired at 2026-11-19T00:00:00Z, 1 day 10 hours ago",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -8,15 +8,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4002: a certificate is not valid yet: its notBefore is ahead of the clock (clock skew).</summary>
 internal sealed class EL4002CertificateNotYetValid : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4002",
-        "Certificate not yet valid",
-        RuleCategory.Certificates,
-        Severity.Error,
-        "Certificate {certificate} in {source} (block {block}) is not valid until {notBefore}, {skew} after now",
-        "A certificate whose notBefore lies in the future is rejected by every peer whose clock is behind it; this is the signature of clock skew between the CA and the workloads.",
-        "Check the clocks (NTP) of the CA host and the nodes; CAs usually backdate notBefore by a few minutes to absorb skew.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4002",
+        Title = "Certificate not yet valid",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Certificate {certificate} in {source} (block {block}) is not valid until {notBefore}, {skew} after now",
+        Rationale = "A certificate whose notBefore lies in the future is rejected by every peer whose clock is behind it; this is the signature of clock skew between the CA and the workloads.",
+        Remediation = "Check the clocks (NTP) of the CA host and the nodes; CAs usually backdate notBefore by a few minutes to absorb skew.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "Certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 5fab96f4324894f57425ca2c1be36cc8) in secret default (block 0) is not valid until 2026-11-20T12:00:00Z, 2 hours after now",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -9,15 +9,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4003: a workload (leaf) certificate is past the configured share of its lifetime (80% by default).</summary>
 internal sealed class EL4003WorkloadRotationOverdue(CertificatePolicy policy) : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4003",
-        "Workload certificate rotation overdue",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "Workload certificate {certificate} in {source} has used {used} of its lifetime ({left} left); rotation should have happened at about half",
-        "Mesh agents rotate workload certificates at about 50% of their lifetime; a certificate past 80% means rotation has been failing for a while and an outage follows at expiry.",
-        "Look at the SDS agent's logs (istio-agent, linkerd-identity) for failed CSRs and at the CA's availability.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4003",
+        Title = "Workload certificate rotation overdue",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Workload certificate {certificate} in {source} has used {used} of its lifetime ({left} left); rotation should have happened at about half",
+        Rationale = "Mesh agents rotate workload certificates at about 50% of their lifetime; a certificate past 80% means rotation has been failing for a while and an outage follows at expiry.",
+        Remediation = "Look at the SDS agent's logs (istio-agent, linkerd-identity) for failed CSRs and at the CA's availability.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "Workload certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 566f17453f43397e6fe061f872fb3cdf) in secret default has used 97% of its lifetime (14 hours left); rotation should have happened at about half",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -8,15 +8,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4004: a root or intermediate CA has less than the configured time left (60 days by default).</summary>
 internal sealed class EL4004CaExpiringSoon(CertificatePolicy policy) : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4004",
-        "CA certificate expiring soon",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "CA certificate {certificate} in {source} expires at {notAfter}, in {left} (under {threshold} days)",
-        "When a root or intermediate expires every workload certificate under it stops validating at once; rotating a root takes planning (both roots trusted for a while).",
-        "Plan the CA rotation now: issue the new CA, distribute a combined trust bundle, then switch issuing.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4004",
+        Title = "CA certificate expiring soon",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "CA certificate {certificate} in {source} expires at {notAfter}, in {left} (under {threshold} days)",
+        Rationale = "When a root or intermediate expires every workload certificate under it stops validating at once; rotating a root takes planning (both roots trusted for a while).",
+        Remediation = "Plan the CA rotation now: issue the new CA, distribute a combined trust bundle, then switch issuing.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "CA certificate 'O=cluster.local,CN=Rules Short Intermediate CA' (serial 33a2861c1e31daca95dcf6a17d19d86c) in secret default expires at 2026-12-20T00:00:00Z, in 29 days 14 hours (under 60 days)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

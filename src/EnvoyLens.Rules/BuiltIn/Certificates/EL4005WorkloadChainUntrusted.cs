@@ -7,15 +7,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4005: the proxy's own workload chain does not validate to the CAs the proxy trusts (ROOTCA).</summary>
 internal sealed class EL4005WorkloadChainUntrusted : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4005",
-        "Workload certificate does not chain to the trusted CA",
-        RuleCategory.Certificates,
-        Severity.Error,
-        "The workload chain in {source} does not validate against the proxy's trusted CAs: {reason}",
-        "Peers of the mesh trust the same root as this proxy; a workload certificate that does not chain to it (wrong or missing intermediate, root rotated on one side only) is rejected in every mTLS handshake.",
-        "Compare the chain's issuer with ROOTCA (envoylens certs SOURCE); make sure the CA's intermediate is in the chain and the root is in the trust bundle.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4005",
+        Title = "Workload certificate does not chain to the trusted CA",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "The workload chain in {source} does not validate against the proxy's trusted CAs: {reason}",
+        Rationale = "Peers of the mesh trust the same root as this proxy; a workload certificate that does not chain to it (wrong or missing intermediate, root rotated on one side only) is rejected in every mTLS handshake.",
+        Remediation = "Compare the chain's issuer with ROOTCA (envoylens certs SOURCE); make sure the CA's intermediate is in the chain and the root is in the trust bundle.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "The workload chain in secret default does not validate against the proxy's trusted CAs: No issuer of certificate 'O=cluster.local,CN=Rules Intermediate CA' (serial 133812c5a9eed9ca1f22510786d416b5) (issuer 'O=cluster.local,CN=Rules Other Root CA') is among the trust anchors or intermediates (issuer-not-found check)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

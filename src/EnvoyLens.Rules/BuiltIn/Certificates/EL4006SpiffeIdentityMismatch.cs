@@ -7,15 +7,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4006: the workload certificate's SPIFFE ID is not the identity of the proxy's namespace and service account.</summary>
 internal sealed class EL4006SpiffeIdentityMismatch : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4006",
-        "Workload SPIFFE ID does not match the proxy's identity",
-        RuleCategory.Certificates,
-        Severity.Error,
-        "The workload certificate in {source} has the identity '{actual}' but the proxy runs as namespace '{namespace}', service account '{serviceAccount}' (expected '{expected}')",
-        "Peers authorize by SPIFFE ID (authorization policies, client SAN matchers); a certificate for another identity is refused or, worse, grants another workload's rights.",
-        "Check the SDS agent's identity (service account token, pod's serviceAccountName) and the CA's identity mapping.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4006",
+        Title = "Workload SPIFFE ID does not match the proxy's identity",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "The workload certificate in {source} has the identity '{actual}' but the proxy runs as namespace '{namespace}', service account '{serviceAccount}' (expected '{expected}')",
+        Rationale = "Peers authorize by SPIFFE ID (authorization policies, client SAN matchers); a certificate for another identity is refused or, worse, grants another workload's rights.",
+        Remediation = "Check the SDS agent's identity (service account token, pod's serviceAccountName) and the CA's identity mapping.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "The workload certificate in secret default has the identity 'spiffe://cluster.local/ns/default/sa/other' but the proxy runs as namespace 'default', service account 'web' (expected 'spiffe://cluster.local/ns/default/sa/web')",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

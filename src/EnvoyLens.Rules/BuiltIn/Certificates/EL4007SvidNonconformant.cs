@@ -7,15 +7,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4007: an X.509-SVID (a certificate with a spiffe:// URI SAN) breaks the SPIFFE X.509-SVID rules.</summary>
 internal sealed class EL4007SvidNonconformant : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4007",
-        "X.509-SVID does not conform to the SPIFFE specification",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "In {source}: {problem}",
-        "SPIFFE implementations (Envoy's SPIFFE validator, go-spiffe, SPIRE) reject SVIDs with several URI SANs, malformed IDs, CA leaves or wrong key usage, and authorization by ID is ambiguous.",
-        "Fix the CA's certificate template: one spiffe:// URI SAN, CA:FALSE, critical key usage with digitalSignature, EKU serverAuth and clientAuth.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4007",
+        Title = "X.509-SVID does not conform to the SPIFFE specification",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "In {source}: {problem}",
+        Rationale = "SPIFFE implementations (Envoy's SPIFFE validator, go-spiffe, SPIRE) reject SVIDs with several URI SANs, malformed IDs, CA leaves or wrong key usage, and authorization by ID is ambiguous.",
+        Remediation = "Fix the CA's certificate template: one spiffe:// URI SAN, CA:FALSE, critical key usage with digitalSignature, EKU serverAuth and clientAuth.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "In secret default: SVID 'spiffe://cluster.local/ns/default/sa/web' (serial 7489f31befd329cfd173ade981466283) has 2 URI SANs (spiffe://cluster.local/ns/default/sa/web, spiffe://cluster.local/ns/default/sa/extra) where exactly one is required",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

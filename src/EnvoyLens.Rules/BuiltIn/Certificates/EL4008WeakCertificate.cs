@@ -7,15 +7,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4008: a weak key or signature: RSA below 2048 bits, MD5 or SHA-1 signatures, unusual curves.</summary>
 internal sealed class EL4008WeakCertificate(CertificatePolicy policy) : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4008",
-        "Weak certificate key or signature",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "In {source} (block {block}): {problem}",
-        "Short RSA keys and MD5/SHA-1 signatures can be forged; BoringSSL and modern peers refuse some of them outright, and unusual curves are not negotiated by every TLS stack.",
-        "Reissue with RSA 2048+ or ECDSA P-256/P-384 and a SHA-256 (or stronger) signature.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4008",
+        Title = "Weak certificate key or signature",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "In {source} (block {block}): {problem}",
+        Rationale = "Short RSA keys and MD5/SHA-1 signatures can be forged; BoringSSL and modern peers refuse some of them outright, and unusual curves are not negotiated by every TLS stack.",
+        Remediation = "Reissue with RSA 2048+ or ECDSA P-256/P-384 and a SHA-256 (or stronger) signature.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "In secret default (block 0): certificate 'spiffe://cluster.local/ns/default/sa/web' (serial 35b88d5ea37b22dbe11b9e5c26a38705) has a 1024-bit RSA key (below 2048)",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

@@ -11,15 +11,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// </summary>
 internal sealed class EL4009ProxyClockOffset(CertificatePolicy policy) : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4009",
-        "Proxy clock offset",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "The proxy's clock is about {offset} {direction} the {reference} ({now}): /certs says certificate serial {serial} expires in {proxyDays} days, which is {ourDays} days from then",
-        "A proxy whose clock is off accepts expired certificates or rejects fresh ones (not yet valid); with short-lived workload certificates a few hours matter. The comparison uses the capture time recorded by a bundle or a live read; a plain /certs file does not say when it was read, so the analysis clock stands in for it.",
-        "Check NTP (chrony, systemd-timesyncd) on the node that runs the pod, then recapture.",
-        RuleInputs.Certs);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4009",
+        Title = "Proxy clock offset",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "The proxy's clock is about {offset} {direction} the {reference} ({now}): /certs says certificate serial {serial} expires in {proxyDays} days, which is {ourDays} days from then",
+        Rationale = "A proxy whose clock is off accepts expired certificates or rejects fresh ones (not yet valid); with short-lived workload certificates a few hours matter. The comparison uses the capture time recorded by a bundle or a live read; a plain /certs file does not say when it was read, so the analysis clock stands in for it.",
+        Remediation = "Check NTP (chrony, systemd-timesyncd) on the node that runs the pod, then recapture.",
+        Inputs = RuleInputs.Certs,
+        Example = "The proxy's clock is about 11 days ahead of the analysis clock (2026-11-20T10:00:00Z): /certs says certificate serial 74beec96656098ec6a3dc636028505f7 expires in 335 days, which is 345.6 days from then",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

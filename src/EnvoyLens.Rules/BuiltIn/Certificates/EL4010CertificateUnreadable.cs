@@ -6,15 +6,18 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// <summary>EL4010: a PEM block of a secret or inline TLS context cannot be read as a certificate.</summary>
 internal sealed class EL4010CertificateUnreadable : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4010",
-        "Certificate cannot be parsed",
-        RuleCategory.Certificates,
-        Severity.Error,
-        "{problem}",
-        "Envoy refuses a secret whose PEM does not parse, so the TLS context using it never becomes ready (listener warming, cluster failing handshakes); a partly broken trust bundle silently drops anchors.",
-        "Re-encode the certificate (openssl x509 -in FILE -out FILE) or fix the Secret's data; every block must be a complete BEGIN/END CERTIFICATE pair of valid base64 DER.",
-        RuleInputs.ConfigDump);
+    public static RuleDescriptor Definition { get; } = new()
+    {
+        Id = "EL4010",
+        Title = "Certificate cannot be parsed",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "{problem}",
+        Rationale = "Envoy refuses a secret whose PEM does not parse, so the TLS context using it never becomes ready (listener warming, cluster failing handshakes); a partly broken trust bundle silently drops anchors.",
+        Remediation = "Re-encode the certificate (openssl x509 -in FILE -out FILE) or fix the Secret's data; every block must be a complete BEGIN/END CERTIFICATE pair of valid base64 DER.",
+        Inputs = RuleInputs.ConfigDump,
+        Example = "certificate block 1 of 'secret default' is not valid base64",
+    };
 
     public RuleDescriptor Descriptor => Definition;
 

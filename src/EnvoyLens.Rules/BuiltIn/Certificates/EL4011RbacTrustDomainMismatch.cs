@@ -13,16 +13,16 @@ namespace EnvoyLens.Rules.BuiltIn.Certificates;
 /// </summary>
 internal sealed class EL4011RbacTrustDomainMismatch : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL4011",
-        "RBAC principals name another trust domain",
-        RuleCategory.Certificates,
-        Severity.Warning,
-        "RBAC policy '{policy}' on listener {listener} only admits principals of trust domain {trust_domains}, but this proxy belongs to {own_trust_domain}",
-        "An RBAC principal_name is matched against the peer certificate's SPIFFE ID. Peers of this mesh present IDs of its own trust domain, so a policy that names only another domain rejects all of them (403 RBAC: access denied, or a reset TCP connection) unless the mesh really federates with that domain.",
-        "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) against the AuthorizationPolicy's principals; after a trust domain migration, keep the old domain as an alias until every workload has a new certificate.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL4011",
+        Title = "RBAC principals name another trust domain",
+        Category = RuleCategory.Certificates,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "RBAC policy '{policy}' on listener {listener} only admits principals of trust domain {trust_domains}, but this proxy belongs to {own_trust_domain}",
+        Rationale = "An RBAC principal_name is matched against the peer certificate's SPIFFE ID. Peers of this mesh present IDs of its own trust domain, so a policy that names only another domain rejects all of them (403 RBAC: access denied, or a reset TCP connection) unless the mesh really federates with that domain.",
+        Remediation = "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) against the AuthorizationPolicy's principals; after a trust domain migration, keep the old domain as an alias until every workload has a new certificate.",
+        Inputs = RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Certs,
         Example = "RBAC policy 'ns[default]-policy[allow-api]-rule[0]' on listener virtualInbound only admits principals of trust domain other.example, but this proxy belongs to cluster.local",
     };

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3001: two listeners that bind the same address and port.</summary>
 internal sealed class EL3001DuplicateListenerAddress : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3001",
-        "Two listeners bound to the same address and port",
-        RuleCategory.Config,
-        Severity.Error,
-        "Listener {listener} binds {address}, which listener {other} already binds",
-        "Envoy refuses a listener whose address is taken by another bound listener, so the second one never serves (its update is rejected, or it stays warming).",
-        "Give one of the listeners another port, set bind_to_port: false on the one that only receives redirected traffic, or merge their filter chains into one listener.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3001",
+        Title = "Two listeners bound to the same address and port",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Listener {listener} binds {address}, which listener {other} already binds",
+        Rationale = "Envoy refuses a listener whose address is taken by another bound listener, so the second one never serves (its update is rejected, or it stays warming).",
+        Remediation = "Give one of the listeners another port, set bind_to_port: false on the one that only receives redirected traffic, or merge their filter chains into one listener.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Listener http_8080_copy binds 0.0.0.0:8080, which listener http_8080 already binds",
     };
 

@@ -11,16 +11,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// </summary>
 internal sealed class EL3002DuplicateFilterChainMatch : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3002",
-        "Filter chain can never match",
-        RuleCategory.Config,
-        Severity.Error,
-        "Filter chain {filter_chain} of listener {listener} has the same match as filter chain {earlier} ({match}) and can never be selected",
-        "Envoy selects a filter chain by the most specific match; two chains with identical matches cannot be told apart, so Envoy rejects the listener (\"multiple filter chains with the same matching rules\") or, in an older capture, one chain never sees traffic.",
-        "Make the matches differ (server_names, transport_protocol, application_protocols, destination_port, prefix ranges) or merge the two chains; for Istio look for two Gateways or EnvoyFilters that produce the same match.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3002",
+        Title = "Filter chain can never match",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Filter chain {filter_chain} of listener {listener} has the same match as filter chain {earlier} ({match}) and can never be selected",
+        Rationale = "Envoy selects a filter chain by the most specific match; two chains with identical matches cannot be told apart, so Envoy rejects the listener (\"multiple filter chains with the same matching rules\") or, in an older capture, one chain never sees traffic.",
+        Remediation = "Make the matches differ (server_names, transport_protocol, application_protocols, destination_port, prefix ranges) or merge the two chains; for Istio look for two Gateways or EnvoyFilters that produce the same match.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Filter chain api-v2 of listener tls_8443 has the same match as filter chain api (server_names api.example.com; transport_protocol tls) and can never be selected",
     };
 

@@ -8,16 +8,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3003: an HTTP filter chain without the router filter as its last filter.</summary>
 internal sealed class EL3003RouterFilterNotLast : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3003",
-        "HTTP filter chain does not end with the router filter",
-        RuleCategory.Config,
-        Severity.Error,
-        "The HTTP filters of listener {listener} (filter chain {filter_chain}) {problem}",
-        "The router is the terminal HTTP filter: Envoy rejects a chain where it is not last, and a chain without it never forwards a request upstream.",
-        "Move envoy.filters.http.router to the end of http_filters; for Istio check EnvoyFilter patches that INSERT_AFTER the router or replace the filter list.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3003",
+        Title = "HTTP filter chain does not end with the router filter",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "The HTTP filters of listener {listener} (filter chain {filter_chain}) {problem}",
+        Rationale = "The router is the terminal HTTP filter: Envoy rejects a chain where it is not last, and a chain without it never forwards a request upstream.",
+        Remediation = "Move envoy.filters.http.router to the end of http_filters; for Istio check EnvoyFilter patches that INSERT_AFTER the router or replace the filter list.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "The HTTP filters of listener http_8080 (filter chain #0) have the router filter at position 1 of 2, before envoy.filters.http.cors",
     };
 

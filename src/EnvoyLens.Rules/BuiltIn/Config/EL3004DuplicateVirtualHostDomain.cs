@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3004: two virtual hosts of one route configuration claim the same domain.</summary>
 internal sealed class EL3004DuplicateVirtualHostDomain : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3004",
-        "Domain claimed by two virtual hosts",
-        RuleCategory.Config,
-        Severity.Error,
-        "Domain '{domain}' of virtual host {virtual_host} in {route_config} is already claimed by virtual host {other}",
-        "Envoy requires every domain to be unique within a route configuration and rejects the whole configuration otherwise, so no route in it changes until the clash is gone.",
-        "Remove the domain from one virtual host; for Istio look for two VirtualServices (or a VirtualService and a ServiceEntry) with the same host on the same port.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3004",
+        Title = "Domain claimed by two virtual hosts",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Domain '{domain}' of virtual host {virtual_host} in {route_config} is already claimed by virtual host {other}",
+        Rationale = "Envoy requires every domain to be unique within a route configuration and rejects the whole configuration otherwise, so no route in it changes until the clash is gone.",
+        Remediation = "Remove the domain from one virtual host; for Istio look for two VirtualServices (or a VirtualService and a ServiceEntry) with the same host on the same port.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Domain 'WEB.example.com' of virtual host web-alias in web is already claimed by virtual host web",
     };
 

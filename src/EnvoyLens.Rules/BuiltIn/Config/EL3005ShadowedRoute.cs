@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3005: a route that can never match because an earlier route of its virtual host matches everything it would.</summary>
 internal sealed class EL3005ShadowedRoute : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3005",
-        "Route shadowed by an earlier route",
-        RuleCategory.Config,
-        Severity.Warning,
-        "Route {route} of virtual host {virtual_host} in {route_config} is unreachable: earlier route {shadowed_by} matches every request it would",
-        "Envoy takes the first route that matches, in order; a broader route first (prefix '/' at the top, say) silently takes the traffic of every later one it covers.",
-        "Order routes from most to least specific, or narrow the earlier route; for Istio reorder the http[] entries of the VirtualService (and merge VirtualServices for the same host with care: their order is not guaranteed).",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3005",
+        Title = "Route shadowed by an earlier route",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Route {route} of virtual host {virtual_host} in {route_config} is unreachable: earlier route {shadowed_by} matches every request it would",
+        Rationale = "Envoy takes the first route that matches, in order; a broader route first (prefix '/' at the top, say) silently takes the traffic of every later one it covers.",
+        Remediation = "Order routes from most to least specific, or narrow the earlier route; for Istio reorder the http[] entries of the VirtualService (and merge VirtualServices for the same host with care: their order is not guaranteed).",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Route prefix '/api' of virtual host web in web is unreachable: earlier route prefix '/' matches every request it would",
     };
 

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3006: a forwarding route with its timeout disabled (<c>0s</c>) and no idle timeout, on a route that is not gRPC-only.</summary>
 internal sealed class EL3006RouteTimeoutDisabled : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3006",
-        "Route timeout disabled on a non-streaming route",
-        RuleCategory.Config,
-        Severity.Info,
-        "Route {route} of virtual host {virtual_host} in {route_config} has its timeout disabled (0s) and no idle timeout",
-        "With timeout 0s a request to a hung upstream waits forever, holding a connection and a request slot; only streaming routes (gRPC streams, WebSocket, long polling) need that, and those are better served by an idle timeout. Istio writes 0s unless a VirtualService sets a timeout.",
-        "Set a route timeout (for Istio: spec.http[].timeout in the VirtualService), or for a streaming route set idle_timeout so dead streams are closed.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3006",
+        Title = "Route timeout disabled on a non-streaming route",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Info,
+        MessageTemplate = "Route {route} of virtual host {virtual_host} in {route_config} has its timeout disabled (0s) and no idle timeout",
+        Rationale = "With timeout 0s a request to a hung upstream waits forever, holding a connection and a request slot; only streaming routes (gRPC streams, WebSocket, long polling) need that, and those are better served by an idle timeout. Istio writes 0s unless a VirtualService sets a timeout.",
+        Remediation = "Set a route timeout (for Istio: spec.http[].timeout in the VirtualService), or for a streaming route set idle_timeout so dead streams are closed.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Route prefix '/' of virtual host web in web has its timeout disabled (0s) and no idle timeout",
     };
 

@@ -10,16 +10,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// </summary>
 internal sealed class EL3007RetriesExceedRouteTimeout : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3007",
-        "Retry budget looser than the route timeout allows",
-        RuleCategory.Config,
-        Severity.Warning,
-        "Route {route} of virtual host {virtual_host} in {route_config} cannot make the retries it asks for: {problem}",
-        "The route timeout bounds the whole request, retries included. Without a per-try timeout the first attempt can use all of it, so a slow upstream is never retried; with per-try timeouts that add up to more than the route timeout the last attempts never happen.",
-        "Set retries.perTryTimeout (Envoy: retry_policy.per_try_timeout) so that (retries + 1) × per-try timeout fits in the route timeout, or raise the route timeout.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3007",
+        Title = "Retry budget looser than the route timeout allows",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Route {route} of virtual host {virtual_host} in {route_config} cannot make the retries it asks for: {problem}",
+        Rationale = "The route timeout bounds the whole request, retries included. Without a per-try timeout the first attempt can use all of it, so a slow upstream is never retried; with per-try timeouts that add up to more than the route timeout the last attempts never happen.",
+        Remediation = "Set retries.perTryTimeout (Envoy: retry_policy.per_try_timeout) so that (retries + 1) × per-try timeout fits in the route timeout, or raise the route timeout.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Route prefix '/' of virtual host web in web cannot make the retries it asks for: 3 attempts of 4s need 12s, more than the 10s route timeout",
     };
 

@@ -11,16 +11,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// </summary>
 internal sealed class EL3102SanTrustDomainMismatch : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3102",
-        "SAN matchers name another trust domain",
-        RuleCategory.Config,
-        Severity.Warning,
-        "Cluster {cluster} only accepts peers of trust domain {trust_domains}, but this proxy belongs to {own_trust_domain}",
-        "Workloads of one mesh get certificates of its own trust domain. When a cluster expects another one, every handshake fails the SAN check (ssl.fail_verify_san, CERTIFICATE_VERIFY_FAILED) unless the mesh really federates with that domain.",
-        "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) and the DestinationRule's subjectAltNames; after a trust domain migration, list the old domain as an alias until every workload has a new certificate.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3102",
+        Title = "SAN matchers name another trust domain",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} only accepts peers of trust domain {trust_domains}, but this proxy belongs to {own_trust_domain}",
+        Rationale = "Workloads of one mesh get certificates of its own trust domain. When a cluster expects another one, every handshake fails the SAN check (ssl.fail_verify_san, CERTIFICATE_VERIFY_FAILED) unless the mesh really federates with that domain.",
+        Remediation = "Check the mesh's trustDomain and trustDomainAliases (Istio: meshConfig) and the DestinationRule's subjectAltNames; after a trust domain migration, list the old domain as an alias until every workload has a new certificate.",
+        Inputs = RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Certs,
         Example = "Cluster api only accepts peers of trust domain other.example, but this proxy belongs to cluster.local",
     };

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.Config;
 /// <summary>EL3103: outlier detection may eject every host of a cluster (<c>max_ejection_percent: 100</c>).</summary>
 internal sealed class EL3103OutlierEjectsAllHosts : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3103",
-        "Outlier detection may eject 100% of hosts",
-        RuleCategory.Config,
-        Severity.Warning,
-        "Cluster {cluster} lets outlier detection eject up to {percent}% of its hosts",
-        "When the upstream has a bad moment (a deploy, a dependency outage) every host returns errors and is ejected; with nothing left Envoy answers 503 UH until the ejection time passes, turning a short blip into an outage.",
-        "Keep max_ejection_percent below 100 (Envoy's default is 10; Istio's outlierDetection.maxEjectionPercent), so some hosts always take traffic.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3103",
+        Title = "Outlier detection may eject 100% of hosts",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} lets outlier detection eject up to {percent}% of its hosts",
+        Rationale = "When the upstream has a bad moment (a deploy, a dependency outage) every host returns errors and is ejected; with nothing left Envoy answers 503 UH until the ejection time passes, turning a short blip into an outage.",
+        Remediation = "Keep max_ejection_percent below 100 (Envoy's default is 10; Istio's outlierDetection.maxEjectionPercent), so some hosts always take traffic.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Cluster api lets outlier detection eject up to 100% of its hosts",
     };
 

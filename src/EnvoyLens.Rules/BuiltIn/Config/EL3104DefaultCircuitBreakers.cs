@@ -17,16 +17,16 @@ internal sealed class EL3104DefaultCircuitBreakers : IRule
     internal const double BusyRate = 100;
     internal const double BusyTotal = 1_000_000;
 
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3104",
-        "Default circuit breakers on a high-traffic cluster",
-        RuleCategory.Config,
-        Severity.Info,
-        "Cluster {cluster} carries heavy traffic ({traffic}) with Envoy's default circuit breakers (1024 connections / pending / requests, 3 retries)",
-        "Envoy's defaults were chosen for a generic proxy; a busy upstream can hit them during a spike and Envoy then fails requests locally with 503 UO (upstream_rq_pending_overflow) although the upstream is fine.",
-        "Size the thresholds for the cluster's real concurrency (Envoy circuit_breakers.thresholds; Istio DestinationRule trafficPolicy.connectionPool) and watch upstream_rq_pending_overflow.",
-        RuleInputs.ConfigDump | RuleInputs.Stats)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3104",
+        Title = "Default circuit breakers on a high-traffic cluster",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Info,
+        MessageTemplate = "Cluster {cluster} carries heavy traffic ({traffic}) with Envoy's default circuit breakers (1024 connections / pending / requests, 3 retries)",
+        Rationale = "Envoy's defaults were chosen for a generic proxy; a busy upstream can hit them during a spike and Envoy then fails requests locally with 503 UO (upstream_rq_pending_overflow) although the upstream is fine.",
+        Remediation = "Size the thresholds for the cluster's real concurrency (Envoy circuit_breakers.thresholds; Istio DestinationRule trafficPolicy.connectionPool) and watch upstream_rq_pending_overflow.",
+        Inputs = RuleInputs.ConfigDump | RuleInputs.Stats,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster api carries heavy traffic (upstream_rq_active 700) with Envoy's default circuit breakers (1024 connections / pending / requests, 3 retries)",
     };

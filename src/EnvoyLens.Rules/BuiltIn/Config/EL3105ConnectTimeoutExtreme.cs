@@ -9,16 +9,16 @@ internal sealed class EL3105ConnectTimeoutExtreme : IRule
     internal static readonly TimeSpan Low = TimeSpan.FromMilliseconds(100);
     internal static readonly TimeSpan High = TimeSpan.FromSeconds(30);
 
-    public static RuleDescriptor Definition { get; } = new(
-        "EL3105",
-        "Very low or very high connect_timeout",
-        RuleCategory.Config,
-        Severity.Warning,
-        "Cluster {cluster} has connect_timeout {connect_timeout}: {judgement}",
-        "A TCP (and TLS) handshake across zones or under load can take more than 100 ms, so a very low timeout turns slow connects into failures (503 UF, upstream_cx_connect_timeout); a very high one lets requests queue behind dead hosts for that long before Envoy tries another.",
-        "Use a connect_timeout between a few hundred milliseconds and a few seconds (Envoy's default is 5s, Istio's 10s; Istio: DestinationRule trafficPolicy.connectionPool.tcp.connectTimeout).",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL3105",
+        Title = "Very low or very high connect_timeout",
+        Category = RuleCategory.Config,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} has connect_timeout {connect_timeout}: {judgement}",
+        Rationale = "A TCP (and TLS) handshake across zones or under load can take more than 100 ms, so a very low timeout turns slow connects into failures (503 UF, upstream_cx_connect_timeout); a very high one lets requests queue behind dead hosts for that long before Envoy tries another.",
+        Remediation = "Use a connect_timeout between a few hundred milliseconds and a few seconds (Envoy's default is 5s, Istio's 10s; Istio: DestinationRule trafficPolicy.connectionPool.tcp.connectTimeout).",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Cluster api has connect_timeout 0.05s: below 0.1s, slow handshakes will fail",
     };
 

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1001: an HCM asks RDS for a route configuration the proxy does not hold.</summary>
 internal sealed class EL1001MissingRouteConfig : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1001",
-        "HCM names a route configuration that does not exist",
-        RuleCategory.References,
-        Severity.Error,
-        "Listener {listener} asks RDS for route configuration '{route_config}', which the proxy does not have",
-        "Until the named RouteConfiguration arrives, the listener's HTTP connection manager has no routes: every request gets a 404 (NR) and the listener may stay warming.",
-        "Make the control plane serve the route configuration (for Istio: a Service/VirtualService on that port, or a Sidecar egress entry that includes it), or point the listener at an existing one.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1001",
+        Title = "HCM names a route configuration that does not exist",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Listener {listener} asks RDS for route configuration '{route_config}', which the proxy does not have",
+        Rationale = "Until the named RouteConfiguration arrives, the listener's HTTP connection manager has no routes: every request gets a 404 (NR) and the listener may stay warming.",
+        Remediation = "Make the control plane serve the route configuration (for Istio: a Service/VirtualService on that port, or a Sidecar egress entry that includes it), or point the listener at an existing one.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Listener http_8080 asks RDS for route configuration 'missing-routes', which the proxy does not have",
     };
 

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1002: a route (or one of its weighted clusters) sends traffic to a cluster that does not exist.</summary>
 internal sealed class EL1002RouteMissingCluster : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1002",
-        "Route targets a cluster that does not exist",
-        RuleCategory.References,
-        Severity.Error,
-        "Route {route} of virtual host {virtual_host} in {route_config} sends traffic to cluster '{cluster}', which does not exist",
-        "Requests that match the route fail with 503 and response flag NC (no cluster); with weighted clusters only that share fails, which looks like intermittent errors.",
-        "Create the cluster (for Istio: the Service or ServiceEntry, and the DestinationRule subset for subset clusters) or fix the route's destination.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1002",
+        Title = "Route targets a cluster that does not exist",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Route {route} of virtual host {virtual_host} in {route_config} sends traffic to cluster '{cluster}', which does not exist",
+        Rationale = "Requests that match the route fail with 503 and response flag NC (no cluster); with weighted clusters only that share fails, which looks like intermittent errors.",
+        Remediation = "Create the cluster (for Istio: the Service or ServiceEntry, and the DestinationRule subset for subset clusters) or fix the route's destination.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Route prefix '/api' of virtual host web in web sends traffic to cluster 'api-canary', which does not exist",
     };
 

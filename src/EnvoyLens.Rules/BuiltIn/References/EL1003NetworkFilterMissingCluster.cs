@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1003: tcp_proxy (or its weighted clusters) sends connections to a cluster that does not exist.</summary>
 internal sealed class EL1003NetworkFilterMissingCluster : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1003",
-        "Network filter targets a cluster that does not exist",
-        RuleCategory.References,
-        Severity.Error,
-        "Filter {filter} in filter chain {filter_chain} of listener {listener} sends connections to cluster '{cluster}', which does not exist",
-        "A tcp_proxy whose cluster is missing closes every connection it accepts right away; clients see resets, not an error message.",
-        "Create the cluster (for Istio: the Service or ServiceEntry behind this port) or point the filter at an existing one.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1003",
+        Title = "Network filter targets a cluster that does not exist",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Filter {filter} in filter chain {filter_chain} of listener {listener} sends connections to cluster '{cluster}', which does not exist",
+        Rationale = "A tcp_proxy whose cluster is missing closes every connection it accepts right away; clients see resets, not an error message.",
+        Remediation = "Create the cluster (for Istio: the Service or ServiceEntry behind this port) or point the filter at an existing one.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Filter envoy.filters.network.tcp_proxy in filter chain #0 of listener tcp_9000 sends connections to cluster 'db', which does not exist",
     };
 

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1004: an EDS cluster without a ClusterLoadAssignment, or with one that holds no endpoints.</summary>
 internal sealed class EL1004EdsClusterWithoutEndpoints : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1004",
-        "EDS cluster has no endpoints",
-        RuleCategory.References,
-        Severity.Warning,
-        "EDS cluster {cluster} has {problem}",
-        "A cluster without endpoints answers every request with 503 and response flag UH (no healthy upstream); it is the usual sign of a Service without ready pods or a subset whose labels match no pod.",
-        "Check that the service has ready endpoints (kubectl get endpointslices) and, for subset clusters, that the DestinationRule subset labels match running pods.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1004",
+        Title = "EDS cluster has no endpoints",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "EDS cluster {cluster} has {problem}",
+        Rationale = "A cluster without endpoints answers every request with 503 and response flag UH (no healthy upstream); it is the usual sign of a Service without ready pods or a subset whose labels match no pod.",
+        Remediation = "Check that the service has ready endpoints (kubectl get endpointslices) and, for subset clusters, that the DestinationRule subset labels match running pods.",
+        Inputs = RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "EDS cluster api has no ClusterLoadAssignment for 'api'",
     };

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1005: a cluster has endpoints but none Envoy would send traffic to.</summary>
 internal sealed class EL1005NoHealthyEndpoints : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1005",
-        "Cluster has endpoints but none healthy",
-        RuleCategory.References,
-        Severity.Error,
-        "Cluster {cluster} has {endpoints} endpoint(s) and none is healthy ({problems})",
-        "With no healthy host Envoy fails requests with 503 UH, or (above the panic threshold) spreads them over unhealthy hosts; either way the upstream is down from this proxy's point of view.",
-        "Look at why the hosts are unhealthy: failing readiness or health checks, outlier ejections after 5xx (see /clusters), or draining pods during a rollout.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1005",
+        Title = "Cluster has endpoints but none healthy",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Cluster {cluster} has {endpoints} endpoint(s) and none is healthy ({problems})",
+        Rationale = "With no healthy host Envoy fails requests with 503 UH, or (above the panic threshold) spreads them over unhealthy hosts; either way the upstream is down from this proxy's point of view.",
+        Remediation = "Look at why the hosts are unhealthy: failing readiness or health checks, outlier ejections after 5xx (see /clusters), or draining pods during a rollout.",
+        Inputs = RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster api has 2 endpoint(s) and none is healthy (1 DRAINING, 1 UNHEALTHY)",
     };

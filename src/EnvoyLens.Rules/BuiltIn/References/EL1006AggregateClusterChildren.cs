@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1006: an aggregate cluster whose child clusters are missing, or all without a healthy host.</summary>
 internal sealed class EL1006AggregateClusterChildren : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1006",
-        "Aggregate cluster has missing or unhealthy children",
-        RuleCategory.References,
-        Severity.Error,
-        "Aggregate cluster {cluster}: {problem} ({children})",
-        "An aggregate cluster fails over between its children in order; a missing child is skipped silently and when no child has a healthy host every request fails with 503.",
-        "Create the missing child clusters or remove them from the aggregate cluster's list, and make sure at least one child has healthy endpoints.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1006",
+        Title = "Aggregate cluster has missing or unhealthy children",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "Aggregate cluster {cluster}: {problem} ({children})",
+        Rationale = "An aggregate cluster fails over between its children in order; a missing child is skipped silently and when no child has a healthy host every request fails with 503.",
+        Remediation = "Create the missing child clusters or remove them from the aggregate cluster's list, and make sure at least one child has healthy endpoints.",
+        Inputs = RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Aggregate cluster api-failover: a child cluster does not exist (api-dr)",
     };

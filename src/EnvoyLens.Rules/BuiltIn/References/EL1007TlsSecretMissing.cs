@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1007: a TLS context references an SDS secret the proxy does not have, or has only warming.</summary>
 internal sealed class EL1007TlsSecretMissing : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1007",
-        "TLS context references a missing or inactive SDS secret",
-        RuleCategory.References,
-        Severity.Error,
-        "{owner} uses SDS secret '{secret}' for its {usage}, which is {state}",
-        "Without the secret the TLS context cannot be built: a listener stays warming and refuses TLS connections, a cluster fails every handshake (503 UF with a TLS error).",
-        "Check the SDS server (for Istio: the istio-agent and its connection to istiod / the CA, or the credentialName Secret for a gateway) and the secret's name.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1007",
+        Title = "TLS context references a missing or inactive SDS secret",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "{owner} uses SDS secret '{secret}' for its {usage}, which is {state}",
+        Rationale = "Without the secret the TLS context cannot be built: a listener stays warming and refuses TLS connections, a cluster fails every handshake (503 UF with a TLS error).",
+        Remediation = "Check the SDS server (for Istio: the istio-agent and its connection to istiod / the CA, or the credentialName Secret for a gateway) and the secret's name.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Cluster api uses SDS secret 'ROOTCA' for its validation context, which is missing",
     };
 

@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.References;
 /// <summary>EL1008: an HTTP filter takes its config from ECDS but the proxy holds no such extension config.</summary>
 internal sealed class EL1008EcdsConfigMissing : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL1008",
-        "ECDS filter config referenced but absent",
-        RuleCategory.References,
-        Severity.Error,
-        "HTTP filter {filter} of listener {listener} waits for ECDS config '{ecds}', which the proxy does not have",
-        "Until the extension config arrives the listener stays warming, or (with a default config) the filter runs with defaults the user did not choose; for WasmPlugins this is a module that failed to fetch or load.",
-        "Check the ECDS source (for Istio: the WasmPlugin / EnvoyFilter and the agent's Wasm fetch logs) and the filter's config_discovery resource name.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL1008",
+        Title = "ECDS filter config referenced but absent",
+        Category = RuleCategory.References,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "HTTP filter {filter} of listener {listener} waits for ECDS config '{ecds}', which the proxy does not have",
+        Rationale = "Until the extension config arrives the listener stays warming, or (with a default config) the filter runs with defaults the user did not choose; for WasmPlugins this is a module that failed to fetch or load.",
+        Remediation = "Check the ECDS source (for Istio: the WasmPlugin / EnvoyFilter and the agent's Wasm fetch logs) and the filter's config_discovery resource name.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "HTTP filter rbac-policy of listener http_8080 waits for ECDS config 'rbac-policy', which the proxy does not have",
     };
 

@@ -7,16 +7,16 @@ namespace EnvoyLens.Rules.BuiltIn.State;
 /// <summary>EL2001: listeners, clusters or secrets stuck warming, and for how long.</summary>
 internal sealed class EL2001WarmingResource : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL2001",
-        "Resource is warming",
-        RuleCategory.State,
-        Severity.Warning,
-        "{kind} {name} is warming {since}",
-        "A warming listener does not accept traffic yet and a warming cluster is not used; warming that lasts more than a few seconds means a dependency (RDS, EDS, SDS, ECDS) never arrived.",
-        "Find what the resource waits for: its route configuration, the endpoints of its cluster, an SDS secret or an ECDS config (see the reference rules EL1xxx), and why the control plane does not send it.",
-        RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL2001",
+        Title = "Resource is warming",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "{kind} {name} is warming {since}",
+        Rationale = "A warming listener does not accept traffic yet and a warming cluster is not used; warming that lasts more than a few seconds means a dependency (RDS, EDS, SDS, ECDS) never arrived.",
+        Remediation = "Find what the resource waits for: its route configuration, the endpoints of its cluster, an SDS secret or an ECDS config (see the reference rules EL1xxx), and why the control plane does not send it.",
+        Inputs = RuleInputs.ConfigDump,
         Example = "Cluster api-canary is warming for 10m00s (since 2026-11-20T09:50:00Z)",
     };
 

@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.State;
 /// <summary>EL2003: <c>update_rejected</c> / <c>update_failure</c> counters above zero, per xDS subscription.</summary>
 internal sealed class EL2003XdsUpdateRejectedStats : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL2003",
-        "xDS updates rejected or failed (stats)",
-        RuleCategory.State,
-        Severity.Warning,
-        "{xds_type} subscription counter {stat} is {value}: {meaning}",
-        "update_rejected counts configs the proxy refused (NACKs); update_failure counts failed fetches (stream errors, timeouts). Either means the proxy may run older config than the control plane thinks.",
-        "For rejections look for error_state in the config dump (EL2002) and the control plane's NACK log; for failures check the proxy's connection to the control plane.",
-        RuleInputs.Stats)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL2003",
+        Title = "xDS updates rejected or failed (stats)",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "{xds_type} subscription counter {stat} is {value}: {meaning}",
+        Rationale = "update_rejected counts configs the proxy refused (NACKs); update_failure counts failed fetches (stream errors, timeouts). Either means the proxy may run older config than the control plane thinks.",
+        Remediation = "For rejections look for error_state in the config dump (EL2002) and the control plane's NACK log; for failures check the proxy's connection to the control plane.",
+        Inputs = RuleInputs.Stats,
         Example = "LDS subscription counter listener_manager.lds.update_rejected is 3: the proxy rejected configuration it was sent",
     };
 

@@ -8,16 +8,16 @@ internal sealed class EL2004ControlPlaneDisconnected : IRule
 {
     internal const string StatName = "control_plane.connected_state";
 
-    public static RuleDescriptor Definition { get; } = new(
-        "EL2004",
-        "Not connected to the control plane",
-        RuleCategory.State,
-        Severity.Error,
-        "The proxy is not connected to its control plane ({stat} is {value})",
-        "A disconnected proxy keeps serving its last config but receives no new endpoints, routes or certificates: it drifts from the mesh and its certificates eventually expire.",
-        "Check the proxy's xDS cluster (for Istio: istiod's address, discoveryAddress in the mesh config, network policy and istiod's health) and the proxy logs for gRPC stream errors.",
-        RuleInputs.Stats)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL2004",
+        Title = "Not connected to the control plane",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "The proxy is not connected to its control plane ({stat} is {value})",
+        Rationale = "A disconnected proxy keeps serving its last config but receives no new endpoints, routes or certificates: it drifts from the mesh and its certificates eventually expire.",
+        Remediation = "Check the proxy's xDS cluster (for Istio: istiod's address, discoveryAddress in the mesh config, network policy and istiod's health) and the proxy logs for gRPC stream errors.",
+        Inputs = RuleInputs.Stats,
         Example = "The proxy is not connected to its control plane (control_plane.connected_state is 0)",
     };
 

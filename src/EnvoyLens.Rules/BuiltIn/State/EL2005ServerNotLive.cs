@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.State;
 /// <summary>EL2005: the server is not LIVE, or (when /init_dump was read) init targets are not ready.</summary>
 internal sealed class EL2005ServerNotLive : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL2005",
-        "Server not LIVE or init targets not ready",
-        RuleCategory.State,
-        Severity.Error,
-        "The proxy is not ready: {problem}",
-        "Until initialization completes Envoy does not open its listeners (PRE_INITIALIZING / INITIALIZING) and the pod stays not ready; DRAINING means it is shutting down.",
-        "Look at what initialization waits for (the init targets named here: usually the first CDS/LDS response, an EDS or SDS resource) and why the control plane has not sent it.",
-        RuleInputs.ServerInfo)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL2005",
+        Title = "Server not LIVE or init targets not ready",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Error,
+        MessageTemplate = "The proxy is not ready: {problem}",
+        Rationale = "Until initialization completes Envoy does not open its listeners (PRE_INITIALIZING / INITIALIZING) and the pod stays not ready; DRAINING means it is shutting down.",
+        Remediation = "Look at what initialization waits for (the init targets named here: usually the first CDS/LDS response, an EDS or SDS resource) and why the control plane has not sent it.",
+        Inputs = RuleInputs.ServerInfo,
         OptionalInputs = RuleInputs.InitDump,
         Example = "The proxy is not ready: server state is PRE_INITIALIZING, not LIVE",
     };

@@ -14,16 +14,16 @@ internal sealed partial class EL2006ProxyVersionSkew : IRule
     /// <summary>Istio 1.N ships Envoy 1.(N+8) (1.5 → 1.13, 1.24 → 1.32); the mapping has held since Istio 1.5.</summary>
     internal const int IstioToEnvoyMinorOffset = 8;
 
-    public static RuleDescriptor Definition { get; } = new(
-        "EL2006",
-        "Proxy and control-plane versions skew",
-        RuleCategory.State,
-        Severity.Warning,
-        "{claim}, but /server_info reports Envoy {envoy_version}",
-        "The control plane generates configuration for the version the node announces; when the running Envoy is another version, fields it does not know are rejected or ignored, and an Istio proxy far from its Envoy build is a mixed or patched image that upgrades skipped.",
-        "Restart the workload so the sidecar is injected with the proxy image that matches the control plane (for Istio: istioctl proxy-status shows the skew per pod), or pin the image tag that matches the revision.",
-        RuleInputs.ServerInfo)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL2006",
+        Title = "Proxy and control-plane versions skew",
+        Category = RuleCategory.State,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "{claim}, but /server_info reports Envoy {envoy_version}",
+        Rationale = "The control plane generates configuration for the version the node announces; when the running Envoy is another version, fields it does not know are rejected or ignored, and an Istio proxy far from its Envoy build is a mixed or patched image that upgrades skipped.",
+        Remediation = "Restart the workload so the sidecar is injected with the proxy image that matches the control plane (for Istio: istioctl proxy-status shows the skew per pod), or pin the image tag that matches the revision.",
+        Inputs = RuleInputs.ServerInfo,
         OptionalInputs = RuleInputs.ConfigDump,
         Example = "The node's ISTIO_VERSION is 1.22.1, whose proxy ships Envoy 1.30, but /server_info reports Envoy 1.32.3",
     };

@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.Stats;
 /// <summary>EL5001: connections to a cluster's hosts failed or timed out (response flag UF).</summary>
 internal sealed class EL5001UpstreamConnectFailures : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL5001",
-        "Upstream connection failures",
-        RuleCategory.Stats,
-        Severity.Warning,
-        "Cluster {cluster} failed to connect to its hosts {period}: {counters}",
-        "Each failed connect is a request that waited for connect_timeout or was refused; users see 503 with response flag UF (upstream connection failure) once retries are used up.",
-        "Check that the endpoints listen on the port the cluster uses (for Istio: the Service targetPort and the container port), that NetworkPolicies allow it, and that connect_timeout is not too low (EL3105).",
-        RuleInputs.Stats | RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL5001",
+        Title = "Upstream connection failures",
+        Category = RuleCategory.Stats,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} failed to connect to its hosts {period}: {counters}",
+        Rationale = "Each failed connect is a request that waited for connect_timeout or was refused; users see 503 with response flag UF (upstream connection failure) once retries are used up.",
+        Remediation = "Check that the endpoints listen on the port the cluster uses (for Istio: the Service targetPort and the container port), that NetworkPolicies allow it, and that connect_timeout is not too low (EL3105).",
+        Inputs = RuleInputs.Stats | RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster outbound|9080||api.default.svc.cluster.local failed to connect to its hosts since the proxy started: upstream_cx_connect_fail 7, upstream_cx_connect_timeout 2",
     };

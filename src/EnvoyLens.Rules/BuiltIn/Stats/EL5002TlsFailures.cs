@@ -9,16 +9,16 @@ internal sealed class EL5002TlsFailures : IRule
     private static readonly string[] Counters =
         ["ssl.connection_error", "ssl.fail_verify_san", "ssl.fail_verify_error", "ssl.fail_verify_no_cert", "ssl.fail_verify_cert_hash"];
 
-    public static RuleDescriptor Definition { get; } = new(
-        "EL5002",
-        "TLS handshake failures",
-        RuleCategory.Stats,
-        Severity.Warning,
-        "{scope} {owner} had TLS failures {period}: {counters}",
-        "fail_verify_san means the peer's certificate names another identity than the SAN matchers expect; fail_verify_error an untrusted or expired chain; fail_verify_no_cert a peer without a client certificate (mTLS to a plaintext or PERMISSIVE peer); connection_error other handshake errors.",
-        "Compare the SANs and trust domain the cluster expects (EL3102) with the peer's certificate (envoylens certs), check both sides use the same root of trust, and for fail_verify_no_cert the peer's mTLS mode.",
-        RuleInputs.Stats | RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL5002",
+        Title = "TLS handshake failures",
+        Category = RuleCategory.Stats,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "{scope} {owner} had TLS failures {period}: {counters}",
+        Rationale = "fail_verify_san means the peer's certificate names another identity than the SAN matchers expect; fail_verify_error an untrusted or expired chain; fail_verify_no_cert a peer without a client certificate (mTLS to a plaintext or PERMISSIVE peer); connection_error other handshake errors.",
+        Remediation = "Compare the SANs and trust domain the cluster expects (EL3102) with the peer's certificate (envoylens certs), check both sides use the same root of trust, and for fail_verify_no_cert the peer's mTLS mode.",
+        Inputs = RuleInputs.Stats | RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Listener 0.0.0.0_8080 had TLS failures since the proxy started: ssl.fail_verify_no_cert 4",
     };

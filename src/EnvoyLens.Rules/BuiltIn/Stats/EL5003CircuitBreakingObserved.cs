@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.Stats;
 /// <summary>EL5003: circuit breakers tripped: requests or connections refused locally (response flag UO).</summary>
 internal sealed class EL5003CircuitBreakingObserved : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL5003",
-        "Circuit breaking observed",
-        RuleCategory.Stats,
-        Severity.Warning,
-        "Cluster {cluster} hit its circuit breakers {period}: {counters}",
-        "An overflow is a request Envoy refused itself (503 UO) or a retry it did not make because a threshold (max connections, pending requests, requests, retries) was reached; the upstream never saw it.",
-        "Raise the thresholds to the cluster's real concurrency (Envoy circuit_breakers; Istio DestinationRule connectionPool) or find why requests pile up (a slow upstream: see its latency and EL5001).",
-        RuleInputs.Stats | RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL5003",
+        Title = "Circuit breaking observed",
+        Category = RuleCategory.Stats,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "Cluster {cluster} hit its circuit breakers {period}: {counters}",
+        Rationale = "An overflow is a request Envoy refused itself (503 UO) or a retry it did not make because a threshold (max connections, pending requests, requests, retries) was reached; the upstream never saw it.",
+        Remediation = "Raise the thresholds to the cluster's real concurrency (Envoy circuit_breakers; Istio DestinationRule connectionPool) or find why requests pile up (a slow upstream: see its latency and EL5001).",
+        Inputs = RuleInputs.Stats | RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "Cluster outbound|9080||api.default.svc.cluster.local hit its circuit breakers since the proxy started: upstream_rq_pending_overflow 12",
     };

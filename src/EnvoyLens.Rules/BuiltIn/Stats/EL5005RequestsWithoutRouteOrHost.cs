@@ -6,16 +6,16 @@ namespace EnvoyLens.Rules.BuiltIn.Stats;
 /// <summary>EL5005: requests failed for want of a route (NR), a cluster (NC) or a healthy host (UH).</summary>
 internal sealed class EL5005RequestsWithoutRouteOrHost : IRule
 {
-    public static RuleDescriptor Definition { get; } = new(
-        "EL5005",
-        "Requests without a route, cluster or healthy host",
-        RuleCategory.Stats,
-        Severity.Warning,
-        "{scope} {owner} answered requests with 404/503 {period}: {counters}",
-        "no_route (response flag NR) counts requests no virtual host or route matched, no_cluster (NC) requests whose route named a cluster that does not exist, upstream_cx_none_healthy (UH) requests for a cluster with no healthy host. Each is a request the application never saw.",
-        "For NR check the Host header against the virtual hosts' domains and the route matches (envoylens config routes); for NC the missing cluster (EL1002); for UH the cluster's endpoints and health (EL1004, EL1005).",
-        RuleInputs.Stats | RuleInputs.ConfigDump)
+    public static RuleDescriptor Definition { get; } = new()
     {
+        Id = "EL5005",
+        Title = "Requests without a route, cluster or healthy host",
+        Category = RuleCategory.Stats,
+        DefaultSeverity = Severity.Warning,
+        MessageTemplate = "{scope} {owner} answered requests with 404/503 {period}: {counters}",
+        Rationale = "no_route (response flag NR) counts requests no virtual host or route matched, no_cluster (NC) requests whose route named a cluster that does not exist, upstream_cx_none_healthy (UH) requests for a cluster with no healthy host. Each is a request the application never saw.",
+        Remediation = "For NR check the Host header against the virtual hosts' domains and the route matches (envoylens config routes); for NC the missing cluster (EL1002); for UH the cluster's endpoints and health (EL1004, EL1005).",
+        Inputs = RuleInputs.Stats | RuleInputs.ConfigDump,
         OptionalInputs = RuleInputs.Clusters,
         Example = "HTTP connection manager ingress_http answered requests with 404/503 since the proxy started: no_route 5",
     };
