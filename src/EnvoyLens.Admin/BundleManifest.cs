@@ -208,7 +208,7 @@ public sealed record BundleManifest(
     }
 
     internal static string? FormatTime(DateTimeOffset? time) =>
-        time?.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+        time is { } t ? TimeText.UtcPrecise(t) : null;
 
     private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {

@@ -201,7 +201,7 @@ public sealed class AdminClient : IDisposable
 
             if (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                var seconds = _options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                var seconds = TimeText.SecondsValue(_options.Timeout);
                 throw new EnvoyLensException(headersSeen
                     ? $"{what} did not complete within the {seconds} s timeout ({received.ToString(CultureInfo.InvariantCulture)} bytes of the body had arrived); no file was kept."
                     : $"{what} got no answer within the {seconds} s timeout; is the Envoy admin port right and Envoy responsive?", ex);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Core;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Pkix;
@@ -243,7 +244,7 @@ public static class PathValidator
         {
             var chain = (IReadOnlyList<CertificateInfo>)path.ToList();
             var at = CertificateInfo.TruncateToSecond(request.At);
-            var when = request.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var when = TimeText.Utc(request.At);
             foreach (var c in path)
             {
                 if (at > c.NotAfter)
@@ -463,7 +464,7 @@ public static class PathValidator
             return null;
         }
 
-        private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        private static string Time(DateTimeOffset t) => TimeText.Utc(t);
     }
 
     /// <summary>Whether <paramref name="leaf"/> carries <paramref name="name"/>: a spiffe:// or other URI exactly, an IP address, or a DNS name (a leftmost <c>*</c> label matches one label).</summary>
@@ -510,21 +511,5 @@ public static class PathValidator
     }
 
     /// <summary>A duration for people: <c>3 days 4 hours</c>, <c>12 minutes</c>, <c>40 seconds</c>.</summary>
-    public static string Human(TimeSpan span)
-    {
-        var s = span.Duration();
-        string Part(long n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n} {unit}{(n == 1 ? "" : "s")}");
-        if (s.TotalDays >= 1)
-        {
-            var days = (long)s.TotalDays;
-            return s.Hours > 0 && days < 30 ? Part(days, "day") + " " + Part(s.Hours, "hour") : Part(days, "day");
-        }
-
-        if (s.TotalHours >= 1)
-        {
-            return s.Minutes > 0 ? Part((long)s.TotalHours, "hour") + " " + Part(s.Minutes, "minute") : Part((long)s.TotalHours, "hour");
-        }
-
-        return s.TotalMinutes >= 1 ? Part((long)s.TotalMinutes, "minute") : Part((long)s.TotalSeconds, "second");
-    }
+    public static string Human(TimeSpan span) => TimeText.Human(span);
 }
