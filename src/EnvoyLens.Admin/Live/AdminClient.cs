@@ -24,7 +24,9 @@ public sealed record AdminClientOptions
     public TextWriter? Progress { get; init; }
 
     /// <summary>The clock capture times and retry waits are taken from.</summary>
+#pragma warning disable RS0030 // The default for callers that inject no clock; the CLI passes its own (--at).
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+#pragma warning restore RS0030
 
     /// <summary>The wait before the one retry of a failed connection.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(300);

@@ -87,9 +87,7 @@ public static class PathValidator
         {
             return new Search(request, limits ?? VerifyLimits.Default).Run();
         }
-#pragma warning disable CA1031 // Hostile or malformed input yields a verdict, never an exception.
         catch (Exception e) when (e is not OutOfMemoryException)
-#pragma warning restore CA1031
         {
             return new VerifyResult(false, $"Certificate {request.Leaf.Label} could not be validated: {e.Message.Split('\n')[0].TrimEnd('.')} (malformed-input check).", "malformed-input", [request.Leaf], 0);
         }
@@ -228,9 +226,7 @@ public static class PathValidator
             {
                 ok = child.Bc.IsSignatureValid(issuer.Bc.GetPublicKey());
             }
-#pragma warning disable CA1031 // An unusable key or a malformed signature is a failed signature check.
             catch (Exception)
-#pragma warning restore CA1031
             {
                 ok = false;
             }
@@ -384,9 +380,7 @@ public static class PathValidator
                     {
                         return new Failure($"Certificate {c.Label} has a name outside the name constraints of {constrainer.Label}: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
-#pragma warning disable CA1031 // A malformed name is a failed name constraint check.
                     catch (Exception e)
-#pragma warning restore CA1031
                     {
                         return new Failure($"Certificate {c.Label} has a name that cannot be checked against the name constraints of {constrainer.Label}: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
@@ -422,9 +416,7 @@ public static class PathValidator
                             }
                         }
                     }
-#pragma warning disable CA1031 // A malformed name constraints extension fails the path.
                     catch (Exception e)
-#pragma warning restore CA1031
                     {
                         return new Failure($"Certificate {c.Label} has a malformed name constraints extension: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
