@@ -44,43 +44,14 @@ public sealed record BundleManifest(
     /// <summary>The manifest's file name at the bundle's root.</summary>
     public const string FileName = "manifest.json";
 
-    private static readonly (string Name, AdminEndpoint Endpoint)[] Names =
-    [
-        ("config_dump", AdminEndpoint.ConfigDump),
-        ("clusters", AdminEndpoint.Clusters),
-        ("listeners", AdminEndpoint.Listeners),
-        ("certs", AdminEndpoint.Certs),
-        ("server_info", AdminEndpoint.ServerInfo),
-        ("stats", AdminEndpoint.Stats),
-        ("stats_prometheus", AdminEndpoint.StatsPrometheus),
-        ("init_dump", AdminEndpoint.InitDump),
-        ("ready", AdminEndpoint.Ready),
-        ("runtime", AdminEndpoint.Runtime),
-        ("memory", AdminEndpoint.Memory),
-        ("hot_restart_version", AdminEndpoint.HotRestartVersion),
-    ];
-
     /// <summary>Every endpoint name a manifest may use, in a stable order.</summary>
-    public static IReadOnlyList<string> EndpointNames { get; } = Names.Select(n => n.Name).ToArray();
+    public static IReadOnlyList<string> EndpointNames { get; } = AdminEndpoints.All.Select(n => n.Name).ToArray();
 
     /// <summary>The manifest name of an endpoint (<c>config_dump</c> for <see cref="AdminEndpoint.ConfigDump"/>).</summary>
-    public static string EndpointName(AdminEndpoint endpoint) => Names.First(n => n.Endpoint == endpoint).Name;
+    public static string EndpointName(AdminEndpoint endpoint) => AdminEndpoints.Of(endpoint).Name;
 
     /// <summary>The endpoint a manifest name stands for; false for names this version does not know.</summary>
-    public static bool TryParseEndpoint(string name, out AdminEndpoint endpoint)
-    {
-        foreach (var (n, e) in Names)
-        {
-            if (n == name)
-            {
-                endpoint = e;
-                return true;
-            }
-        }
-
-        endpoint = default;
-        return false;
-    }
+    public static bool TryParseEndpoint(string name, out AdminEndpoint endpoint) => AdminEndpoints.TryParse(name, out endpoint);
 
     /// <summary>Lowercase hex SHA-256.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
@@ -237,7 +208,7 @@ public sealed record BundleManifest(
     }
 
     internal static string? FormatTime(DateTimeOffset? time) =>
-        time?.ToUniversalTime().ToString("yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+        time is { } t ? TimeText.UtcPrecise(t) : null;
 
     private static void WriteOptional(Utf8JsonWriter w, string name, string? value)
     {

@@ -142,7 +142,7 @@ public static class SnapshotSources
             var content = !openEmpty && new FileInfo(full).Length == 0 ? [] : InputLimits.ReadFile(full, shown);
             var endpoint = DocumentSniffer.Recognize(content) ?? ByNameWhenEmpty(full, content) ?? throw new EnvoyLensException(
                 $"{shown} is not recognised as the output of any Envoy admin endpoint (config_dump, clusters, listeners, certs, server_info, stats, init_dump, ready, runtime, memory).");
-            var kind = EndpointKind(endpoint);
+            var kind = AdminEndpoints.Of(endpoint).Kind;
             if (seen.TryGetValue(kind, out var other))
             {
                 throw new EnvoyLensException($"{other} and {shown} both hold /{kind} output; name only one of them.");
@@ -172,21 +172,4 @@ public static class SnapshotSources
         var dot = name.IndexOf('.', StringComparison.Ordinal);
         return empty && BundleManifest.TryParseEndpoint(dot < 0 ? name : name[..dot], out var endpoint) ? endpoint : null;
     }
-
-    /// <summary>The admin path an endpoint is read from, without the slash; both stats forms are <c>stats</c>.</summary>
-    private static string EndpointKind(AdminEndpoint endpoint) => endpoint switch
-    {
-        AdminEndpoint.ConfigDump => "config_dump",
-        AdminEndpoint.Clusters => "clusters",
-        AdminEndpoint.Listeners => "listeners",
-        AdminEndpoint.Certs => "certs",
-        AdminEndpoint.ServerInfo => "server_info",
-        AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus => "stats",
-        AdminEndpoint.InitDump => "init_dump",
-        AdminEndpoint.Ready => "ready",
-        AdminEndpoint.Runtime => "runtime",
-        AdminEndpoint.Memory => "memory",
-        AdminEndpoint.HotRestartVersion => "hot_restart_version",
-        _ => endpoint.ToString(),
-    };
 }

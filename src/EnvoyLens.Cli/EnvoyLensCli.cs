@@ -56,9 +56,7 @@ public static class EnvoyLensCli
             error.Write($"{Name}: {OneSentence(e.Message)}\n");
             return ExitCodes.InputOrUsageError;
         }
-#pragma warning disable CA1031 // The top level turns any unexpected exception into one line instead of a stack trace.
         catch (Exception e)
-#pragma warning restore CA1031
         {
             error.Write($"{Name}: unexpected {e.GetType().FullName}: {OneSentence(e.Message).TrimEnd('.')}; this is a bug.\n");
             return ExitCodes.InternalError;

@@ -44,17 +44,8 @@ public static class RuleInputNames
 {
     /// <summary>The name of each input set in <paramref name="inputs"/>, in declaration order.</summary>
     public static string[] Of(RuleInputs inputs) =>
-        Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i)).Select(i => i switch
-        {
-            RuleInputs.ConfigDump => "a config dump",
-            RuleInputs.Clusters => "/clusters",
-            RuleInputs.Stats => "/stats",
-            RuleInputs.ServerInfo => "/server_info",
-            RuleInputs.InitDump => "/init_dump",
-            RuleInputs.Certs => "/certs",
-            RuleInputs.Listeners => "/listeners",
-            _ => i.ToString(),
-        }).ToArray();
+        Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i))
+            .Select(i => AdminEndpoints.Providing(i)?.DisplayName ?? i.ToString()).ToArray();
 }
 
 /// <summary>

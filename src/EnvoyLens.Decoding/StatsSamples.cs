@@ -133,7 +133,7 @@ internal static class StatsSamples
 
     private static string Interval(StatsSnapshot earlier, StatsSnapshot latest) =>
         earlier.CapturedAt is { } t0 && latest.CapturedAt is { } t1 && t1 > t0
-            ? " (" + (t1 - t0).TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s earlier)"
+            ? " (" + TimeText.Seconds(t1 - t0) + " earlier)"
             : string.Empty;
 
     private static StatsSnapshot WithTime(Read read, DateTimeOffset? fallback) =>

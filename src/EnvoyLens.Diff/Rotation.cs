@@ -32,7 +32,7 @@ internal static class Rotation
         {
             var first = certificates[0];
             var more = certificates.Count > 1 ? $" (+{(certificates.Count - 1).ToString(CultureInfo.InvariantCulture)} more)" : string.Empty;
-            return $"serial {Core.SerialNumbers.FromDerContent(first.SerialNumberBytes.Span)}, expires {first.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}{more}";
+            return $"serial {Core.SerialNumbers.FromDerContent(first.SerialNumberBytes.Span)}, expires {Core.TimeText.Utc(first.NotAfter)}{more}";
         }
         finally
         {

@@ -50,7 +50,7 @@ public static class PodConnector
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     throw new EnvoyLensException(
-                        $"the Kubernetes API at {config.Host} did not answer within {selector.Timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s while reading {display}.", ex);
+                        $"the Kubernetes API at {config.Host} did not answer within {TimeText.SecondsValue(selector.Timeout)} s while reading {display}.", ex);
                 }
             }
 

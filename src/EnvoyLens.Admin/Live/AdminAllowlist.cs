@@ -12,21 +12,17 @@ namespace EnvoyLens.Admin.Live;
 /// </summary>
 public static class AdminAllowlist
 {
-    private static readonly Dictionary<string, Dictionary<string, string[]?>> Allowed = new(StringComparer.Ordinal)
+    /// <summary>The query keys each endpoint may be sent (a null value list: any value); paths come from <see cref="AdminEndpoints"/>.</summary>
+    private static readonly Dictionary<AdminEndpoint, Dictionary<string, string[]?>> Queries = new()
     {
-        ["/config_dump"] = new(StringComparer.Ordinal) { ["resource"] = null, ["mask"] = null, ["name_regex"] = null, ["include_eds"] = null },
-        ["/clusters"] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
-        ["/listeners"] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
-        ["/certs"] = [],
-        ["/stats"] = new(StringComparer.Ordinal) { ["format"] = ["json", "text"], ["filter"] = null, ["usedonly"] = null, ["type"] = null },
-        ["/stats/prometheus"] = [],
-        ["/server_info"] = [],
-        ["/ready"] = [],
-        ["/init_dump"] = [],
-        ["/runtime"] = [],
-        ["/memory"] = [],
-        ["/hot_restart_version"] = [],
+        [AdminEndpoint.ConfigDump] = new(StringComparer.Ordinal) { ["resource"] = null, ["mask"] = null, ["name_regex"] = null, ["include_eds"] = null },
+        [AdminEndpoint.Clusters] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
+        [AdminEndpoint.Listeners] = new(StringComparer.Ordinal) { ["format"] = ["json"] },
+        [AdminEndpoint.Stats] = new(StringComparer.Ordinal) { ["format"] = ["json", "text"], ["filter"] = null, ["usedonly"] = null, ["type"] = null },
     };
+
+    private static readonly Dictionary<string, Dictionary<string, string[]?>> Allowed = AdminEndpoints.All.ToDictionary(
+        e => e.Path, e => Queries.TryGetValue(e.Endpoint, out var keys) ? keys : new Dictionary<string, string[]?>(StringComparer.Ordinal), StringComparer.Ordinal);
 
     /// <summary>The allowed paths, sorted.</summary>
     public static IReadOnlyList<string> Paths { get; } = Allowed.Keys.Order(StringComparer.Ordinal).ToArray();

@@ -24,7 +24,9 @@ public sealed record AdminClientOptions
     public TextWriter? Progress { get; init; }
 
     /// <summary>The clock capture times and retry waits are taken from.</summary>
+#pragma warning disable RS0030 // The default for callers that inject no clock; the CLI passes its own (--at).
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+#pragma warning restore RS0030
 
     /// <summary>The wait before the one retry of a failed connection.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(300);
@@ -201,7 +203,7 @@ public sealed class AdminClient : IDisposable
 
             if (ex is OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                var seconds = _options.Timeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+                var seconds = TimeText.SecondsValue(_options.Timeout);
                 throw new EnvoyLensException(headersSeen
                     ? $"{what} did not complete within the {seconds} s timeout ({received.ToString(CultureInfo.InvariantCulture)} bytes of the body had arrived); no file was kept."
                     : $"{what} got no answer within the {seconds} s timeout; is the Envoy admin port right and Envoy responsive?", ex);

@@ -3,7 +3,15 @@ using EnvoyLens.Core;
 namespace EnvoyLens.Admin.Live;
 
 /// <summary>One admin request of a capture and the bundle file its body goes to.</summary>
-public sealed record CaptureItem(AdminEndpoint Endpoint, string PathAndQuery, string FileName);
+public sealed record CaptureItem(AdminEndpoint Endpoint, string PathAndQuery, string FileName)
+{
+    /// <summary>A request of <paramref name="endpoint"/>'s path with <paramref name="query"/>, stored under its bundle file name.</summary>
+    public static CaptureItem For(AdminEndpoint endpoint, params (string Key, string? Value)[] query)
+    {
+        var info = AdminEndpoints.Of(endpoint);
+        return new(endpoint, AdminAllowlist.Build(info.Path, query), info.FileName);
+    }
+}
 
 /// <summary>
 /// The admin requests one job needs. <see cref="Full"/> is what a snapshot bundle holds; the others ask Envoy only
@@ -11,25 +19,25 @@ public sealed record CaptureItem(AdminEndpoint Endpoint, string PathAndQuery, st
 /// </summary>
 public sealed record CapturePlan(IReadOnlyList<CaptureItem> Items)
 {
-    private static readonly CaptureItem ServerInfo = new(AdminEndpoint.ServerInfo, "/server_info", "server_info.json");
-    private static readonly CaptureItem Clusters = new(AdminEndpoint.Clusters, "/clusters?format=json", "clusters.json");
+    private static readonly CaptureItem ServerInfo = CaptureItem.For(AdminEndpoint.ServerInfo);
+    private static readonly CaptureItem Clusters = CaptureItem.For(AdminEndpoint.Clusters, ("format", "json"));
 
     /// <summary>Everything a snapshot bundle holds: server info, the whole config dump with EDS, /clusters, /listeners, /certs, stats, init targets, readiness.</summary>
     public static CapturePlan Full { get; } = new(
     [
         ServerInfo,
-        new(AdminEndpoint.ConfigDump, "/config_dump?include_eds", "config_dump.json"),
+        CaptureItem.For(AdminEndpoint.ConfigDump, ("include_eds", null)),
         Clusters,
-        new(AdminEndpoint.Listeners, "/listeners?format=json", "listeners.json"),
-        new(AdminEndpoint.Certs, "/certs", "certs.json"),
-        new(AdminEndpoint.Stats, "/stats?format=json", "stats.json"),
-        new(AdminEndpoint.InitDump, "/init_dump", "init_dump.json"),
-        new(AdminEndpoint.Ready, "/ready", "ready.txt"),
+        CaptureItem.For(AdminEndpoint.Listeners, ("format", "json")),
+        CaptureItem.For(AdminEndpoint.Certs),
+        CaptureItem.For(AdminEndpoint.Stats, ("format", "json")),
+        CaptureItem.For(AdminEndpoint.InitDump),
+        CaptureItem.For(AdminEndpoint.Ready),
     ]);
 
     /// <summary>Only these top-level fields of the config dump (one config type's fields: Envoy skips configs a mask does not fit), plus <paramref name="extra"/>.</summary>
     public static CapturePlan ConfigMask(IEnumerable<string> fields, params CaptureItem[] extra) =>
-        new([new(AdminEndpoint.ConfigDump, AdminAllowlist.Build("/config_dump", ("mask", string.Join(',', fields))), "config_dump.json"), .. extra]);
+        new([CaptureItem.For(AdminEndpoint.ConfigDump, ("mask", string.Join(',', fields))), .. extra]);
 
     /// <summary>Active and warming clusters.</summary>
     public static CapturePlan ClustersOnly { get; } = ConfigMask(["static_clusters", "dynamic_active_clusters", "dynamic_warming_clusters"]);
@@ -50,5 +58,5 @@ public sealed record CapturePlan(IReadOnlyList<CaptureItem> Items)
     public static CapturePlan BootstrapOnly { get; } = ConfigMask(["bootstrap"], ServerInfo);
 
     /// <summary>Clusters and endpoints (the whole dump with EDS: their fields live in two config types) and /clusters.</summary>
-    public static CapturePlan EndpointsOnly { get; } = new([new(AdminEndpoint.ConfigDump, "/config_dump?include_eds", "config_dump.json"), Clusters]);
+    public static CapturePlan EndpointsOnly { get; } = new([CaptureItem.For(AdminEndpoint.ConfigDump, ("include_eds", null)), Clusters]);
 }

@@ -189,9 +189,7 @@ public static class CertificateReader
             var bc = new BcCertificate(structure);
             return WithDefect(ToInfo(bc, origin, index, der));
         }
-#pragma warning disable CA1031 // BouncyCastle throws many exception types for malformed DER; each becomes a problem.
         catch (Exception e)
-#pragma warning restore CA1031
         {
             if (Repair(der, origin, index) is { } repaired)
             {
@@ -277,9 +275,7 @@ public static class CertificateReader
             var info = ToInfo(bc, origin, index, der);
             return info with { Issuer = emptyIssuer ? "" : info.Issuer, Defect = string.Join("; ", defects.Distinct(StringComparer.Ordinal).Prepend(info.Defect).OfType<string>()) };
         }
-#pragma warning disable CA1031 // Not repairable: the caller reports the original parse failure.
         catch (Exception)
-#pragma warning restore CA1031
         {
             return null;
         }
@@ -293,9 +289,7 @@ public static class CertificateReader
             _ = oid == "2.5.29.19" ? (Asn1Encodable)BasicConstraints.GetInstance(parsed) : KeyUsage.GetInstance(parsed);
             return true;
         }
-#pragma warning disable CA1031 // Any decoding failure means the value does not decode.
         catch (Exception)
-#pragma warning restore CA1031
         {
             return false;
         }
@@ -418,9 +412,7 @@ public static class CertificateReader
         {
             return decode();
         }
-#pragma warning disable CA1031 // A value BouncyCastle cannot decode is a defect of the certificate, not a crash.
         catch (Exception e)
-#pragma warning restore CA1031
         {
             defects.Add($"has a malformed {extension} extension ({(e.Message.Length > 0 ? e.Message.Split('\n')[0].TrimEnd('.') : e.GetType().Name)})");
             return null;
@@ -454,9 +446,7 @@ public static class CertificateReader
                     return ("DSA", dsa.Parameters.P.BitLength, null);
             }
         }
-#pragma warning disable CA1031 // An unusual key is described by its OID rather than failing the certificate.
         catch (Exception)
-#pragma warning restore CA1031
         {
         }
 

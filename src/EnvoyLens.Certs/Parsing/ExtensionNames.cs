@@ -154,9 +154,7 @@ internal static class ExtensionNames
                     return CertificateInfo.Hex(extension.Value.GetOctets().Take(24).ToArray(), ':') + (extension.Value.GetOctets().Length > 24 ? ":..." : "");
             }
         }
-#pragma warning disable CA1031 // A malformed extension value is shown as such rather than failing the certificate.
         catch (Exception)
-#pragma warning restore CA1031
         {
             return "(malformed)";
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Core;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Pkix;
@@ -86,9 +87,7 @@ public static class PathValidator
         {
             return new Search(request, limits ?? VerifyLimits.Default).Run();
         }
-#pragma warning disable CA1031 // Hostile or malformed input yields a verdict, never an exception.
         catch (Exception e) when (e is not OutOfMemoryException)
-#pragma warning restore CA1031
         {
             return new VerifyResult(false, $"Certificate {request.Leaf.Label} could not be validated: {e.Message.Split('\n')[0].TrimEnd('.')} (malformed-input check).", "malformed-input", [request.Leaf], 0);
         }
@@ -227,9 +226,7 @@ public static class PathValidator
             {
                 ok = child.Bc.IsSignatureValid(issuer.Bc.GetPublicKey());
             }
-#pragma warning disable CA1031 // An unusable key or a malformed signature is a failed signature check.
             catch (Exception)
-#pragma warning restore CA1031
             {
                 ok = false;
             }
@@ -243,7 +240,7 @@ public static class PathValidator
         {
             var chain = (IReadOnlyList<CertificateInfo>)path.ToList();
             var at = CertificateInfo.TruncateToSecond(request.At);
-            var when = request.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            var when = TimeText.Utc(request.At);
             foreach (var c in path)
             {
                 if (at > c.NotAfter)
@@ -383,9 +380,7 @@ public static class PathValidator
                     {
                         return new Failure($"Certificate {c.Label} has a name outside the name constraints of {constrainer.Label}: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
-#pragma warning disable CA1031 // A malformed name is a failed name constraint check.
                     catch (Exception e)
-#pragma warning restore CA1031
                     {
                         return new Failure($"Certificate {c.Label} has a name that cannot be checked against the name constraints of {constrainer.Label}: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
@@ -421,9 +416,7 @@ public static class PathValidator
                             }
                         }
                     }
-#pragma warning disable CA1031 // A malformed name constraints extension fails the path.
                     catch (Exception e)
-#pragma warning restore CA1031
                     {
                         return new Failure($"Certificate {c.Label} has a malformed name constraints extension: {e.Message.TrimEnd('.')} (name-constraints check).", "name-constraints", chain, 3);
                     }
@@ -463,7 +456,7 @@ public static class PathValidator
             return null;
         }
 
-        private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        private static string Time(DateTimeOffset t) => TimeText.Utc(t);
     }
 
     /// <summary>Whether <paramref name="leaf"/> carries <paramref name="name"/>: a spiffe:// or other URI exactly, an IP address, or a DNS name (a leftmost <c>*</c> label matches one label).</summary>
@@ -510,21 +503,5 @@ public static class PathValidator
     }
 
     /// <summary>A duration for people: <c>3 days 4 hours</c>, <c>12 minutes</c>, <c>40 seconds</c>.</summary>
-    public static string Human(TimeSpan span)
-    {
-        var s = span.Duration();
-        string Part(long n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n} {unit}{(n == 1 ? "" : "s")}");
-        if (s.TotalDays >= 1)
-        {
-            var days = (long)s.TotalDays;
-            return s.Hours > 0 && days < 30 ? Part(days, "day") + " " + Part(s.Hours, "hour") : Part(days, "day");
-        }
-
-        if (s.TotalHours >= 1)
-        {
-            return s.Minutes > 0 ? Part((long)s.TotalHours, "hour") + " " + Part(s.Minutes, "minute") : Part((long)s.TotalHours, "hour");
-        }
-
-        return s.TotalMinutes >= 1 ? Part((long)s.TotalMinutes, "minute") : Part((long)s.TotalSeconds, "second");
-    }
+    public static string Human(TimeSpan span) => TimeText.Human(span);
 }

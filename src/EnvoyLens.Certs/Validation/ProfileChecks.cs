@@ -48,9 +48,7 @@ internal static class ProfileChecks
             {
                 problem = Certificate(c, position, profile);
             }
-#pragma warning disable CA1031 // An extension BouncyCastle refuses to decode is a malformed certificate, not a crash.
             catch (Exception e)
-#pragma warning restore CA1031
             {
                 problem = ($"Certificate {c.Label} has a malformed extension: {e.Message.Split('\n')[0].TrimEnd('.')} (extension-syntax check).", "extension-syntax");
             }
@@ -154,9 +152,7 @@ internal static class ProfileChecks
             {
                 AuthorityInformationAccess.GetInstance(c.Bc.CertificateStructure.TbsCertificate.Extensions.GetExtension(X509Extensions.AuthorityInfoAccess).GetParsedValue());
             }
-#pragma warning disable CA1031 // A malformed extension fails the check.
             catch (Exception)
-#pragma warning restore CA1031
             {
                 return Fail("has a malformed authority information access extension", "authority-information-access");
             }
@@ -275,9 +271,7 @@ internal static class ProfileChecks
         {
             return c.Bc.IsSignatureValid(c.Bc.GetPublicKey());
         }
-#pragma warning disable CA1031 // A key that cannot verify its own signature is not self-signed.
         catch (Exception)
-#pragma warning restore CA1031
         {
             return false;
         }

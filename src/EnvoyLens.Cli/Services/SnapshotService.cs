@@ -107,7 +107,7 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
                 content = ConfigDumpDocument.Read(content, document.Source, source.Proxy).Json;
             }
 
-            var extension = document.Endpoint is AdminEndpoint.Ready or AdminEndpoint.StatsPrometheus or AdminEndpoint.HotRestartVersion
+            var extension = AdminEndpoints.Of(document.Endpoint).IsText
                 || content.AsSpan().TrimStart(" \t\r\n"u8) is not [(byte)'{', ..] ? ".txt" : ".json";
             var name = endpoint + extension;
             for (var i = 2; !used.Add(name); i++)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EnvoyLens.Core;
 using EnvoyLens.ProtoJson;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
@@ -195,7 +196,7 @@ internal sealed class CanonicalJson
     {
         Any any => RenderAny(any, at),
         Duration d => JsonValue.Create(DurationText(d.Seconds, d.Nanos)),
-        Timestamp t => JsonValue.Create(t.ToDateTimeOffset().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture)),
+        Timestamp t => JsonValue.Create(TimeText.UtcPrecise(t.ToDateTimeOffset())),
         Struct s => StructNode(s),
         Value v => ValueNode(v),
         ListValue l => new JsonArray(l.Values.Select(ValueNode).ToArray()),

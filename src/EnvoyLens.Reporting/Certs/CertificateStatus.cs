@@ -3,6 +3,7 @@ using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Certs.Spiffe;
+using EnvoyLens.Core;
 
 namespace EnvoyLens.Reporting.Certs;
 
@@ -80,5 +81,5 @@ public static class CertificateStatus
         return status;
     }
 
-    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => TimeText.Utc(t);
 }

@@ -65,22 +65,7 @@ public sealed record DecodeReport(
     }
 
     /// <summary>The admin endpoint as <c>decode</c> names it (its path without the slash).</summary>
-    public static string EndpointName(AdminEndpoint e) => e switch
-    {
-        AdminEndpoint.ConfigDump => "config_dump",
-        AdminEndpoint.Clusters => "clusters",
-        AdminEndpoint.Listeners => "listeners",
-        AdminEndpoint.Certs => "certs",
-        AdminEndpoint.ServerInfo => "server_info",
-        AdminEndpoint.Stats => "stats",
-        AdminEndpoint.StatsPrometheus => "stats_prometheus",
-        AdminEndpoint.InitDump => "init_dump",
-        AdminEndpoint.Ready => "ready",
-        AdminEndpoint.Runtime => "runtime",
-        AdminEndpoint.Memory => "memory",
-        AdminEndpoint.HotRestartVersion => "hot_restart_version",
-        _ => e.ToString(),
-    };
+    public static string EndpointName(AdminEndpoint e) => AdminEndpoints.Of(e).Name;
 
     /// <summary>A diagnostic's sentence with the members of the source it names (<c>BUNDLE/stats.txt</c>) relative to it.</summary>
     public string RelativeIn(string message) =>

@@ -164,7 +164,7 @@ public static class SecretsView
         _ => "",
     };
 
-    private static string Format(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset t) => TimeText.Utc(t);
 
     private static List<Parsed?> Parse(IReadOnlyList<string> pems) => pems.SelectMany(PemBlocks).Select(TryParse).ToList();
 

@@ -54,7 +54,9 @@ public sealed record ViewOptions
     public EndpointFilter Endpoints { get; init; } = new();
 
     /// <summary>VALID CERT is computed at this clock's current instant (the CLI's <c>--at</c>, default the system clock).</summary>
+#pragma warning disable RS0030 // The default for callers that inject no clock; the CLI passes its own (--at).
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+#pragma warning restore RS0030
 
     /// <summary>kubectl's <c>-o wide</c>: listeners show their name, routes their cluster and action, clusters their TLS.</summary>
     public bool Wide { get; init; }

@@ -162,26 +162,12 @@ internal static class Walk
         }
     }
 
-    public static string Duration(TimeSpan span)
-    {
-        if (span < TimeSpan.Zero)
-        {
-            span = TimeSpan.Zero;
-        }
+    public static string Duration(TimeSpan span) => TimeText.Compact(span);
 
-        return span.TotalHours >= 1
-            ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h{span.Minutes:00}m")
-            : span.TotalMinutes >= 1
-                ? string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m{span.Seconds:00}s")
-                : string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalSeconds}s");
-    }
-
-    public static string Instant(DateTimeOffset instant) =>
-        instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Instant(DateTimeOffset instant) => TimeText.Utc(instant);
 
     /// <summary>A configured duration as Envoy writes it: <c>0.25s</c>, <c>10s</c>.</summary>
-    public static string Seconds(TimeSpan span) =>
-        span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+    public static string Seconds(TimeSpan span) => TimeText.Seconds(span);
 
     public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 

@@ -87,17 +87,7 @@ public sealed class RuleContext
         var inputs = RuleInputs.None;
         foreach (var document in raw.Documents.Where(d => decoded.Contains(d.Source)))
         {
-            inputs |= document.Endpoint switch
-            {
-                AdminEndpoint.ConfigDump => RuleInputs.ConfigDump,
-                AdminEndpoint.Clusters => RuleInputs.Clusters,
-                AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus => RuleInputs.Stats,
-                AdminEndpoint.ServerInfo => RuleInputs.ServerInfo,
-                AdminEndpoint.InitDump => RuleInputs.InitDump,
-                AdminEndpoint.Certs => RuleInputs.Certs,
-                AdminEndpoint.Listeners => RuleInputs.Listeners,
-                _ => RuleInputs.None,
-            };
+            inputs |= AdminEndpoints.Of(document.Endpoint).Input;
         }
 
         return inputs | Infer(snapshot);

@@ -68,9 +68,7 @@ public sealed class RuleRunner
                 findings.AddRange(found);
                 outcomes.Add(new RuleOutcome(d.Id, found.Count == 0 ? RuleStatus.Passed : RuleStatus.Failed, null, found.Count));
             }
-#pragma warning disable CA1031 // Fault isolation: any exception of a rule becomes a finding, the run goes on.
             catch (Exception e)
-#pragma warning restore CA1031
             {
                 findings.Add(InternalErrorRule.For(d.Id, e, context));
                 outcomes.Add(new RuleOutcome(d.Id, RuleStatus.InternalError, $"{e.GetType().Name}: {e.Message}", 1));

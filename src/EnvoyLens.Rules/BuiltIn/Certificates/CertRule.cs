@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
+using EnvoyLens.Core;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.BuiltIn.Certificates;
@@ -17,7 +18,7 @@ internal static class CertRule
     public static IEnumerable<(CertificateGroup Group, CertificateInfo Certificate)> All(RuleContext context) =>
         Inventory(context).Groups.SelectMany(g => g.Certificates.Select(c => (g, c)));
 
-    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset t) => TimeText.Utc(t);
 
     public static string Index(int i) => i.ToString(CultureInfo.InvariantCulture);
 
