@@ -17,7 +17,7 @@ public sealed class DependencyArrowTests
         ["EnvoyLens.Protos"] = ["Google.Protobuf"],
         ["EnvoyLens.ProtoJson"] = ["EnvoyLens.Core", "Google.Protobuf"],
         ["EnvoyLens.Model"] = ["EnvoyLens.Core"],
-        ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient"],
+        ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient.Aot"],
         ["EnvoyLens.Decoding"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Protos", "EnvoyLens.ProtoJson", "Google.Protobuf", "YamlDotNet"],
         ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
         ["EnvoyLens.Certs"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Rules", "BouncyCastle.Cryptography"],
