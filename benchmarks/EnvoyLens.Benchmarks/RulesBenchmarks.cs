@@ -1,3 +1,4 @@
+using EnvoyLens.Rules.BuiltIn;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using EnvoyLens.Core;
@@ -25,7 +26,7 @@ public class RulesBenchmarks
 
     private EnvoySnapshot _snapshot = null!;
     private EnvoySnapshot _withStats = null!;
-    private readonly RuleRunner _runner = RuleRunner.BuiltIn();
+    private readonly RuleRunner _runner = new RuleRunner(RulePacks.BuiltIn.Rules);
 
     [Params(10, 200)]
     public int SizeMb { get; set; }

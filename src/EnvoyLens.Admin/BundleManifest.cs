@@ -88,6 +88,12 @@ public sealed record BundleManifest(
     /// <summary>Reads a manifest; any problem is an <see cref="EnvoyLensException"/> naming <paramref name="source"/>.</summary>
     public static BundleManifest Read(byte[] json, string source)
     {
+        // A string that is not UTF-8 would otherwise surface only when read, as an exception naming nothing.
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            throw new EnvoyLensException($"{source} is not valid JSON: it is not UTF-8 text (a byte at offset {InvalidUtf8Offset(json).ToString(CultureInfo.InvariantCulture)} is not UTF-8).");
+        }
+
         JsonDocument doc;
         try
         {
@@ -260,9 +266,26 @@ public sealed record BundleManifest(
             return null;
         }
 
-        return v.ValueKind == JsonValueKind.String
-            ? v.GetString()
-            : throw new EnvoyLensException($"{source} has \"{name}\" as a {v.ValueKind.ToString().ToLowerInvariant()}, not a string.");
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            throw new EnvoyLensException($"{source} has \"{name}\" as a {v.ValueKind.ToString().ToLowerInvariant()}, not a string.");
+        }
+
+        try
+        {
+            return v.GetString();
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but no string.
+            throw new EnvoyLensException($"{source} has \"{name}\" with an escape that is not a Unicode character.", ex);
+        }
+    }
+
+    private static int InvalidUtf8Offset(ReadOnlySpan<byte> json)
+    {
+        System.Text.Unicode.Utf8.ToUtf16(json, new char[json.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private static DateTimeOffset? Time(JsonElement obj, string name, string source)

@@ -290,8 +290,9 @@ public static class BundleReader
         {
             throw TooLarge(archive, maxBytes);
         }
-        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException)
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or OverflowException)
         {
+            // OverflowException: a tar header number (a size or a time) larger than its type holds.
             throw new EnvoyLensException($"{archive} is not a readable .tar.gz bundle ({ex.Message.TrimEnd('.')}).", ex);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

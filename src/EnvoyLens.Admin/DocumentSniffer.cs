@@ -53,7 +53,13 @@ public static partial class DocumentSniffer
 
                 if (reader.CurrentDepth == 1)
                 {
-                    var name = reader.GetString()!;
+                    // A name that is not UTF-8 (or an escaped lone surrogate) is none of the names decided on; decoding
+                    // names the byte itself.
+                    if (!TryGetName(ref reader, out var name))
+                    {
+                        continue;
+                    }
+
                     topLevel.Add(name);
                     if (Decide(topLevel) is { } decided)
                     {
@@ -78,6 +84,20 @@ public static partial class DocumentSniffer
         }
 
         return null;
+    }
+
+    private static bool TryGetName(ref Utf8JsonReader reader, out string name)
+    {
+        try
+        {
+            name = reader.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            name = string.Empty;
+            return false;
+        }
     }
 
     private static AdminEndpoint? Decide(HashSet<string> keys)

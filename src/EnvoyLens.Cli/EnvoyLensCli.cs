@@ -15,7 +15,7 @@ namespace EnvoyLens.Cli;
 /// </summary>
 public static class EnvoyLensCli
 {
-    internal const string Name = "envoylens";
+    internal const string Name = Options.ToolInfo.Name;
 
     /// <summary>Help text is wrapped at this width whatever the terminal, so that it is the same everywhere.</summary>
     private const int HelpWidth = 100;
@@ -32,8 +32,7 @@ public static class EnvoyLensCli
         ArgumentNullException.ThrowIfNull(args);
         try
         {
-            var loader = new SnapshotLoader(clock);
-            var root = BuildRoot(new ConfigViewService(loader, clock), new DecodeReportService(loader), output);
+            var root = BuildRoot(new SnapshotLoader(clock, Notices.To(error)), clock, output);
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
@@ -73,7 +72,7 @@ public static class EnvoyLensCli
 
     private static string ErrorLine(string name, string message) => InvocationName.Apply($"{name}: {OneSentence(message)}\n", name);
 
-    internal static Command BuildRoot(ConfigViewService config, DecodeReportService decode, TextWriter output)
+    internal static Command BuildRoot(SnapshotLoader loader, TimeProvider clock, TextWriter output)
     {
         var root = new Command(Name,
             "Reads what an Envoy proxy knows about itself (config_dump, /clusters, /stats, /certs, /server_info, ...) from a " +
@@ -87,13 +86,13 @@ public static class EnvoyLensCli
 
         root.Options.Add(help);
         root.Options.Add(new VersionOption { Action = new VersionAction() });
-        root.Subcommands.Add(ConfigCommand.Create(config, output));
-        root.Subcommands.Add(DecodeCommand.Create(decode, output));
-        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(new SnapshotLoader(config.Clock), config.Clock), output));
+        root.Subcommands.Add(ConfigCommand.Create(new ConfigViewService(loader, clock), output));
+        root.Subcommands.Add(DecodeCommand.Create(new DecodeReportService(loader), output));
+        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(loader, clock), output));
         root.Subcommands.Add(RulesCommand.Create(output));
-        root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(new SnapshotLoader(config.Clock), config.Clock), output));
-        root.Subcommands.Add(DiffCommand.Create(new DiffService(new SnapshotLoader(config.Clock)), output));
-        root.Subcommands.Add(CertsCommand.Create(new CertsService(new SnapshotLoader(config.Clock), config.Clock), output));
+        root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(loader, clock), output));
+        root.Subcommands.Add(DiffCommand.Create(new DiffService(loader), output));
+        root.Subcommands.Add(CertsCommand.Create(new CertsService(loader), clock, output));
         root.SetAction(NoCommand);
         return root;
     }

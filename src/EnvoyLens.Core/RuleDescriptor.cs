@@ -115,6 +115,12 @@ public sealed partial record RuleDescriptor
 
     public bool EnabledByDefault { get; }
 
+    /// <summary>
+    /// Inputs the rule also reads when they were captured, without which it still runs (<c>/clusters</c> hosts beside
+    /// EDS, say). Not part of <see cref="Inputs"/>, so their absence never makes a rule not run.
+    /// </summary>
+    public RuleInputs OptionalInputs { get; init; }
+
     /// <summary>An example of what the rule reports (the message its fail fixture produces), for docs and <c>envoylens rules ID</c>; optional.</summary>
     public string? Example { get; init; }
 

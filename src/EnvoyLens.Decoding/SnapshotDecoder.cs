@@ -13,9 +13,8 @@ namespace EnvoyLens.Decoding;
 /// <summary>Entry point of decoding: turns the raw bytes of a capture into the normalized model.</summary>
 public static class SnapshotDecoder
 {
-    /// <summary>Resolves type URLs against the compiled Envoy API, lazily; legacy v2 names map to v3.</summary>
-    internal static TypeResolver Resolver { get; } =
-        new([typeof(Envoy.Admin.V3.ConfigDump).Assembly, typeof(Any).Assembly], EnvoyTypes.V3NameFor);
+    /// <summary>Resolves type URLs against the compiled Envoy API (listed at build time), lazily; legacy v2 names map to v3.</summary>
+    internal static TypeResolver Resolver { get; } = new([EnvoyMessageTypes.Table], EnvoyTypes.V3NameFor);
 
     private static readonly ProtoJsonReader Reader = new(Resolver, new ProtoJsonReaderOptions { TrackedTypes = ConfigDumpNormalizer.TrackedTypes });
 

@@ -38,6 +38,18 @@ public sealed record Endpoint(
     JsonPointer Pointer)
 {
     public bool IsHealthy => Health is "HEALTHY" && FailedOutlierCheck != true && FailedActiveHealthCheck != true;
+
+    /// <summary>
+    /// Envoy sends traffic to a host unless it is known unhealthy: HEALTHY, DEGRADED and UNKNOWN (EDS's default when the
+    /// control plane says nothing) are usable, as long as neither outlier detection nor active health checks failed it.
+    /// </summary>
+    public bool IsUsable => Health is "HEALTHY" or "UNKNOWN" or "DEGRADED" && FailedOutlierCheck != true && FailedActiveHealthCheck != true;
+
+    /// <summary>Why a host is not usable, in a few words (<c>outlier-ejected</c>, else its health).</summary>
+    public string Problem =>
+        FailedOutlierCheck == true ? "outlier-ejected"
+        : FailedActiveHealthCheck == true ? "failed active health check"
+        : Health;
 }
 
 /// <summary>A ClusterLoadAssignment from the EDS section of a dump.</summary>

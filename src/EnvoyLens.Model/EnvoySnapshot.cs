@@ -111,6 +111,18 @@ public sealed class EnvoySnapshot
     /// <summary>When the capture was taken (a bundle manifest's or a live read's time); null for a plain file, which does not say.</summary>
     public DateTimeOffset? CapturedAt { get; init; }
 
+    /// <summary>Every xDS resource of the config dump: listeners, clusters, route configurations, secrets, ECDS configs and load assignments, in that order.</summary>
+    public IEnumerable<ResourceMeta> AllResources =>
+        Listeners.Select(l => l.Meta).Concat(Clusters.Select(c => c.Meta)).Concat(RouteConfigs.Select(r => r.Meta))
+            .Concat(Secrets.Select(x => x.Meta)).Concat(Ecds.Select(e => e.Meta)).Concat(LoadAssignments.Select(a => a.Meta));
+
+    /// <summary>
+    /// True when the config dump has <paramref name="section"/> (even an empty one): a reference into a section the
+    /// dump does not hold cannot be judged missing.
+    /// </summary>
+    public bool HasSection(ConfigSection section) =>
+        ConfigDump?.Sections.Any(s => s.TypeUrl.EndsWith(ConfigSections.TypeNameOf(section), StringComparison.Ordinal)) == true;
+
     /// <summary>The same snapshot with another stats sample (e.g. one that carries an earlier sample); nothing else is copied.</summary>
     public EnvoySnapshot WithStats(StatsSnapshot? stats) =>
         new(Origin, Sources, Bootstrap, ServerInfo, Listeners, RouteConfigs, Clusters, LoadAssignments, Secrets, Ecds, ClusterStatuses,

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -14,10 +13,11 @@ public sealed record ResolvedType(MessageDescriptor Descriptor, string Canonical
 
 /// <summary>
 /// Resolves type URLs (<c>type.googleapis.com/&lt;full.name&gt;</c>, any prefix up to the last '/') to the message
-/// descriptors of generated types in a set of assemblies. Lazy: only the generated type a name maps to is loaded
-/// (its file's descriptors are built on first use); a full index of type names is built once, only when a name
-/// does not map directly (files whose C# namespace differs from their proto package, or unknown names).
-/// Results are cached; the resolver is thread-safe. The well-known types are always resolvable.
+/// descriptors of generated types listed in <see cref="MessageTypeTable"/>s (written at build time: no reflection).
+/// Lazy: only the descriptor of the type a name maps to is built (with its file); an index of the tables' types by
+/// simple name is built once, only when a name does not map directly (files whose C# namespace differs from their
+/// proto package, or unknown names). Results are cached; the resolver is thread-safe. The well-known types are
+/// always resolvable.
 /// </summary>
 public sealed class TypeResolver
 {
@@ -26,23 +26,23 @@ public sealed class TypeResolver
 
     private const int MaxCachedUrls = 16_384;
 
-    private readonly Assembly[] _assemblies;
+    private readonly MessageTypeTable[] _tables;
     private readonly Func<string, string?>? _rename;
     private readonly ConcurrentDictionary<string, ResolvedType?> _byUrl = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MessageDescriptor?> _byName = new(StringComparer.Ordinal);
-    private readonly Lazy<Dictionary<string, Type[]>> _bySimpleName;
+    private readonly Lazy<Dictionary<string, (MessageTypeTable Table, string ClrName)[]>> _bySimpleName;
 
-    /// <param name="assemblies">Assemblies holding generated message types. The Google.Protobuf assembly (well-known types) is always added.</param>
+    /// <param name="tables">The message types to resolve, in lookup order. The table of Google.Protobuf's own messages (the well-known types) is always added last.</param>
     /// <param name="rename">Maps a full name to another full name before lookup (legacy names, say); null or the same name means no rename.</param>
-    public TypeResolver(IEnumerable<Assembly> assemblies, Func<string, string?>? rename = null)
+    public TypeResolver(IEnumerable<MessageTypeTable> tables, Func<string, string?>? rename = null)
     {
-        ArgumentNullException.ThrowIfNull(assemblies);
-        _assemblies = assemblies
-            .Append(typeof(Google.Protobuf.WellKnownTypes.Any).Assembly)
+        ArgumentNullException.ThrowIfNull(tables);
+        _tables = tables
+            .Append(WellKnownMessageTypes.Table)
             .Distinct()
             .ToArray();
         _rename = rename;
-        _bySimpleName = new Lazy<Dictionary<string, Type[]>>(BuildSimpleNameIndex, LazyThreadSafetyMode.ExecutionAndPublication);
+        _bySimpleName = new(BuildSimpleNameIndex, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>The message type for <paramref name="typeUrl"/>, or null when no assembly holds it.</summary>
@@ -105,10 +105,9 @@ public sealed class TypeResolver
         var clrName = ClrTypeNameOf(fullName);
         if (clrName is not null)
         {
-            foreach (var assembly in _assemblies)
+            foreach (var table in _tables)
             {
-                var type = assembly.GetType(clrName, throwOnError: false);
-                var descriptor = type is null ? null : DescriptorOf(type);
+                var descriptor = table.DescriptorOf(clrName);
                 if (descriptor is not null && descriptor.FullName == fullName)
                 {
                     return descriptor;
@@ -120,9 +119,9 @@ public sealed class TypeResolver
         var simpleName = fullName[(fullName.LastIndexOf('.') + 1)..];
         if (_bySimpleName.Value.TryGetValue(simpleName, out var candidates))
         {
-            foreach (var type in candidates)
+            foreach (var (table, name) in candidates)
             {
-                var descriptor = DescriptorOf(type);
+                var descriptor = table.DescriptorOf(name);
                 if (descriptor is not null && descriptor.FullName == fullName)
                 {
                     return descriptor;
@@ -208,45 +207,20 @@ public sealed class TypeResolver
         }
     }
 
-    private static MessageDescriptor? DescriptorOf(Type type)
+    private Dictionary<string, (MessageTypeTable Table, string ClrName)[]> BuildSimpleNameIndex()
     {
-        if (!typeof(IMessage).IsAssignableFrom(type) || type.IsAbstract || type.IsGenericTypeDefinition)
+        var byName = new Dictionary<string, List<(MessageTypeTable, string)>>(StringComparer.Ordinal);
+        foreach (var table in _tables)
         {
-            return null;
-        }
-
-        var property = type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static);
-        return property?.PropertyType == typeof(MessageDescriptor) ? property.GetValue(null) as MessageDescriptor : null;
-    }
-
-    private Dictionary<string, Type[]> BuildSimpleNameIndex()
-    {
-        var byName = new Dictionary<string, List<Type>>(StringComparer.Ordinal);
-        foreach (var assembly in _assemblies)
-        {
-            Type?[] types;
-            try
+            foreach (var clrName in table.ClrNames)
             {
-                types = assembly.GetTypes();
-            }
-            catch (ReflectionTypeLoadException e)
-            {
-                types = e.Types;
-            }
-
-            foreach (var type in types)
-            {
-                if (type is null || type.IsAbstract || type.IsGenericTypeDefinition || !typeof(IMessage).IsAssignableFrom(type))
+                var simpleName = clrName[(clrName.AsSpan().LastIndexOfAny('.', '+') + 1)..];
+                if (!byName.TryGetValue(simpleName, out var list))
                 {
-                    continue;
+                    byName[simpleName] = list = [];
                 }
 
-                if (!byName.TryGetValue(type.Name, out var list))
-                {
-                    byName[type.Name] = list = [];
-                }
-
-                list.Add(type);
+                list.Add((table, clrName));
             }
         }
 

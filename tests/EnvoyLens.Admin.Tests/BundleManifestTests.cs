@@ -95,4 +95,25 @@ public sealed class BundleManifestTests
 
         Assert.Equal(message, ex.Message);
     }
+
+    // Found by the bundle fuzz target: a manifest string that is not UTF-8 threw InvalidOperationException when read.
+    [Fact]
+    public void Given_a_manifest_with_a_byte_that_is_not_utf8_When_read_Then_one_sentence_names_it_and_the_offset()
+    {
+        byte[] json = [.. "{\"format\": \"envoylens-bundle/v1\", \"tool\": \"env"u8, 0x8B, .. "oylens\", \"files\": []}"u8];
+
+        var ex = Assert.Throws<EnvoyLensException>(() => BundleManifest.Read(json, "b/manifest.json"));
+
+        Assert.Equal("b/manifest.json is not valid JSON: it is not UTF-8 text (a byte at offset 46 is not UTF-8).", ex.Message);
+    }
+
+    [Fact]
+    public void Given_a_manifest_string_with_an_escaped_lone_surrogate_When_read_Then_one_sentence_names_the_field()
+    {
+        var json = "{\"format\": \"envoylens-bundle/v1\", \"tool\": \"\\ud800\", \"files\": []}"u8.ToArray();
+
+        var ex = Assert.Throws<EnvoyLensException>(() => BundleManifest.Read(json, "b/manifest.json"));
+
+        Assert.Equal("b/manifest.json has \"tool\" with an escape that is not a Unicode character.", ex.Message);
+    }
 }

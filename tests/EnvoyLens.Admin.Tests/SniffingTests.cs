@@ -120,4 +120,33 @@ public sealed class SniffingTests : IDisposable
         Assert.Equal(path, snapshot.Origin);
         Assert.Equal(AdminEndpoint.ConfigDump, Assert.Single(snapshot.Documents).Endpoint);
     }
+
+    // Found by the protojson fuzz target: a top-level name that is not UTF-8 (here byte 0xB8) threw
+    // InvalidOperationException out of the sniffer, before decoding could name the byte.
+    [Fact]
+    public void Given_a_top_level_name_that_is_not_utf8_When_sniffed_Then_the_other_names_still_decide()
+    {
+        byte[] content = [.. "{\"con"u8, 0xB8, .. "igs\": 1, \"cluster_statuses\": []}"u8];
+
+        Assert.Equal(AdminEndpoint.Clusters, DocumentSniffer.Recognize(content));
+    }
+
+    [Fact]
+    public void Given_a_top_level_name_with_an_escaped_lone_surrogate_When_sniffed_Then_the_other_names_still_decide()
+    {
+        var content = "{\"\\ud800\": 1, \"certificates\": []}"u8.ToArray();
+
+        Assert.Equal(AdminEndpoint.Certs, DocumentSniffer.Recognize(content));
+    }
+
+    [Fact]
+    public void Given_a_file_whose_only_name_is_not_utf8_When_opened_Then_it_is_read_as_a_config_dump_for_decoding_to_judge()
+    {
+        var path = _temp.File("broken.json");
+        File.WriteAllBytes(path, [.. "{\"con"u8, 0xB8, .. "igs\": []}"u8]);
+
+        var snapshot = SnapshotSources.Open(path);
+
+        Assert.Equal(AdminEndpoint.ConfigDump, Assert.Single(snapshot.Documents).Endpoint);
+    }
 }

@@ -80,6 +80,32 @@ public sealed class CertificateReaderTests
     }
 
     [Fact]
+    public void Given_a_PEM_file_When_read_Then_the_fingerprint_is_the_SHA256_of_the_DER_bytes_in_it()
+    {
+        var text = File.ReadAllText(TestPaths.Fixture("pki", "root.pem"));
+        var found = System.Security.Cryptography.PemEncoding.Find(text);
+        var der = Convert.FromBase64String(text[found.Base64Data]);
+        var expected = string.Join(':', Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(der)).Chunk(2).Select(p => new string(p)));
+
+        var read = CertificateReader.ReadPem(text, "root.pem");
+
+        Assert.Equal(expected, Assert.Single(read.Certificates).Sha256Fingerprint, ignoreCase: true);
+    }
+
+    [Fact]
+    public void Given_a_PEM_body_with_form_feeds_and_no_break_spaces_When_read_Then_it_decodes_as_without_them()
+    {
+        var text = File.ReadAllText(TestPaths.Fixture("pki", "root.pem"));
+        var spaced = text.Replace("\n", "\f\n", StringComparison.Ordinal).Replace("-----\f", "-----", StringComparison.Ordinal).Insert(text.IndexOf('\n') + 5, "\u00A0");
+
+        var plain = Assert.Single(CertificateReader.ReadPem(text, "root.pem").Certificates);
+        var read = CertificateReader.ReadPem(spaced, "spaced.pem");
+
+        Assert.Empty(read.Problems);
+        Assert.Equal(plain.Sha256Fingerprint, Assert.Single(read.Certificates).Sha256Fingerprint);
+    }
+
+    [Fact]
     public void Given_DER_bytes_When_read_Then_the_certificate_is_the_same_as_from_PEM()
     {
         var pem = Pki.File("root.pem");

@@ -1,6 +1,6 @@
-using EnvoyLens.Certs.Rules;
 using EnvoyLens.Core;
 using EnvoyLens.Fixtures.Pki;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 using EnvoyLens.TestKit;
 
@@ -9,7 +9,7 @@ namespace EnvoyLens.Certs.Tests;
 /// <summary>The EL4xxx pack over fixtures/rules/EL4xxx-slug/{pass,fail} and over the reviews bundle, through RuleRunner.</summary>
 public sealed class CertificateRuleTests
 {
-    public static TheoryData<string> RuleIds => new(CertificateRules.All.Select(r => r.Descriptor.Id));
+    public static TheoryData<string> RuleIds => new(RulePacks.Certificates.Rules.Select(r => r.Descriptor.Id));
 
     private static AnalysisReport Run(string ruleId, string variant, TimeProvider? clock = null)
     {
@@ -17,7 +17,7 @@ public sealed class CertificateRuleTests
         Assert.True(matches.Length == 1, $"Expected one fixture folder fixtures/rules/{ruleId}-<slug>, found {matches.Length}.");
         var (raw, snapshot) = Snapshots.Folder(Path.Combine(matches[0], variant));
         Assert.DoesNotContain(snapshot.Diagnostics, d => d.Level != DiagnosticLevel.Info);
-        var rule = CertificateRules.All.Single(r => r.Descriptor.Id == ruleId);
+        var rule = RulePacks.Certificates.Rules.Single(r => r.Descriptor.Id == ruleId);
         return new RuleRunner([rule]).Run(new RuleContext(snapshot, clock ?? FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
     }
 
@@ -72,7 +72,7 @@ public sealed class CertificateRuleTests
         string ruleId, string? kind, string? name, string pointer)
     {
         var finding = SingleFailure(ruleId);
-        var descriptor = CertificateRules.All.Single(r => r.Descriptor.Id == ruleId).Descriptor;
+        var descriptor = RulePacks.Certificates.Rules.Single(r => r.Descriptor.Id == ruleId).Descriptor;
 
         Assert.Equal(kind, finding.Resource?.Kind.ToString());
         Assert.Equal(name, finding.Resource?.Name);
@@ -83,7 +83,7 @@ public sealed class CertificateRuleTests
     [Fact]
     public void Given_the_pack_When_listed_Then_ids_are_unique_EL4xxx_and_every_rule_has_a_fixture_folder()
     {
-        var ids = CertificateRules.All.Select(r => r.Descriptor.Id).ToList();
+        var ids = RulePacks.Certificates.Rules.Select(r => r.Descriptor.Id).ToList();
 
         Assert.Equal(ids.Distinct(StringComparer.Ordinal), ids);
         Assert.All(ids, id => Assert.StartsWith("EL4", id, StringComparison.Ordinal));
@@ -114,7 +114,7 @@ public sealed class CertificateRuleTests
     {
         Assert.Equal("97%", SingleFailure("EL4003").Arguments["used"]);
 
-        var strict = new RuleRunner(CertificateRules.Create(Checks.CertificatePolicy.Default with { WorkloadLifetimeUsed = 0.01 }).Where(r => r.Descriptor.Id == "EL4003"));
+        var strict = new RuleRunner(RulePacks.CertificatesWith(Checks.CertificatePolicy.Default with { WorkloadLifetimeUsed = 0.01 }).Rules.Where(r => r.Descriptor.Id == "EL4003"));
         var (raw, snapshot) = Snapshots.Folder(TestPaths.Fixture("rules", "EL4003-workload-rotation-overdue", "pass"));
         Assert.Single(strict.Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot))).Findings);
     }
@@ -160,7 +160,7 @@ public sealed class CertificateRuleTests
     {
         var (raw, snapshot) = (EnvoyLens.Admin.SnapshotSources.Open(Snapshots.Reviews), Snapshots.Decode(Snapshots.Reviews));
 
-        var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
+        var report = new RuleRunner(RulePacks.Certificates.Rules).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
         Assert.DoesNotContain(report.Outcomes, o => o.Status == RuleStatus.InternalError);
         Assert.Equal(["EL4003", "EL4004"], report.Findings.Select(f => f.RuleId).Order(StringComparer.Ordinal));
@@ -203,7 +203,7 @@ public sealed class CertificateRuleTests
         var (raw, snapshot) = (EnvoyLens.Admin.SnapshotSources.Open(Snapshots.Reviews), Snapshots.Decode(Snapshots.Reviews));
         var later = new FixedClock(new DateTimeOffset(2028, 11, 20, 10, 0, 0, TimeSpan.Zero));
 
-        var report = new RuleRunner(CertificateRules.All).Run(new RuleContext(snapshot, later, RuleContext.InputsOf(raw, snapshot)));
+        var report = new RuleRunner(RulePacks.Certificates.Rules).Run(new RuleContext(snapshot, later, RuleContext.InputsOf(raw, snapshot)));
 
         var expired = report.Findings.Where(f => f.RuleId == "EL4001").ToList();
         var workload = Assert.Single(expired, f => f.Resource == new ResourceRef(ResourceKind.Secret, "default"));

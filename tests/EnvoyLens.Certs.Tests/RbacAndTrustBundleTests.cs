@@ -1,9 +1,9 @@
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
-using EnvoyLens.Certs.Rules;
 using EnvoyLens.Certs.Validation;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 using EnvoyLens.TestKit;
 
@@ -40,7 +40,7 @@ public sealed class RbacAndTrustBundleTests
     public void Given_an_ALLOW_policy_of_a_foreign_trust_domain_When_EL4011_runs_Then_it_names_policy_listener_and_domains()
     {
         var (raw, snapshot) = Snapshots.Folder(TestPaths.Fixture("rules", "EL4011-rbac-trust-domain-mismatch", "fail"));
-        var rule = CertificateRules.All.Single(r => r.Descriptor.Id == "EL4011");
+        var rule = RulePacks.Certificates.Rules.Single(r => r.Descriptor.Id == "EL4011");
         var report = new RuleRunner([rule]).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
         var finding = Assert.Single(report.Findings);

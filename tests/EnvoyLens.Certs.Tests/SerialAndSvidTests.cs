@@ -1,13 +1,13 @@
 using System.Formats.Asn1;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Certs.Validation;
 using EnvoyLens.Core;
+using EnvoyLens.Fixtures.Pki;
 using EnvoyLens.TestKit;
+using Org.BouncyCastle.Asn1.X509;
 
 namespace EnvoyLens.Certs.Tests;
 
@@ -37,32 +37,21 @@ public sealed class SerialAndSvidTests
         return Convert.ToHexString(content).ToLowerInvariant();
     }
 
-    private static CertificateInfo Mint(byte[] serial, Action<CertificateRequest>? extensions = null, bool ca = false, string subject = "O=EnvoyLens Serial Test")
+    private static readonly PkiBuilder Builder = new("serial-and-svid-tests");
+
+    private static readonly TestCertificate Issuer =
+        Builder.Certificate("issuer").Subject("O=EnvoyLens Serial Test CA").BasicConstraints(true).Valid(From, From.AddYears(10)).Issue();
+
+    private static CertificateInfo Mint(byte[] serial, Func<CertificateBuilder, CertificateBuilder>? extensions = null, bool ca = false)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(ca, false, 0, true));
-        extensions?.Invoke(request);
-        using var issuerKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var issuerRequest = new CertificateRequest("O=EnvoyLens Serial Test CA", issuerKey, HashAlgorithmName.SHA256);
-        issuerRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var issuer = issuerRequest.CreateSelfSigned(From, From.AddYears(10));
-        using var cert = request.Create(issuer, From, From.AddYears(1), serial);
-        return Assert.Single(CertificateReader.ReadBytes(cert.RawData, "minted").Certificates);
+        var certificate = Builder.Certificate("minted-" + Convert.ToHexStringLower(serial)).Subject("O=EnvoyLens Serial Test").IssuedBy(Issuer)
+            .BasicConstraints(ca).Serial(serial).Valid(From, From.AddYears(1));
+        extensions?.Invoke(certificate);
+        return Assert.Single(CertificateReader.ReadBytes(certificate.Issue().GetDer(), "minted").Certificates);
     }
 
-    /// <summary>A critical URI SAN written as is (System.Uri would add a trailing slash to <c>spiffe://domain</c>) and a critical key usage.</summary>
-    private static Action<CertificateRequest> Svid(string uri, X509KeyUsageFlags usage) => request =>
-    {
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteCharacterString(UniversalTagNumber.IA5String, uri, new Asn1Tag(TagClass.ContextSpecific, 6));
-        }
-
-        request.CertificateExtensions.Add(new X509Extension("2.5.29.17", writer.Encode(), critical: true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(usage, critical: true));
-    };
+    /// <summary>A critical URI SAN written as is (no trailing slash after <c>spiffe://domain</c>) and a critical key usage.</summary>
+    private static Func<CertificateBuilder, CertificateBuilder> Svid(string uri, int usage) => c => c.Uris(uri).CriticalAltNames(true).KeyUsage(usage);
 
     [Theory]
     [InlineData(new byte[] { 0x01, 0x93, 0xa5, 0x43, 0xfe }, "0193a543fe")]
@@ -127,7 +116,7 @@ public sealed class SerialAndSvidTests
     [Fact]
     public void Given_a_leaf_SVID_without_digitalSignature_When_checked_on_its_own_Then_the_key_usage_is_reported()
     {
-        var c = Mint([0x42], Svid("spiffe://cluster.local/ns/default/sa/web", X509KeyUsageFlags.KeyEncipherment));
+        var c = Mint([0x42], Svid("spiffe://cluster.local/ns/default/sa/web", KeyUsage.KeyEncipherment));
 
         var problems = SvidChecks.Check(c);
 
@@ -137,8 +126,8 @@ public sealed class SerialAndSvidTests
     [Fact]
     public void Given_a_signing_certificate_with_a_trust_domain_ID_When_checked_on_its_own_Then_it_is_checked_as_a_CA_not_a_leaf()
     {
-        var good = Mint([0x43], Svid("spiffe://cluster.local", X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign), ca: true);
-        var noCertSign = Mint([0x44], Svid("spiffe://cluster.local", X509KeyUsageFlags.CrlSign), ca: true);
+        var good = Mint([0x43], Svid("spiffe://cluster.local", KeyUsage.KeyCertSign | KeyUsage.CrlSign), ca: true);
+        var noCertSign = Mint([0x44], Svid("spiffe://cluster.local", KeyUsage.CrlSign), ca: true);
 
         Assert.Empty(SvidChecks.Check(good));
         Assert.Equal([$"Signing certificate {noCertSign.Label} lacks the keyCertSign key usage."], SvidChecks.Check(noCertSign));

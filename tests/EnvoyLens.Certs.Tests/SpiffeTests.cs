@@ -29,6 +29,18 @@ public sealed class SpiffeTests
         Assert.Equal(expectedError is null, id is not null);
     }
 
+    [Theory]
+    [InlineData("spiffe://cluster.local/ns/default/sa/web", "cluster.local")]
+    [InlineData("spiffe://Cluster.Local/ns/", "cluster.local")]
+    [InlineData("SPIFFE://example.org", "example.org")]
+    [InlineData("spiffe:///ns/a", null)]
+    [InlineData("https://cluster.local/ns/a", null)]
+    [InlineData("web.default.svc", null)]
+    public void Given_a_SAN_or_matcher_value_When_its_trust_domain_is_asked_Then_it_is_read_leniently_and_lowercased(string value, string? expected)
+    {
+        Assert.Equal(expected, SpiffeId.TrustDomainOf(value));
+    }
+
     [Fact]
     public void Given_an_Istio_identity_When_parsed_Then_namespace_and_service_account_are_read()
     {

@@ -101,7 +101,7 @@ public sealed class AnyTests
     public void Given_legacy_type_url_and_a_rename_When_read_Then_v3_type_is_decoded_with_an_info_diagnostic()
     {
         var resolver = new TypeResolver(
-            [typeof(Envoy.Admin.V3.ConfigDump).Assembly],
+            [EnvoyMessageTypes.Table],
             name => name == "envoy.api.v2.Cluster" ? "envoy.config.cluster.v3.Cluster" : null);
         var reader = new ProtoJsonReader(resolver);
 

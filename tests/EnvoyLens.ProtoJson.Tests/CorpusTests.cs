@@ -12,11 +12,7 @@ namespace EnvoyLens.ProtoJson.Tests;
 /// <summary>Real config dumps from the shared corpus, read in place, each "configs" element as an Any.</summary>
 public sealed class CorpusTests
 {
-    private static readonly TypeResolver EnvoyResolver = new(
-    [
-        typeof(Envoy.Admin.V3.ConfigDump).Assembly,
-        typeof(Any).Assembly,
-    ]);
+    private static readonly TypeResolver EnvoyResolver = new([EnvoyMessageTypes.Table]);
 
     public static TheoryData<string> ListFormDumps() => new(
         "istio-compare-sidecar-configdump.json",
@@ -112,7 +108,7 @@ public sealed class CorpusTests
     [SkippableFact]
     public void Given_a_v2_era_dump_and_a_rename_When_read_Then_legacy_types_are_decoded_as_v3_with_info_diagnostics()
     {
-        var resolver = new TypeResolver([typeof(Envoy.Admin.V3.ConfigDump).Assembly], name => name switch
+        var resolver = new TypeResolver([EnvoyMessageTypes.Table], name => name switch
         {
             "envoy.api.v2.Cluster" => "envoy.config.cluster.v3.Cluster",
             "envoy.api.v2.Listener" => "envoy.config.listener.v3.Listener",

@@ -12,12 +12,7 @@ internal static class TestSupport
     public const string Source = "test.json";
 
     /// <summary>Resolves the generated Envoy types, the well-known types and this project's test messages.</summary>
-    public static readonly TypeResolver Resolver = new(
-    [
-        typeof(Envoy.Admin.V3.ConfigDump).Assembly,
-        typeof(Google.Protobuf.WellKnownTypes.Any).Assembly,
-        typeof(AllTypes).Assembly,
-    ]);
+    public static readonly TypeResolver Resolver = new([EnvoyMessageTypes.Table, TestMessageTypes.Table]);
 
     public static readonly ProtoJsonReader Reader = new(Resolver);
 

@@ -48,7 +48,7 @@ public sealed class TypeResolverTests
     [Fact]
     public void Given_a_rename_When_resolved_Then_result_names_the_original_and_unmapped_names_still_resolve()
     {
-        var resolver = new TypeResolver([typeof(AllTypes).Assembly], n => n == "old.pkg.Thing" ? "envoylens.protojson.test.Nested" : "not.a.Type");
+        var resolver = new TypeResolver([TestMessageTypes.Table], n => n == "old.pkg.Thing" ? "envoylens.protojson.test.Nested" : "not.a.Type");
 
         var renamed = resolver.Resolve("type.googleapis.com/old.pkg.Thing");
         var direct = resolver.Resolve("type.googleapis.com/envoylens.protojson.test.AllTypes");
@@ -60,7 +60,7 @@ public sealed class TypeResolverTests
     [Fact]
     public void Given_concurrent_lookups_When_resolved_Then_all_agree()
     {
-        var resolver = new TypeResolver([typeof(Envoy.Admin.V3.ConfigDump).Assembly]);
+        var resolver = new TypeResolver([EnvoyMessageTypes.Table]);
         var urls = new[] { "type.googleapis.com/envoy.config.listener.v3.Listener", "type.googleapis.com/nope.Nope", "type.googleapis.com/envoy.admin.v3.ClustersConfigDump" };
 
         var results = Enumerable.Range(0, 64).AsParallel().Select(i => resolver.Resolve(urls[i % 3])?.Descriptor.FullName).ToList();

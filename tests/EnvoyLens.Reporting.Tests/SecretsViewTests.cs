@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using EnvoyLens.Core;
+using EnvoyLens.Fixtures.Pki;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Views;
 using static EnvoyLens.Reporting.Tests.TestModel;
@@ -14,19 +13,15 @@ public sealed class SecretsViewTests
     private static readonly DateTimeOffset LeafFrom = new(2025, 5, 15, 1, 30, 52, TimeSpan.Zero);
     private static readonly DateTimeOffset LeafUntil = new(2025, 5, 16, 1, 32, 52, TimeSpan.Zero);
 
+    private static readonly PkiBuilder Builder = new("secrets-view-tests");
+
     private static readonly (string Leaf, string Root) Pems = MakeChain();
 
     private static (string Leaf, string Root) MakeChain()
     {
-        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var rootReq = new CertificateRequest("O=cluster.local", rootKey, HashAlgorithmName.SHA256);
-        rootReq.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        using var root = rootReq.CreateSelfSigned(RootFrom, RootUntil);
-
-        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var leafReq = new CertificateRequest("O=workload", leafKey, HashAlgorithmName.SHA256);
-        using var leaf = leafReq.Create(root, LeafFrom, LeafUntil, [0x00, 0x6f, 0xbe, 0xe2, 0x54]);
-        return (leaf.ExportCertificatePem(), root.ExportCertificatePem());
+        var root = Builder.Certificate("root").Subject("O=cluster.local").BasicConstraints(true).Valid(RootFrom, RootUntil).Issue();
+        var leaf = Builder.Certificate("leaf").Subject("O=workload").IssuedBy(root).Serial([0x00, 0x6f, 0xbe, 0xe2, 0x54]).Valid(LeafFrom, LeafUntil).Issue();
+        return (leaf.CertificatePem, root.CertificatePem);
     }
 
     private sealed class At(DateTimeOffset instant) : TimeProvider
@@ -46,14 +41,9 @@ public sealed class SecretsViewTests
 
     private static (string Pem, string Serial) Spire(string trustDomain, byte[] serial)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("O=SPIRE", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddUri(new Uri("spiffe://" + trustDomain));
-        request.CertificateExtensions.Add(san.Build());
-        using var cert = request.Create(request.SubjectName, X509SignatureGenerator.CreateForECDsa(key), RootFrom, RootUntil, serial);
-        return (cert.ExportCertificatePem(), Convert.ToHexStringLower(serial));
+        var ca = Builder.Certificate("spire/" + trustDomain + "/" + Convert.ToHexStringLower(serial)).Subject("O=SPIRE").BasicConstraints(true)
+            .Uris("spiffe://" + trustDomain).Serial(serial).Valid(RootFrom, RootUntil).Issue();
+        return (ca.CertificatePem, Convert.ToHexStringLower(serial));
     }
 
     private static Secret WithBundles(string name, params (string Domain, string? Pem)[] bundles) =>

@@ -1,5 +1,6 @@
 using EnvoyLens.Core;
 using EnvoyLens.Model;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests;
@@ -58,7 +59,7 @@ public sealed class EngineTests
     [Fact]
     public void Given_no_stats_When_a_stats_rule_runs_Then_it_is_not_run_with_the_missing_input_as_reason()
     {
-        var report = RuleRunner.BuiltIn().Run(RuleFixtures.Context("EL3001", "fail"));
+        var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(RuleFixtures.Context("EL3001", "fail"));
 
         var outcome = report.Outcomes.Single(o => o.RuleId == "EL2004");
         Assert.Equal(RuleStatus.NotRun, outcome.Status);
@@ -69,7 +70,7 @@ public sealed class EngineTests
     [Fact]
     public void Given_no_aggregate_cluster_When_run_Then_the_aggregate_rule_is_not_applicable_rather_than_passed()
     {
-        var outcome = RuleRunner.BuiltIn().Run(RuleFixtures.Context("EL3001", "fail")).Outcomes.Single(o => o.RuleId == "EL1006");
+        var outcome = new RuleRunner(RulePacks.BuiltIn.Rules).Run(RuleFixtures.Context("EL3001", "fail")).Outcomes.Single(o => o.RuleId == "EL1006");
 
         Assert.Equal(RuleStatus.NotApplicable, outcome.Status);
         Assert.Equal("the capture holds no aggregate clusters", outcome.Reason);
@@ -92,7 +93,7 @@ public sealed class EngineTests
     {
         var options = new AnalysisOptions { SeverityOverrides = new Dictionary<string, Severity> { ["EL3001"] = Severity.Info } };
 
-        var report = RuleRunner.BuiltIn().Run(Fail("EL3001"), options);
+        var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(Fail("EL3001"), options);
 
         Assert.Equal(Severity.Info, Assert.Single(report.Findings, f => f.RuleId == "EL3001").Severity);
     }
@@ -113,7 +114,7 @@ public sealed class EngineTests
     [Fact]
     public void Given_an_unknown_rule_id_in_the_options_When_run_Then_a_one_sentence_error_names_it()
     {
-        var e = Assert.Throws<EnvoyLensException>(() => RuleRunner.BuiltIn().Run(Fail("EL3001"), new AnalysisOptions { Disable = new HashSet<string> { "EL9999" } }));
+        var e = Assert.Throws<EnvoyLensException>(() => new RuleRunner(RulePacks.BuiltIn.Rules).Run(Fail("EL3001"), new AnalysisOptions { Disable = new HashSet<string> { "EL9999" } }));
 
         Assert.Equal("there is no rule EL9999; run 'envoylens rules' to list the rules.", e.Message);
     }
@@ -140,7 +141,7 @@ public sealed class EngineTests
     {
         var empty = new EnvoySnapshot("empty", [], null, null, [], [], [], [], [], [], [], [], [], [], null, [], []);
 
-        var report = RuleRunner.BuiltIn().Run(new RuleContext(empty, FixedClock.FixtureNow, RuleInputs.ConfigDump | RuleInputs.Stats | RuleInputs.ServerInfo));
+        var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(new RuleContext(empty, FixedClock.FixtureNow, RuleInputs.ConfigDump | RuleInputs.Stats | RuleInputs.ServerInfo));
 
         Assert.DoesNotContain(report.Outcomes, o => o.Status == RuleStatus.InternalError);
     }

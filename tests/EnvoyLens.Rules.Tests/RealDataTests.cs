@@ -1,5 +1,6 @@
 using EnvoyLens.Admin;
 using EnvoyLens.Decoding;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 using EnvoyLens.TestKit;
 
@@ -32,7 +33,7 @@ public sealed class RealDataTests
         var raw = SnapshotSources.Open(TestPaths.Fixture("snapshots", "reviews"));
         var snapshot = SnapshotDecoder.Decode(raw);
 
-        var report = RuleRunner.BuiltIn().Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
+        var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
         Assert.DoesNotContain(report.Outcomes, o => o.Status is RuleStatus.InternalError or RuleStatus.NotRun);
         var finding = Assert.Single(report.Findings, f => f.RuleId == "EL1005");
@@ -47,9 +48,9 @@ public sealed class RealDataTests
         var raw = SnapshotSources.Open(TestPaths.CorpusFile("config_dump", name));
         var snapshot = SnapshotDecoder.Decode(raw);
 
-        var report = RuleRunner.BuiltIn().Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
+        var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
         Assert.DoesNotContain(report.Findings, f => f.RuleId == InternalErrorRule.Descriptor.Id);
-        Assert.Equal(RuleCatalog.BuiltIn.Count, report.Outcomes.Count);
+        Assert.Equal(RulePacks.BuiltIn.Rules.Count, report.Outcomes.Count);
     }
 }

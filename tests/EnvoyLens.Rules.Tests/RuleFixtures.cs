@@ -2,6 +2,7 @@ using EnvoyLens.Admin;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
 using EnvoyLens.Model;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 using EnvoyLens.TestKit;
 
@@ -45,7 +46,7 @@ internal static class RuleFixtures
     /// <summary>Runs one rule alone over a fixture.</summary>
     public static AnalysisReport Run(string ruleId, string variant, TimeProvider? clock = null)
     {
-        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == ruleId);
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == ruleId);
         return new RuleRunner([rule]).Run(Context(ruleId, variant, clock));
     }
 

@@ -11,7 +11,7 @@ public sealed class StatsNamesTests
 
     private static readonly IReadOnlyDictionary<string, string> NoTags = new Dictionary<string, string>();
 
-    private static StatsNames Names() => StatsNames.For(RuleFixtures.Context("EL5001", "fail").Snapshot);
+    private static StatsNames Names() => StatsNames.For(RuleFixtures.Context("EL5001", "fail"));
 
     private static Stat Counter(string name, double value = 1, IReadOnlyDictionary<string, string>? tags = null) => new(name, StatKind.Counter, value, null, tags ?? NoTags);
 

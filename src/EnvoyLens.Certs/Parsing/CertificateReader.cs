@@ -109,13 +109,7 @@ public static class CertificateReader
                 continue;
             }
 
-            var body = text[bodyStart..end];
-            byte[] der;
-            try
-            {
-                der = Convert.FromBase64String(RemoveWhitespace(body));
-            }
-            catch (FormatException)
+            if (Base64(text.AsSpan(bodyStart, end - bodyStart)) is not { } der)
             {
                 problems.Add(new CertificateProblem(origin, index, $"{Describe(origin, index)} is not valid base64."));
                 index++;
@@ -147,7 +141,30 @@ public static class CertificateReader
     private static string Describe(string origin, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"certificate block {index} of '{origin}'");
 
-    private static string RemoveWhitespace(string s)
+    /// <summary>
+    /// The bytes of a PEM body, or null when it is not base64. The usual body (lines of base64 split by spaces, tabs and
+    /// line breaks) is decoded in place; only a body with other white space (form feeds, Unicode spaces) is copied
+    /// without it first.
+    /// </summary>
+    private static byte[]? Base64(ReadOnlySpan<char> body)
+    {
+        var buffer = new byte[(body.Length / 4 * 3) + 3];
+        if (Convert.TryFromBase64Chars(body, buffer, out var written))
+        {
+            return buffer.AsSpan(0, written).ToArray();
+        }
+
+        try
+        {
+            return Convert.FromBase64String(RemoveWhitespace(body));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static string RemoveWhitespace(ReadOnlySpan<char> s)
     {
         var sb = new StringBuilder(s.Length);
         foreach (var c in s)
@@ -170,7 +187,7 @@ public static class CertificateReader
             var asn1 = Asn1Object.FromByteArray(der);
             var structure = X509CertificateStructure.GetInstance(asn1);
             var bc = new BcCertificate(structure);
-            return WithDefect(ToInfo(bc, origin, index));
+            return WithDefect(ToInfo(bc, origin, index, der));
         }
 #pragma warning disable CA1031 // BouncyCastle throws many exception types for malformed DER; each becomes a problem.
         catch (Exception e)
@@ -257,7 +274,7 @@ public static class CertificateReader
             }
 
             var bc = new BcCertificate(X509CertificateStructure.GetInstance(new DerSequence(new DerSequence(fields), outer[1], outer[2])));
-            var info = ToInfo(bc, origin, index);
+            var info = ToInfo(bc, origin, index, der);
             return info with { Issuer = emptyIssuer ? "" : info.Issuer, Defect = string.Join("; ", defects.Distinct(StringComparer.Ordinal).Prepend(info.Defect).OfType<string>()) };
         }
 #pragma warning disable CA1031 // Not repairable: the caller reports the original parse failure.
@@ -284,7 +301,9 @@ public static class CertificateReader
         }
     }
 
-    internal static CertificateInfo ToInfo(BcCertificate bc, string origin, int index)
+    /// <param name="der">The certificate's bytes as read: its fingerprint is theirs (as openssl's), and re-encoding
+    /// the parsed certificate to hash it would cost a fifth of the reading.</param>
+    internal static CertificateInfo ToInfo(BcCertificate bc, string origin, int index, ReadOnlySpan<byte> der)
     {
         var tbs = bc.CertificateStructure.TbsCertificate;
         var extensions = tbs.Extensions;
@@ -362,7 +381,6 @@ public static class CertificateReader
             }
         }
 
-        var der = bc.GetEncoded();
         return new CertificateInfo(
             origin,
             index,

@@ -3,6 +3,8 @@ namespace EnvoyLens.Certs.Spiffe;
 /// <summary>A parsed SPIFFE ID <c>spiffe://trust-domain/path</c>.</summary>
 public sealed record SpiffeId(string TrustDomain, string Path)
 {
+    private const string Scheme = "spiffe://";
+
     public override string ToString() => "spiffe://" + TrustDomain + Path;
 
     /// <summary>Istio's form <c>/ns/NAMESPACE/sa/SERVICE_ACCOUNT</c>: the namespace and service account, or nulls.</summary>
@@ -13,6 +15,25 @@ public sealed record SpiffeId(string TrustDomain, string Path)
             var parts = Path.Split('/', StringSplitOptions.None);
             return parts.Length == 5 && parts[1] == "ns" && parts[3] == "sa" ? (parts[2], parts[4]) : (null, null);
         }
+    }
+
+    /// <summary>
+    /// The trust domain a SPIFFE ID or a SAN matcher value names, leniently: <c>spiffe://cluster.local/ns/x/sa/y</c> or
+    /// the prefix <c>spiffe://Cluster.Local/ns/</c> → <c>cluster.local</c> (lowercase, any case of the scheme); null for
+    /// other names and for an empty domain. Use <see cref="TryParse"/> to judge whether an ID is well-formed.
+    /// </summary>
+    public static string? TrustDomainOf(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (!value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var rest = value[Scheme.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var domain = slash < 0 ? rest : rest[..slash];
+        return domain.Length == 0 ? null : domain.ToLowerInvariant();
     }
 
     /// <summary>
@@ -29,7 +50,6 @@ public sealed record SpiffeId(string TrustDomain, string Path)
             return null;
         }
 
-        const string Scheme = "spiffe://";
         if (!text.StartsWith(Scheme, StringComparison.Ordinal))
         {
             error = text.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? "the scheme must be lowercase 'spiffe'" : "the scheme is not spiffe://";

@@ -1,8 +1,7 @@
 using System.CommandLine;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
-using EnvoyLens.Core;
-using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Cli.Commands;
 
@@ -17,18 +16,8 @@ internal static class AnalyzeCommand
             "the input cannot be read or the command line is wrong.");
         var source = new SourceOptions();
         source.AddTo(command);
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: text (findings grouped by severity), json (schema envoylens-analysis/v1) or sarif (SARIF 2.1.0).",
-            HelpName = "text|json|sarif",
-            DefaultValueFactory = _ => "text",
-        };
-        var failOn = new Option<string>("--fail-on")
-        {
-            Description = "Exit 1 when a finding is at or above this severity: error, warning, info or never.",
-            HelpName = "error|warning|info|never",
-            DefaultValueFactory = _ => "error",
-        };
+        var format = OutputOptions.Analyze().AddTo(command);
+        var failOn = Severities.FailOn().AddTo(command);
         var enable = new Option<string[]>("--enable")
         {
             Description = "Run this rule even if it is off by default (repeatable).",
@@ -63,8 +52,6 @@ internal static class AnalyzeCommand
             Description = "SARIF output: make artifact URIs relative to this directory (default the working directory); paths outside it stay absolute file: URIs.",
             HelpName = "DIR",
         };
-        command.Options.Add(format);
-        command.Options.Add(failOn);
         command.Options.Add(enable);
         command.Options.Add(disable);
         command.Options.Add(severity);
@@ -76,9 +63,9 @@ internal static class AnalyzeCommand
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
                 ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
-                AnalyzeService.ParseFormat(parse.GetValue(format)),
-                AnalyzeService.ParseFailOn(parse.GetValue(failOn)),
-                AnalyzeService.ParseOptions(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? []),
+                format.Get(parse),
+                failOn.Get(parse),
+                RuleSelection.Parse(parse.GetValue(enable) ?? [], parse.GetValue(disable) ?? [], parse.GetValue(severity) ?? []),
                 parse.GetValue(baseline),
                 parse.GetValue(statsBefore))
             {

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using EnvoyLens.Certs.Validation;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
 
@@ -7,28 +9,21 @@ namespace EnvoyLens.Cli.Commands;
 /// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare</c>.</summary>
 internal static class CertsCommand
 {
-    public static Command Create(CertsService service, TextWriter output)
+    public static Command Create(CertsService service, TimeProvider clock, TextWriter output)
     {
         var command = new Command("certs",
             "Show every certificate of a capture (SDS secrets, inline TLS contexts): position in chain, subject, SANs, SPIFFE ID, " +
             "issuer, serial, key, signature, validity, time left, share of lifetime used and status.");
         var source = new SourceOptions();
         source.AddTo(command);
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: table (fits the terminal, else 120 columns, dropping the least useful columns), wide (every column) or json.",
-            HelpName = "table|wide|json",
-            DefaultValueFactory = _ => "table",
-        };
-        var at = AtOption();
-        command.Options.Add(format);
-        command.Options.Add(at);
+        var format = OutputOptions.CertsList().AddTo(command);
+        var at = new AtOption().AddTo(command);
         command.SetAction(parse =>
         {
-            var (kind, wide) = CertsService.ParseListFormat(parse.GetValue(format));
-            return service.List(source.Bind(parse), kind, wide, parse.GetValue(at), CertsService.TableWidth(output), output);
+            var kind = format.Get(parse);
+            return service.List(source.Bind(parse), kind, at.Get(parse, clock), CertsService.TableWidth(output), output);
         });
-        var subcommands = new[] { Inspect(service, output), Verify(service, output), Compare(service, output) };
+        var subcommands = new[] { Inspect(clock, output), Verify(clock, output), Compare(service, clock, output) };
         foreach (var subcommand in subcommands)
         {
             command.Subcommands.Add(subcommand);
@@ -56,34 +51,19 @@ internal static class CertsCommand
         }
     }
 
-    private static Option<string> TextOrJson() => new("--output", "-o")
-    {
-        Description = "Output format: text or json.",
-        HelpName = "text|json",
-        DefaultValueFactory = _ => "text",
-    };
-
-    private static Option<string?> AtOption() => new("--at")
-    {
-        Description = "Judge validity at this instant (ISO 8601, UTC when no offset is given) instead of now.",
-        HelpName = "TIME",
-    };
-
-    private static Command Inspect(CertsService service, TextWriter output)
+    private static Command Inspect(TimeProvider clock, TextWriter output)
     {
         var command = new Command("inspect", "Show every certificate of PEM or DER files in full, like 'openssl x509 -text', with its status and, for a certificate " +
             "with a spiffe:// URI, its X.509-SVID problems. Exit 2 when no certificate could be read.");
         var files = new Argument<string[]>("FILE") { Description = "PEM (.pem, .crt, any number of blocks) or DER files.", Arity = ArgumentArity.OneOrMore };
-        var format = TextOrJson();
-        var at = AtOption();
         command.Arguments.Add(files);
-        command.Options.Add(format);
-        command.Options.Add(at);
-        command.SetAction(parse => service.Inspect(parse.GetValue(files) ?? [], CertsService.ParseFormat(parse.GetValue(format)), parse.GetValue(at), output));
+        var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
+        var at = new AtOption().AddTo(command);
+        command.SetAction(parse => CertFilesService.Inspect(parse.GetValue(files) ?? [], format.Get(parse), at.Get(parse, clock), output));
         return command;
     }
 
-    private static Command Verify(CertsService service, TextWriter output)
+    private static Command Verify(TimeProvider clock, TextWriter output)
     {
         var command = new Command("verify",
             "Validate a certificate path with RFC 5280 semantics: the first certificate of LEAF (the rest of LEAF and --untrusted " +
@@ -92,52 +72,53 @@ internal static class CertsCommand
         var leaf = new Argument<string>("LEAF") { Description = "PEM or DER file whose first certificate is verified." };
         var roots = new Option<string[]>("--roots") { Description = "Trust anchors (repeatable).", HelpName = "FILE", Required = true };
         var untrusted = new Option<string[]>("--untrusted") { Description = "Untrusted intermediates (repeatable).", HelpName = "FILE" };
-        var at = AtOption();
+        var at = new AtOption();
         var name = new Option<string?>("--name") { Description = "A DNS name, IP address or spiffe:// ID the leaf must carry.", HelpName = "DNS|IP|spiffe://..." };
-        var purpose = new Option<string?>("--purpose") { Description = "Check extended key usage for a TLS server or client.", HelpName = "server|client" };
-        var profile = new Option<string?>("--profile")
-        {
-            Description = "Issuance rules the path must also meet: mesh (default; tolerates the key identifiers and non-critical basic " +
-                "constraints mesh CAs omit, as Envoy does), rfc5280 (every MUST of RFC 5280's profile) or webpki (RFC 5280 plus the " +
-                "CA/Browser Forum TLS server rules).",
-            HelpName = "mesh|rfc5280|webpki",
-        };
+        var purpose = new ChoiceOption<CertificatePurpose>("--purpose", null, "Check extended key usage for a TLS server or client.", "server|client", CertificatePurpose.Any, null)
+            .With("server", CertificatePurpose.Server)
+            .With("client", CertificatePurpose.Client)
+            .With("any", CertificatePurpose.Any, listed: false);
+        var profile = new ChoiceOption<ValidationProfile>("--profile", null,
+            "Issuance rules the path must also meet: mesh (default; tolerates the key identifiers and non-critical basic " +
+            "constraints mesh CAs omit, as Envoy does), rfc5280 (every MUST of RFC 5280's profile) or webpki (RFC 5280 plus the " +
+            "CA/Browser Forum TLS server rules).",
+            "mesh|rfc5280|webpki", ValidationProfile.Mesh, null)
+            .With("mesh", ValidationProfile.Mesh)
+            .With("rfc5280", ValidationProfile.Rfc5280)
+            .With("webpki", ValidationProfile.WebPki);
         command.Arguments.Add(leaf);
         command.Options.Add(roots);
         command.Options.Add(untrusted);
-        command.Options.Add(at);
+        at.AddTo(command);
         command.Options.Add(name);
-        command.Options.Add(purpose);
-        command.Options.Add(profile);
-        var format = TextOrJson();
-        command.Options.Add(format);
-        command.SetAction(parse => service.Verify(
-            new CertsVerifyRequest(parse.GetValue(leaf)!, parse.GetValue(roots) ?? [], parse.GetValue(untrusted) ?? [], parse.GetValue(at), parse.GetValue(name),
-                CertsService.ParsePurpose(parse.GetValue(purpose)), CertsService.ParseProfile(parse.GetValue(profile))),
-            CertsService.ParseFormat(parse.GetValue(format)),
+        purpose.AddTo(command);
+        profile.AddTo(command);
+        var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
+        command.SetAction(parse => CertFilesService.Verify(
+            new CertsVerifyRequest(parse.GetValue(leaf)!, parse.GetValue(roots) ?? [], parse.GetValue(untrusted) ?? [], at.Get(parse, clock), parse.GetValue(name),
+                purpose.Get(parse), profile.Get(parse)),
+            format.Get(parse),
             output));
         return command;
     }
 
-    private static Command Compare(CertsService service, TextWriter output)
+    private static Command Compare(CertsService service, TimeProvider clock, TextWriter output)
     {
         var command = new Command("compare",
             "Compare the trust of two captures (files, bundles, admin URLs or pods): shared trust anchors, and for each direction whether the client " +
             "accepts the server's certificate, the server the client's, and the client's SPIFFE SAN matchers the server's identity. " +
             "Exit 0 when both directions would succeed, 1 when a side would reject the other, 2 when it cannot be told (a capture " +
             "without any certificate) or the input is unusable.");
-        var sources = SourceOptions.TwoSided(
-            "A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
-            "B", "The second capture, in any of the same forms.");
-        var at = AtOption();
-        var format = TextOrJson();
+        var sources = SourceOptions.Positional(
+            ("A", "The first capture: a file, a bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT]."),
+            ("B", "The second capture, in any of the same forms."));
         sources.AddTo(command);
-        command.Options.Add(at);
-        command.Options.Add(format);
+        var at = new AtOption().AddTo(command);
+        var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
         command.SetAction(parse =>
         {
-            var (a, b) = sources.BindPair(parse);
-            return service.Compare(a, b, parse.GetValue(at), CertsService.ParseFormat(parse.GetValue(format)), output);
+            var sides = sources.BindSides(parse);
+            return service.Compare(sides[0], sides[1], at.Get(parse, clock), format.Get(parse), output);
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Reporting.Views;
@@ -30,13 +31,7 @@ internal static class ConfigCommand
         var command = new Command(name, description);
         var source = new SourceOptions();
         source.AddTo(command);
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "table; wide (more columns); json or yaml (the selected resources' full configuration, like istioctl); table-json or table-yaml (the table's rows).",
-            HelpName = "FORMAT",
-            DefaultValueFactory = _ => "table",
-        };
-        command.Options.Add(format);
+        var format = OutputOptions.Config().AddTo(command);
         var bind = filters?.Invoke(command, service) ?? ((_, o) => o);
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse =>
@@ -44,9 +39,9 @@ internal static class ConfigCommand
             var request = new ConfigRequest(
                 kind,
                 ShowSecretsOption.Apply(source.Bind(parse), parse, showSecrets),
-                ConfigViewService.ParseFormat(parse.GetValue(format)),
+                format.Get(parse),
                 bind(parse, new ViewOptions { Clock = service.Clock }));
-            return service.Run(request, output, parse.InvocationConfiguration?.Error);
+            return service.Run(request, output);
         });
         return command;
     }
@@ -85,13 +80,9 @@ internal static class ConfigCommand
 
     private static Func<ParseResult, ViewOptions, ViewOptions> Secrets(Command command, ConfigViewService service)
     {
-        var at = Add(command, new Option<string?>("--at")
-        {
-            Description = "Judge certificate validity at this instant (ISO 8601, e.g. 2025-01-31T12:00:00Z); default now.",
-            HelpName = "TIME",
-        });
+        var at = new AtOption("Judge certificate validity at this instant (ISO 8601, e.g. 2025-01-31T12:00:00Z); default now.").AddTo(command);
         var chain = Add(command, new Option<bool>("--chain") { Description = "One row per certificate of each chain or bundle, with its POSITION (0 is the first)." });
-        return (p, o) => o with { Clock = service.ClockAt(p.GetValue(at)), SecretChain = p.GetValue(chain) };
+        return (p, o) => o with { Clock = at.Get(p, service.Clock), SecretChain = p.GetValue(chain) };
     }
 
     private static Option<T> Add<T>(Command command, Option<T> option)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
 
@@ -15,14 +16,8 @@ internal static class DecodeCommand
             "cannot be read at all exits 2.");
         var source = new SourceOptions();
         source.AddTo(command);
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: text or json.",
-            HelpName = "text|json",
-            DefaultValueFactory = _ => "text",
-        };
-        command.Options.Add(format);
-        command.SetAction(parse => service.Run(source.Bind(parse), DecodeReportService.ParseFormat(parse.GetValue(format)), output));
+        var format = OutputOptions.TextOrJson().AddTo(command);
+        command.SetAction(parse => service.Run(source.Bind(parse), format.Get(parse), output));
         return command;
     }
 }

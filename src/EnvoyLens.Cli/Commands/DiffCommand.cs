@@ -1,6 +1,9 @@
 using System.CommandLine;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
+using EnvoyLens.Diff;
+using EnvoyLens.Reporting.Diff;
 
 namespace EnvoyLens.Cli.Commands;
 
@@ -14,15 +17,10 @@ internal static class DiffCommand
             "secrets, ECDS, bootstrap), ignoring versions, timestamps, ordering and default values. Exit 0, or with " +
             "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
             "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
-        var sources = SourceOptions.TwoSided(
-            "BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT].",
-            "AFTER", "The second capture, in any of the same forms.");
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).",
-            HelpName = "text|json",
-            DefaultValueFactory = _ => "text",
-        };
+        var sources = SourceOptions.Positional(
+            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT]."),
+            ("AFTER", "The second capture, in any of the same forms."));
+        var format = OutputOptions.TextOrJson("Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };
         var ignore = new Option<string[]>("--ignore")
         {
@@ -41,7 +39,7 @@ internal static class DiffCommand
             HelpName = "RESOURCE",
         };
         sources.AddTo(command);
-        command.Options.Add(format);
+        format.AddTo(command);
         command.Options.Add(exitCode);
         command.Options.Add(ignore);
         command.Options.Add(kinds);
@@ -50,17 +48,31 @@ internal static class DiffCommand
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse =>
         {
-            var (before, after) = sources.BindPair(parse);
+            var sides = sources.BindSides(parse);
             return service.Run(
                 new DiffRequest(
-                    ShowSecretsOption.Apply(before, parse, showSecrets),
-                    ShowSecretsOption.Apply(after, parse, showSecrets),
-                    DiffService.ParseFormat(parse.GetValue(format)),
+                    ShowSecretsOption.Apply(sides[0], parse, showSecrets),
+                    ShowSecretsOption.Apply(sides[1], parse, showSecrets),
+                    format.Get(parse),
                     parse.GetValue(exitCode),
-                    DiffService.ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
+                    ParseOptions(parse.GetValue(ignore) ?? [], parse.GetValue(kinds) ?? [], parse.GetValue(noEds)),
                     parse.GetValue(full)),
                 output);
         });
         return command;
+    }
+
+    private static DiffOptions ParseOptions(IEnumerable<string> ignore, IEnumerable<string> kinds, bool noEds)
+    {
+        var selected = kinds
+            .SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .SelectMany(ChangeSetTextRenderer.KindsNamed)
+            .ToHashSet();
+        return new DiffOptions
+        {
+            Ignore = ignore.ToList(),
+            Kinds = selected.Count == 0 ? null : selected,
+            IncludeEndpoints = !noEds,
+        };
     }
 }

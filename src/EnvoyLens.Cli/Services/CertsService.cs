@@ -1,11 +1,7 @@
-using System.Globalization;
-using System.Text;
-using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
-using EnvoyLens.Certs.Spiffe;
-using EnvoyLens.Certs.Validation;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Reporting.Certs;
@@ -14,36 +10,14 @@ using EnvoyLens.Reporting.Tables;
 
 namespace EnvoyLens.Cli.Services;
 
-/// <summary>What <c>envoylens certs verify</c> was asked for.</summary>
-internal sealed record CertsVerifyRequest(string Leaf, IReadOnlyList<string> Roots, IReadOnlyList<string> Untrusted, string? At, string? Name, CertificatePurpose Purpose,
-    ValidationProfile Profile = ValidationProfile.Mesh);
-
 /// <summary>
-/// <c>envoylens certs</c> and its subcommands: list every certificate of a capture, inspect files, verify a leaf
-/// (exit 0 valid, 1 invalid, 2 unusable input) and compare the trust of two captures (exit 0 both directions
-/// succeed, 1 a side would reject the other).
+/// <c>envoylens certs SOURCE</c> (every certificate of a capture) and <c>certs compare A B</c> (the trust of two captures:
+/// exit 0 when both directions succeed, 1 when a side would reject the other, 2 when it cannot be told).
 /// </summary>
-internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
+internal sealed class CertsService(SnapshotLoader loader)
 {
     /// <summary>Default width of the <c>certs</c> table when standard output is not a terminal.</summary>
     public const int DefaultWidth = 120;
-
-    /// <summary><c>-o table|wide|json</c> of <c>certs</c>: wide is the table with every column.</summary>
-    public static (OutputFormat Format, bool Wide) ParseListFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "table" => (OutputFormat.Table, false),
-        "wide" => (OutputFormat.Table, true),
-        "json" => (OutputFormat.Json, false),
-        _ => throw new EnvoyLensException($"--output must be table, wide or json, not '{value}'."),
-    };
-
-    /// <summary><c>-o text|json</c> of <c>certs inspect|verify|compare</c>.</summary>
-    public static OutputFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "text" or "table" => OutputFormat.Table,
-        "json" => OutputFormat.Json,
-        _ => throw new EnvoyLensException($"--output must be text or json, not '{value}'."),
-    };
 
     /// <summary>The width the <c>certs</c> table must fit: the terminal's when standard output is one, else <see cref="DefaultWidth"/>.</summary>
     public static int TableWidth(TextWriter output)
@@ -63,72 +37,43 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
         return DefaultWidth;
     }
 
-    public static CertificatePurpose ParsePurpose(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "any" => CertificatePurpose.Any,
-        "server" => CertificatePurpose.Server,
-        "client" => CertificatePurpose.Client,
-        _ => throw new EnvoyLensException($"--purpose must be server or client, not '{value}'."),
-    };
-
-    public static ValidationProfile ParseProfile(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "mesh" => ValidationProfile.Mesh,
-        "rfc5280" => ValidationProfile.Rfc5280,
-        "webpki" => ValidationProfile.WebPki,
-        _ => throw new EnvoyLensException($"--profile must be mesh, rfc5280 or webpki, not '{value}'."),
-    };
-
-    /// <summary>Parses <c>--at</c> (ISO 8601; a time without offset is UTC); null means now.</summary>
-    public DateTimeOffset At(string? at)
-    {
-        if (at is null)
-        {
-            return clock.GetUtcNow();
-        }
-
-        return DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            ? instant.ToUniversalTime()
-            : throw new EnvoyLensException($"--at '{at}' is not a date and time; use ISO 8601 such as 2026-11-20T10:00:00Z.");
-    }
-
     /// <summary>
     /// <c>certs SOURCE</c>: one row per certificate, then the problems (unreadable blocks, X.509-SVID problems). The text
-    /// table fits <paramref name="width"/> unless <paramref name="wide"/>.
+    /// table fits <paramref name="width"/> unless <c>-o wide</c>.
     /// </summary>
-    public int List(SourceSpec source, OutputFormat format, bool wide, string? at, int width, TextWriter output)
+    public int List(SourceSpec source, CertsListFormat format, TimeProvider at, int width, TextWriter output)
     {
-        var when = At(at);
         RefuseCertificateFile(source);
         var loaded = loader.Load(source);
-        var inventory = CertificateInventory.From(loaded.Snapshot);
-        var rows = new List<CertificateRow>();
-        var problems = inventory.Problems.Select(p => (p.Origin, p.Index?.ToString(CultureInfo.InvariantCulture) ?? "", p.Message)).ToList();
-        foreach (var group in inventory.Groups)
-        {
-            var source1 = group.Source + (group.Role == CertificateRole.TrustedCa ? " (trusted CA)" : "");
-            for (var i = 0; i < group.Certificates.Count; i++)
-            {
-                var c = group.Certificates[i];
-                var svid = SvidProblems(group, i);
-                rows.Add(Row(source1, c, when, svid.Count > 0));
-                problems.AddRange(svid.Select(p => (group.Source, c.Index.ToString(CultureInfo.InvariantCulture), p)));
-            }
-        }
-
-        var tables = new List<Table> { CertificatesView.Build(rows, format == OutputFormat.Table && !wide ? width : null) };
-        if (problems.Count > 0 || format == OutputFormat.Json)
+        var (rows, problems) = CertificateStatus.Rows(CertificateInventory.From(loaded.Snapshot), at.GetUtcNow());
+        var tables = new List<Table> { CertificatesView.Build(rows, format == CertsListFormat.Table ? width : null) };
+        if (problems.Count > 0 || format == CertsListFormat.Json)
         {
             tables.Add(CertificatesView.Problems(problems));
         }
 
-        TableRenderer.Write(tables, format, output);
+        TableRenderer.Write(tables, format == CertsListFormat.Json ? OutputFormat.Json : OutputFormat.Table, output);
         return ExitCodes.Ok;
     }
 
-    /// <summary>The X.509-SVID problems of the certificate at <paramref name="i"/> of a group: in its chain when the group is a presented chain, else on its own.</summary>
-    private static IReadOnlyList<string> SvidProblems(CertificateGroup group, int i) =>
-        group.Leaf is not null ? SvidChecks.CheckAt(group.Certificates, i) : SvidChecks.Check(group.Certificates[i]);
+    /// <summary>
+    /// <c>certs compare A B</c>: 0 when both directions would succeed, 1 when a side would reject the other, 2 when it
+    /// cannot be told (a capture without any certificate) and nothing is known to fail.
+    /// </summary>
+    public int Compare(SourceSpec a, SourceSpec b, TimeProvider at, TextOrJson format, TextWriter output)
+    {
+        var when = at.GetUtcNow();
+        var sa = loader.Load(a).Snapshot;
+        var sb = loader.Load(b).Snapshot;
+        var result = TrustComparison.Compare(new TrustSide("A", sa), new TrustSide("B", sb), when);
+        output.Write(format == TextOrJson.Json ? CertificatesJson.Compare(a.Path, b.Path, result) : CertificatesText.Compare(a.Path, b.Path, result));
+        return CertificatesText.Verdict(result) switch
+        {
+            "fail" => ExitCodes.Findings,
+            "unknown" => ExitCodes.InputOrUsageError,
+            _ => ExitCodes.Ok,
+        };
+    }
 
     /// <summary><c>certs leaf.pem</c>: a certificate file is not a capture; say which command reads it.</summary>
     private static void RefuseCertificateFile(SourceSpec source)
@@ -153,266 +98,4 @@ internal sealed class CertsService(SnapshotLoader loader, TimeProvider clock)
             throw new EnvoyLensException($"'{source.Path}' is a {(pem ? "PEM" : "DER")} file, not an Envoy capture; to show its certificates run 'envoylens certs inspect {source.Path}'.");
         }
     }
-
-    internal static CertificateRow Row(string source, CertificateInfo c, DateTimeOffset at, bool svidNonconformant = false) =>
-        new(source, c.Index, c.Subject, c.SubjectAltNames, c.SpiffeId, c.Issuer, c.SerialNumberHex, c.KeyDescription,
-            c.SignatureAlgorithm, Time(c.NotBefore), Time(c.NotAfter), CertificateChecks.TimeLeft(c, at), CertificateChecks.Percent(CertificateChecks.LifetimeUsed(c, at)),
-            Status(c, at, detailed: false, svidNonconformant));
-
-    /// <summary>
-    /// A certificate's status as the <c>certs</c> table shows it (VALID, EXPIRED, NOT YET VALID, ROTATION OVERDUE,
-    /// EXPIRING SOON, then WEAK and SVID NONCONFORMANT); <paramref name="detailed"/> adds when it expired or starts.
-    /// </summary>
-    internal static string Status(CertificateInfo c, DateTimeOffset at, bool detailed, bool svidNonconformant)
-    {
-        var status = CertificateChecks.TimeStatusOf(c, at, CertificatePolicy.Default) switch
-        {
-            TimeStatus.Expired => detailed ? $"EXPIRED since {Time(c.NotAfter)}" : "EXPIRED",
-            TimeStatus.NotYetValid => detailed ? $"NOT YET VALID until {Time(c.NotBefore)}" : "NOT YET VALID",
-            TimeStatus.RotationOverdue => "ROTATION OVERDUE",
-            TimeStatus.ExpiringSoon => "EXPIRING SOON",
-            _ => "VALID",
-        };
-        if (CertificateChecks.StrengthProblems(c, CertificatePolicy.Default).Count > 0)
-        {
-            status += ", WEAK";
-        }
-
-        if (svidNonconformant)
-        {
-            status += ", SVID NONCONFORMANT";
-        }
-
-        return status;
-    }
-
-    /// <summary>
-    /// <c>certs inspect FILE...</c>: every certificate in full, like <c>openssl x509 -text</c>, with its status at
-    /// <paramref name="at"/> and its X.509-SVID problems. Each file that yields no certificate (empty, no PEM block,
-    /// unreadable blocks) is named as a problem; when none yields one, that is the error (exit 2), one sentence naming
-    /// each file and why.
-    /// </summary>
-    public int Inspect(IReadOnlyList<string> files, OutputFormat format, string? at, TextWriter output)
-    {
-        var when = At(at);
-        var judged = new List<CertsJson.Judged>();
-        var problems = new List<CertificateProblem>();
-        var unusable = new List<(string File, string Why)>();
-        var text = new StringBuilder();
-        foreach (var file in files)
-        {
-            RequireFile(file);
-            var read = CertificateReader.ReadFile(file);
-            var fileProblems = read.Problems.ToList();
-            if (read.Certificates.Count == 0 && fileProblems.Count == 0)
-            {
-                fileProblems.Add(new CertificateProblem(file, null, $"'{file}' is empty."));
-            }
-
-            problems.AddRange(fileProblems);
-            foreach (var problem in fileProblems)
-            {
-                text.Append(CultureInfo.InvariantCulture, $"Problem: {problem.Message}\n\n");
-            }
-
-            if (read.Certificates.Count == 0)
-            {
-                unusable.Add((file, fileProblems[0].Message.TrimEnd('.')));
-            }
-
-            foreach (var c in read.Certificates)
-            {
-                var svid = SvidChecks.Check(c);
-                var one = new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
-                judged.Add(one);
-                text.Append(Text(one));
-            }
-        }
-
-        if (judged.Count == 0)
-        {
-            throw new EnvoyLensException(unusable.Count == 1
-                ? $"cannot use '{unusable[0].File}': {Reason(unusable[0].File, unusable[0].Why)}."
-                : $"no certificate could be read: {string.Join("; ", unusable.Select(u => u.Why))}.");
-        }
-
-        output.Write(format == OutputFormat.Json ? CertsJson.Inspect(judged, problems) : text.ToString());
-        return ExitCodes.Ok;
-
-        // "'a.pem' is empty" reads as "cannot use 'a.pem': it is empty".
-        static string Reason(string file, string why) =>
-            why.StartsWith($"'{file}' ", StringComparison.Ordinal) ? "it " + why[(file.Length + 3)..] : why;
-    }
-
-    internal static string Text(CertsJson.Judged judged)
-    {
-        var c = judged.Certificate;
-        var sb = new StringBuilder();
-        void Line(string label, string value) => sb.Append(CultureInfo.InvariantCulture, $"    {label + ":",-22} {value}\n");
-        sb.Append(CultureInfo.InvariantCulture, $"Certificate {c.Index} of {c.Origin}\n");
-        Line("Status", judged.Status);
-        Line("Version", c.Version.ToString(CultureInfo.InvariantCulture));
-        Line("Serial", c.SerialNumberHex);
-        Line("Signature algorithm", c.SignatureAlgorithm);
-        Line("Issuer", c.Issuer.Length == 0 ? "(empty)" : c.Issuer);
-        Line("Not before", Time(c.NotBefore));
-        Line("Not after", Time(c.NotAfter));
-        Line("Subject", c.Subject.Length == 0 ? "(empty)" : c.Subject);
-        Line("Public key", c.KeyDescription);
-        Line("Subject alt names", c.SubjectAltNames.Count == 0 ? "-" : string.Join(", ", c.SubjectAltNames));
-        Line("SPIFFE ID", c.SpiffeId ?? "-");
-        Line("CA", c.IsCa ? c.PathLength is { } p ? string.Create(CultureInfo.InvariantCulture, $"yes, path length {p}") : "yes" : "no");
-        Line("Key usage", c.KeyUsage is { } u ? (c.KeyUsageCritical ? "critical, " : "") + u.ToString() : "-");
-        Line("Extended key usage", c.ExtendedKeyUsages.Count == 0 ? "-" : string.Join(", ", c.ExtendedKeyUsages));
-        sb.Append("    Extensions:\n");
-        foreach (var e in c.Extensions)
-        {
-            sb.Append(CultureInfo.InvariantCulture, $"        {e.Name}{(e.Critical ? " (critical)" : "")}: {e.Value}\n");
-        }
-
-        Line("SHA-256 fingerprint", c.Sha256Fingerprint);
-        if (SvidChecks.IsSvid(c))
-        {
-            Line("X.509-SVID", judged.SvidProblems.Count == 0 ? "conforms to the SPIFFE X.509-SVID rules" : string.Create(CultureInfo.InvariantCulture, $"{judged.SvidProblems.Count} problem(s)"));
-            foreach (var problem in judged.SvidProblems)
-            {
-                sb.Append(CultureInfo.InvariantCulture, $"        {problem}\n");
-            }
-        }
-
-        sb.Append('\n');
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// <c>certs verify</c>: 0 valid, 1 invalid, 2 unusable input. The X.509-SVID problems of the path's certificates
-    /// (the leaf's when it carries a <c>spiffe://</c> URI) follow the verdict; they do not change the exit code, which is
-    /// RFC 5280's.
-    /// </summary>
-    public int Verify(CertsVerifyRequest request, OutputFormat format, TextWriter output)
-    {
-        var when = At(request.At);
-        var leafRead = ReadRequired(request.Leaf);
-        var chainRest = leafRead.Certificates.Skip(1);
-        var untrusted = request.Untrusted.SelectMany(f => ReadRequired(f).Certificates);
-        var roots = request.Roots.SelectMany(f => ReadRequired(f).Certificates).ToList();
-        if (roots.Count == 0)
-        {
-            throw new EnvoyLensException("no trust anchor given; name one or more --roots FILE.");
-        }
-
-        var result = PathValidator.Verify(new VerifyRequest(leafRead.Certificates[0], roots, chainRest.Concat(untrusted).ToList(), when, request.Purpose, request.Name, request.Profile));
-        var path = result.Chain.Select((c, i) =>
-        {
-            var svid = SvidChecks.CheckAt(result.Chain, i);
-            return new CertsJson.Judged(c, Status(c, when, detailed: true, svid.Count > 0), svid);
-        }).ToList();
-        if (format == OutputFormat.Json)
-        {
-            output.Write(CertsJson.Verify(result, path));
-            return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
-        }
-
-        var text = new StringBuilder();
-        text.Append((result.Valid ? "OK: " : "INVALID: ") + result.Reason + "\n");
-        text.Append("Path:\n");
-        for (var i = 0; i < result.Chain.Count; i++)
-        {
-            var anchor = result.Valid && i == result.Chain.Count - 1 ? " (trust anchor)" : "";
-            text.Append(CultureInfo.InvariantCulture, $"  {i}: {result.Chain[i].Label} issued by '{result.Chain[i].Issuer}'{anchor}\n");
-        }
-
-        foreach (var problem in path.SelectMany(p => p.SvidProblems))
-        {
-            text.Append(CultureInfo.InvariantCulture, $"X.509-SVID: {problem}\n");
-        }
-
-        output.Write(text.ToString());
-        return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
-    }
-
-    /// <summary>
-    /// <c>certs compare A B</c>: 0 when both directions would succeed, 1 when a side would reject the other, 2 when it
-    /// cannot be told (a capture without any certificate) and nothing is known to fail.
-    /// </summary>
-    public int Compare(SourceSpec a, SourceSpec b, string? at, OutputFormat format, TextWriter output)
-    {
-        var when = At(at);
-        var sa = loader.Load(a).Snapshot;
-        var sb = loader.Load(b).Snapshot;
-        var result = TrustComparison.Compare(new TrustSide("A", sa), new TrustSide("B", sb), when);
-        var fails = result.AToB.Fails || result.BToA.Fails;
-        var unknown = result.AToB.CannotTell || result.BToA.CannotTell;
-        var code = fails ? ExitCodes.Findings : unknown ? ExitCodes.InputOrUsageError : ExitCodes.Ok;
-        var verdict = fails ? "fail" : unknown ? "unknown" : "ok";
-        if (format == OutputFormat.Json)
-        {
-            output.Write(CertsJson.Compare(a.Path, b.Path, result, Outcome, verdict));
-            return code;
-        }
-
-        var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"A: {a.Path} (identity {result.IdentityA ?? "none"})\n");
-        text.Append(CultureInfo.InvariantCulture, $"B: {b.Path} (identity {result.IdentityB ?? "none"})\n");
-        text.Append(result.SharedAnchors.Count > 0
-            ? $"Shared trust anchors: {string.Join(", ", result.SharedAnchors.Select(c => c.Label))}\n"
-            : "Shared trust anchors: none\n");
-        foreach (var c in result.OnlyA)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Only A trusts: {c.Label}\n");
-        }
-
-        foreach (var c in result.OnlyB)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"Only B trusts: {c.Label}\n");
-        }
-
-        foreach (var v in new[] { result.AToB, result.BToA })
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\n{v.Client} -> {v.Server} (client {v.Client}, server {v.Server}): {Outcome(v)}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ClientAccepts)} {v.ClientReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.ServerAccepts)} {v.ServerReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.SanMatchersAcceptServer)} {v.SanReason}\n");
-            text.Append(CultureInfo.InvariantCulture, $"  {Mark(v.RbacAdmitsClient)} {v.RbacReason}\n");
-        }
-
-        foreach (var note in result.Notes)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"\nNote: {note}\n");
-        }
-
-        output.Write(text.ToString());
-        return code;
-    }
-
-    private static string Mark(bool? ok) => ok switch { false => "FAIL", true => "ok  ", null => "info" };
-
-    private static CertificateReadResult ReadRequired(string file)
-    {
-        RequireFile(file);
-        var read = CertificateReader.ReadFile(file);
-        if (read.Certificates.Count == 0)
-        {
-            var why = read.Problems.FirstOrDefault()?.Message.TrimEnd('.') ?? $"'{file}' holds no certificate";
-            throw new EnvoyLensException($"cannot use '{file}': {why}.");
-        }
-
-        return read;
-    }
-
-    private static void RequireFile(string file)
-    {
-        if (!File.Exists(file))
-        {
-            throw new EnvoyLensException($"cannot read '{file}': no such file.");
-        }
-    }
-
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
-
-    private static string Outcome(HandshakeVerdict v) =>
-        v.Succeeds ? "handshake would succeed"
-        : v.HandshakeSucceeds ? "handshake would succeed, then the server's RBAC would refuse the connection"
-        : v.CannotTell ? "cannot tell whether the handshake would succeed"
-        : "handshake would FAIL";
 }

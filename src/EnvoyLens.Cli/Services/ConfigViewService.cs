@@ -19,13 +19,10 @@ internal sealed record ConfigRequest(ViewKind View, SourceSpec Source, OutputFor
 /// </summary>
 internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider clock)
 {
-    /// <summary>The <c>--output</c> values, in help order.</summary>
-    public const string Formats = "table, wide, json, yaml, table-json or table-yaml";
-
     /// <summary>The clock VALID CERT is judged by when no <c>--at</c> is given.</summary>
     public TimeProvider Clock => clock;
 
-    public int Run(ConfigRequest request, TextWriter output, TextWriter? error = null)
+    public int Run(ConfigRequest request, TextWriter output)
     {
         Validate(request.Options);
         var loaded = loader.Load(request.Source);
@@ -41,35 +38,20 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
             TableRenderer.Write(tables, request.Format, output);
         }
 
-        if (error is not null)
+        foreach (var table in tables.Where(t => t.EmptyReason is not null))
         {
-            foreach (var table in tables.Where(t => t.EmptyReason is not null))
-            {
-                error.Write(table.EmptyReason + "\n");
-            }
+            loader.Notices.Notice(table.EmptyReason!);
+        }
 
-            var count = loaded.Snapshot.Diagnostics.Count(d => d.Level is DiagnosticLevel.Warning or DiagnosticLevel.Error);
-            if (count > 0)
-            {
-                var noun = count == 1 ? "decode diagnostic" : "decode diagnostics";
-                error.Write(string.Create(CultureInfo.InvariantCulture, $"{count} {noun}; `envoylens decode {SourceText(request.Source)}` lists them.\n"));
-            }
+        var count = loaded.Snapshot.Diagnostics.Count(d => d.Level is DiagnosticLevel.Warning or DiagnosticLevel.Error);
+        if (count > 0)
+        {
+            var noun = count == 1 ? "decode diagnostic" : "decode diagnostics";
+            loader.Notices.Notice(string.Create(CultureInfo.InvariantCulture, $"{count} {noun}; `envoylens decode {SourceText(request.Source)}` lists them."));
         }
 
         return ExitCodes.Ok;
     }
-
-    /// <summary>Parses <c>--output</c> for config views.</summary>
-    public static OutputFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "table" => OutputFormat.Table,
-        "wide" => OutputFormat.Wide,
-        "json" => OutputFormat.Json,
-        "yaml" => OutputFormat.Yaml,
-        "table-json" => OutputFormat.TableJson,
-        "table-yaml" => OutputFormat.TableYaml,
-        _ => throw new EnvoyLensException($"--output must be {Formats}, not '{value}'."),
-    };
 
     /// <summary>
     /// Refuses an enum filter value that no row can have (<c>--direction</c>, <c>--type</c>, <c>--status</c>; matched
@@ -98,22 +80,4 @@ internal sealed class ConfigViewService(SnapshotLoader loader, TimeProvider cloc
         SourceKind.Pod => "--pod " + source.Path,
         _ => source.Path,
     };
-
-    /// <summary>Parses <c>--at</c> (ISO 8601; a time without offset is UTC); null means the service's clock.</summary>
-    public TimeProvider ClockAt(string? at)
-    {
-        if (at is null)
-        {
-            return clock;
-        }
-
-        return DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)
-            ? new FixedTimeProvider(instant)
-            : throw new EnvoyLensException($"--at '{at}' is not a date and time; use ISO 8601 such as 2025-01-31T12:00:00Z.");
-    }
-
-    private sealed class FixedTimeProvider(DateTimeOffset instant) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => instant.ToUniversalTime();
-    }
 }

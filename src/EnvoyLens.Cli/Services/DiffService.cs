@@ -1,5 +1,4 @@
-using System.Text.Encodings.Web;
-using System.Text.Json;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
@@ -10,15 +9,8 @@ using EnvoyLens.Reporting.Diff;
 
 namespace EnvoyLens.Cli.Services;
 
-/// <summary>Output forms of <c>envoylens diff</c>.</summary>
-internal enum DiffFormat
-{
-    Text,
-    Json,
-}
-
 /// <summary>What <c>envoylens diff</c> was asked for. <paramref name="Full"/> names one resource (<c>[kind:]name</c>) to show as a unified diff.</summary>
-internal sealed record DiffRequest(SourceSpec Before, SourceSpec After, DiffFormat Format, bool ExitCode, DiffOptions Options, string? Full);
+internal sealed record DiffRequest(SourceSpec Before, SourceSpec After, TextOrJson Format, bool ExitCode, DiffOptions Options, string? Full);
 
 /// <summary>
 /// <c>envoylens diff</c>: loads both captures, compares their config dumps resource by resource and writes the
@@ -36,7 +28,7 @@ internal sealed class DiffService(SnapshotLoader loader)
         }
 
         var changes = SnapshotDiffer.Diff(before, after, request.Options);
-        if (request.Format == DiffFormat.Json)
+        if (request.Format == TextOrJson.Json)
         {
             ChangeSetJsonRenderer.Render(changes, output);
         }
@@ -137,27 +129,6 @@ internal sealed class DiffService(SnapshotLoader loader)
             1 => matches[0],
             0 => throw new EnvoyLensException($"--full names '{full}', which neither capture holds; give a resource name, optionally as kind:name."),
             _ => throw new EnvoyLensException($"--full names '{full}', which several kinds hold ({string.Join(", ", matches.Select(m => m.Kind))}); give it as kind:name."),
-        };
-    }
-
-    public static DiffFormat ParseFormat(string? value) => value?.ToLowerInvariant() switch
-    {
-        null or "text" => DiffFormat.Text,
-        "json" => DiffFormat.Json,
-        _ => throw new EnvoyLensException($"--output must be text or json, not '{value}'."),
-    };
-
-    public static DiffOptions ParseOptions(IEnumerable<string> ignore, IEnumerable<string> kinds, bool noEds)
-    {
-        var selected = kinds
-            .SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .SelectMany(ChangeSetTextRenderer.KindsNamed)
-            .ToHashSet();
-        return new DiffOptions
-        {
-            Ignore = ignore.ToList(),
-            Kinds = selected.Count == 0 ? null : selected,
-            IncludeEndpoints = !noEds,
         };
     }
 }

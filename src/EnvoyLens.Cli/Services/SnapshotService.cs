@@ -1,9 +1,9 @@
 using System.Globalization;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using EnvoyLens.Admin;
 using EnvoyLens.Admin.Bundles;
 using EnvoyLens.Admin.Live;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Core.Redaction;
@@ -25,9 +25,6 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
     /// <summary>The exit code after SIGINT or SIGTERM (128 + SIGINT, as shells report it).</summary>
     internal const int Interrupted = 130;
 
-    internal static string Tool { get; } = "envoylens " +
-        (typeof(SnapshotService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0");
-
     public int Run(SnapshotRequest request, TextWriter output)
     {
         using var interrupt = new CancellationTokenSource();
@@ -42,7 +39,7 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
                 ? CaptureLive(request, staging, redactor, interrupt.Token)
                 : (CopyDocuments(request.Source, staging, redactor), new BundleTarget("file", request.Source.Path, null, null, null));
             interrupt.Token.ThrowIfCancellationRequested();
-            var manifest = BundleWriter.Complete(staging, files, target, capturedAt, Tool);
+            var manifest = BundleWriter.Complete(staging, files, target, capturedAt, ToolInfo.NameAndVersion);
             BundleWriter.Publish(staging, manifest, request.Output);
             output.Write(string.Create(CultureInfo.InvariantCulture,
                 $"wrote {request.Output}: {manifest.Files.Count} files, {(request.Redact ? $"{manifest.Redactions.Count} values redacted" : "not redacted")}.\n"));

@@ -16,9 +16,11 @@ internal sealed record LoadedSnapshot(RawSnapshot Raw, EnvoySnapshot Snapshot);
 /// the read-only <see cref="AdminClient"/>. A path that does not exist, an unreachable proxy, or a capture with a
 /// document that could not be read, is an <see cref="EnvoyLensException"/> (one sentence naming the file or target).
 /// </summary>
-internal sealed class SnapshotLoader(TimeProvider? clock = null)
+internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
 {
-    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    /// <summary>Where the commands reading through this loader write their notices.</summary>
+    public Notices Notices => notices;
+
 
     public LoadedSnapshot Load(SourceSpec source)
     {
@@ -43,13 +45,13 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
                 return SnapshotSources.OpenFiles(source.Files);
             case SourceKind.Bundle when SnapshotSources.IsLooseDirectory(source.Path):
                 var loose = SnapshotSources.OpenLooseDirectory(source.Path);
-                source.Live.Messages?.Write(
-                    $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + DecodeReport.EndpointName(d.Endpoint)))}).\n");
+                notices.Notice(
+                    $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + Reporting.Decode.DecodeReport.EndpointName(d.Endpoint)))}).");
                 return loose;
             case SourceKind.Admin or SourceKind.Pod:
                 using (var client = OpenClient(source))
                 {
-                    return LiveCapture.ReadAsync(client, source.Live.Plan ?? CapturePlan.Full, _clock).GetAwaiter().GetResult();
+                    return LiveCapture.ReadAsync(client, source.Live.Plan ?? CapturePlan.Full, clock).GetAwaiter().GetResult();
                 }
         }
 
@@ -74,10 +76,10 @@ internal sealed class SnapshotLoader(TimeProvider? clock = null)
                     Port = source.Live.AdminPort,
                     Timeout = source.Live.Timeout,
                 },
-                source.Live.Messages).GetAwaiter().GetResult(),
+                notices.Messages).GetAwaiter().GetResult(),
             _ => throw new InvalidOperationException($"{source.Kind} is not a live source."),
         };
-        return new AdminClient(target, new AdminClientOptions { Timeout = source.Live.Timeout, Progress = source.Live.Progress, Clock = _clock });
+        return new AdminClient(target, new AdminClientOptions { Timeout = source.Live.Timeout, Progress = notices.Progress, Clock = clock });
     }
 
     /// <summary>

@@ -95,23 +95,17 @@ internal sealed record LiveOptions
 
     /// <summary>What the command needs from the admin port; null for <see cref="CapturePlan.Full"/>.</summary>
     public CapturePlan? Plan { get; init; }
-
-    /// <summary>Where the chosen pod/container/port is announced (stderr).</summary>
-    public TextWriter? Messages { get; init; }
-
-    /// <summary>Where the progress line goes: stderr when it is a terminal, else null.</summary>
-    public TextWriter? Progress { get; init; }
 }
 
 /// <summary>
 /// The source binder every command shares. A one-source command (<see cref="SourceOptions()"/>) takes a positional
 /// <c>PATH</c> (a file, bundle, folder of admin outputs, <c>http(s)://</c> admin URL or <c>pod/NAME[.NS][@CONTEXT]</c>),
 /// <c>--file</c> (repeatable: several admin outputs form one capture), <c>--bundle</c>, <c>--admin</c> or <c>--pod</c>
-/// (exactly one of them). A two-sided command (<see cref="TwoSided"/>: diff, certs compare) takes two such tokens.
-/// Both share the live options: the Kubernetes options, <c>--timeout</c> and <c>--proxy</c>; a two-sided command also
-/// <c>--context-a</c>/<c>--context-b</c> for sides in different clusters. A command adds them with <see cref="AddTo"/>
-/// and reads the choice with <see cref="Bind"/> or <see cref="BindPair"/>; what a live read asks the admin port for
-/// follows the command (<see cref="LiveParts"/>).
+/// (exactly one of them). A command with several sides (<see cref="Positional"/>: diff, certs compare) takes one such
+/// token per side, and per side a <c>--context-a</c>, <c>--context-b</c>, ... for sides in different clusters. Every
+/// command shares the live options: the Kubernetes options, <c>--timeout</c> and <c>--proxy</c>. A command adds them
+/// with <see cref="AddTo"/> and reads the choice with <see cref="Bind"/> or <see cref="BindSides"/>; what a live read
+/// asks the admin port for follows the command (<see cref="LiveParts"/>).
 /// </summary>
 internal sealed class SourceOptions
 {
@@ -121,10 +115,8 @@ internal sealed class SourceOptions
     private readonly Option<string?>? _admin;
     private readonly Option<string?>? _pod;
 
-    private readonly Argument<string>? _sideA;
-    private readonly Argument<string>? _sideB;
-    private readonly Option<string?>? _contextA;
-    private readonly Option<string?>? _contextB;
+    /// <summary>The positional sides of a several-sided command, each with the option naming its own context.</summary>
+    private readonly IReadOnlyList<(Argument<string> Token, Option<string?> Context)> _sides = [];
 
     private readonly Option<string?> _namespace;
     private readonly Option<string?> _context;
@@ -136,7 +128,7 @@ internal sealed class SourceOptions
 
     /// <summary>The options of a command that reads one source.</summary>
     public SourceOptions()
-        : this(twoSided: false)
+        : this(sided: false)
     {
         _path = new Argument<string?>("PATH")
         {
@@ -165,19 +157,19 @@ internal sealed class SourceOptions
         };
     }
 
-    private SourceOptions(bool twoSided)
+    private SourceOptions(bool sided)
     {
-        var pods = twoSided ? "pod/ inputs" : "the pod";
+        var pods = sided ? "pod/ inputs" : "the pod";
         _namespace = new Option<string?>("--namespace", "-n")
         {
-            Description = twoSided
+            Description = sided
                 ? "The namespace of pod/ inputs that name none (pod/NAME); default the kubeconfig context's, else default."
                 : "The pod's namespace when --pod does not name one; default the kubeconfig context's, else default.",
             HelpName = "NAMESPACE",
         };
         _context = new Option<string?>("--context")
         {
-            Description = twoSided ? "The kubeconfig context of both sides; default the current context." : "The kubeconfig context to use; default the current context.",
+            Description = sided ? "The kubeconfig context of both sides; default the current context." : "The kubeconfig context to use; default the current context.",
             HelpName = "NAME",
         };
         _kubeconfig = new Option<string?>("--kubeconfig")
@@ -187,7 +179,7 @@ internal sealed class SourceOptions
         };
         _container = new Option<string?>("--container")
         {
-            Description = twoSided
+            Description = sided
                 ? "The Envoy container of pod/ inputs; default the first of istio-proxy, envoy, consul-dataplane, ..."
                 : "The pod's Envoy container; default the first of istio-proxy, envoy, consul-dataplane, ...",
             HelpName = "NAME",
@@ -204,45 +196,48 @@ internal sealed class SourceOptions
         };
         _proxy = new Option<string?>("--proxy")
         {
-            Description = twoSided
+            Description = sided
                 ? "For dumps wrapping several proxies, the one to read on both sides (namespace/pod or key); default the first."
                 : "For a dump wrapping several proxies, the one to read (namespace/pod or key); default the first.",
             HelpName = "NAME",
         };
     }
 
-    private SourceOptions(string first, string firstDescription, string second, string secondDescription)
-        : this(twoSided: true)
+    private SourceOptions(IReadOnlyList<(string Name, string Description)> sides)
+        : this(sided: true)
     {
-        _sideA = new Argument<string>(first) { Description = firstDescription };
-        _sideB = new Argument<string>(second) { Description = secondDescription };
-        _contextA = new Option<string?>("--context-a")
-        {
-            Description = $"The kubeconfig context of {first} when it is a pod (like pod/NAME.NAMESPACE@CONTEXT); default --context.",
-            HelpName = "NAME",
-        };
-        _contextB = new Option<string?>("--context-b")
-        {
-            Description = $"The kubeconfig context of {second} when it is a pod; default --context.",
-            HelpName = "NAME",
-        };
+        _sides = sides.Select((side, i) => (
+            new Argument<string>(side.Name) { Description = side.Description },
+            new Option<string?>("--context-" + (char)('a' + i))
+            {
+                Description = i == 0
+                    ? $"The kubeconfig context of {side.Name} when it is a pod (like pod/NAME.NAMESPACE@CONTEXT); default --context."
+                    : $"The kubeconfig context of {side.Name} when it is a pod; default --context.",
+                HelpName = "NAME",
+            })).ToList();
     }
 
-    /// <summary>The options of a command that reads two sources (<paramref name="first"/> and <paramref name="second"/>, each a token).</summary>
-    public static SourceOptions TwoSided(string first, string firstDescription, string second, string secondDescription) =>
-        new(first, firstDescription, second, secondDescription);
+    /// <summary>The options of a command that reads one source per side, each a positional token (<c>diff BEFORE AFTER</c>).</summary>
+    public static SourceOptions Positional(params (string Name, string Description)[] sides)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sides.Length, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(sides.Length, 26);
+        return new(sides);
+    }
 
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        if (_sideA is not null && _sideB is not null)
+        if (_path is null)
         {
-            command.Arguments.Add(_sideA);
-            command.Arguments.Add(_sideB);
+            foreach (var (token, _) in _sides)
+            {
+                command.Arguments.Add(token);
+            }
         }
         else
         {
-            command.Arguments.Add(_path!);
+            command.Arguments.Add(_path);
             command.Options.Add(_file!);
             command.Options.Add(_bundle!);
             command.Options.Add(_admin!);
@@ -251,10 +246,9 @@ internal sealed class SourceOptions
 
         command.Options.Add(_namespace);
         command.Options.Add(_context);
-        if (_contextA is not null && _contextB is not null)
+        foreach (var (_, context) in _sides)
         {
-            command.Options.Add(_contextA);
-            command.Options.Add(_contextB);
+            command.Options.Add(context);
         }
 
         command.Options.Add(_kubeconfig);
@@ -270,7 +264,7 @@ internal sealed class SourceOptions
         ArgumentNullException.ThrowIfNull(result);
         if (_path is null)
         {
-            throw new InvalidOperationException("a two-sided command binds its sources with BindPair.");
+            throw new InvalidOperationException("a command with several sides binds its sources with BindSides.");
         }
 
         var given = new List<SourceSpec>();
@@ -320,37 +314,38 @@ internal sealed class SourceOptions
     }
 
     /// <summary>
-    /// The two sources of a two-sided command, each with the shared live options; a pod side reads through the context its
-    /// token names (<c>@CONTEXT</c>), else its <c>--context-a</c>/<c>--context-b</c>, else <c>--context</c>.
+    /// The sources of a several-sided command, in side order, each with the shared live options; a pod side reads
+    /// through the context its token names (<c>@CONTEXT</c>), else its <c>--context-a</c>, <c>--context-b</c>, ..., else <c>--context</c>.
     /// </summary>
-    public (SourceSpec A, SourceSpec B) BindPair(ParseResult result)
+    public IReadOnlyList<SourceSpec> BindSides(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        if (_sideA is null || _sideB is null || _contextA is null || _contextB is null)
+        if (_sides.Count == 0)
         {
             throw new InvalidOperationException("a one-source command binds its source with Bind.");
         }
 
         var proxy = result.GetValue(_proxy);
-        var a = SourceSpec.Parse(result.GetValue(_sideA)!, proxy);
-        var b = SourceSpec.Parse(result.GetValue(_sideB)!, proxy);
+        var specs = _sides.Select(side => SourceSpec.Parse(result.GetValue(side.Token)!, proxy)).ToList();
         var live = LiveOptionsOf(result);
-        if (a.Kind != SourceKind.Pod && b.Kind != SourceKind.Pod && PodOnlyOptionGiven(live) is { } podOnly)
+        if (specs.All(s => s.Kind != SourceKind.Pod) && PodOnlyOptionGiven(live) is { } podOnly)
         {
-            throw new EnvoyLensException($"{podOnly} applies only to pod/ inputs; neither {_sideA.Name} nor {_sideB.Name} is a pod.");
+            var names = _sides.Select(side => side.Token.Name).ToList();
+            var none = names.Count == 2 ? $"neither {names[0]} nor {names[1]}" : "none of " + string.Join(", ", names);
+            throw new EnvoyLensException($"{podOnly} applies only to pod/ inputs; {none} is a pod.");
         }
 
-        var contextA = result.GetValue(_contextA);
-        var contextB = result.GetValue(_contextB);
-        foreach (var (side, spec, option, value) in new[] { (_sideA.Name, a, _contextA.Name, contextA), (_sideB.Name, b, _contextB.Name, contextB) })
+        var contexts = _sides.Select(side => result.GetValue(side.Context)).ToList();
+        for (var i = 0; i < _sides.Count; i++)
         {
-            if (value is not null && spec.Kind != SourceKind.Pod)
+            if (contexts[i] is not null && specs[i].Kind != SourceKind.Pod)
             {
-                throw new EnvoyLensException($"{option} applies only when {side} is a pod; {side} '{spec.Path}' is not.");
+                var side = _sides[i].Token.Name;
+                throw new EnvoyLensException($"{_sides[i].Context.Name} applies only when {side} is a pod; {side} '{specs[i].Path}' is not.");
             }
         }
 
-        return (WithContext(a, live, _contextA.Name, contextA ?? live.Context), WithContext(b, live, _contextB.Name, contextB ?? live.Context));
+        return specs.Select((spec, i) => WithContext(spec, live, _sides[i].Context.Name, contexts[i] ?? live.Context)).ToList();
     }
 
     /// <summary>The source with the shared live options and its context: the token's <c>@CONTEXT</c>, else <paramref name="context"/>.</summary>
@@ -377,7 +372,6 @@ internal sealed class SourceOptions
 
     private LiveOptions LiveOptionsOf(ParseResult result)
     {
-        var error = result.InvocationConfiguration?.Error;
         var port = result.GetValue(_adminPort);
         if (port is <= 0 or > 65535)
         {
@@ -393,8 +387,6 @@ internal sealed class SourceOptions
             AdminPort = port,
             Timeout = result.GetValue(_timeout) is { } t ? ParseDuration(t, "--timeout") : LiveOptions.DefaultTimeout,
             Plan = LiveParts.ForCommand(result.CommandResult.Command),
-            Messages = error,
-            Progress = error is not null && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected ? error : null,
         };
     }
 

@@ -512,7 +512,7 @@ internal static class LegacyConfigs
                 {
                     if (Cidr(item) is { } range)
                     {
-                        ranges.Add(range);
+                        ranges.Add((JsonNode)range);
                     }
                     else
                     {
@@ -665,7 +665,7 @@ internal static class LegacyConfigs
             var endpoints = new JsonArray();
             foreach (var host in hosts)
             {
-                endpoints.Add(new JsonObject { ["endpoint"] = new JsonObject { ["address"] = host?.DeepClone() } });
+                endpoints.Add((JsonNode)new JsonObject { ["endpoint"] = new JsonObject { ["address"] = host?.DeepClone() } });
             }
 
             var index = cluster.IndexOf(found.Key);

@@ -227,7 +227,7 @@ internal static class LegacyDumpShapes
                 target["name"] = name;
             }
 
-            dynamic.Add(target);
+            dynamic.Add((JsonNode)target);
         }
 
         target[stateKey] = stateObject;
@@ -309,7 +309,7 @@ internal static class LegacyDumpShapes
             if (element is JsonObject obj && IsBare(obj, innerKey))
             {
                 wrapped++;
-                result.Add(new JsonObject { [Key(innerKey, camel)] = Typed(obj, typeUrl) });
+                result.Add((JsonNode)new JsonObject { [Key(innerKey, camel)] = Typed(obj, typeUrl) });
             }
             else
             {

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Decoding.Normalize.Sections;
 using EnvoyLens.Model;
 using EnvoyLens.ProtoJson;
 using Google.Protobuf;
@@ -23,7 +24,7 @@ namespace EnvoyLens.Decoding.Normalize;
 /// be typed is counted raw in its section summary and reported; a mapping failure on one resource is reported and
 /// the others go on.
 /// </summary>
-public sealed class ConfigDumpNormalizer
+internal sealed class ConfigDumpNormalizer
 {
     private readonly NormalizeContext _context;
     private readonly ListenerMapper _listenerMapper;
@@ -42,13 +43,6 @@ public sealed class ConfigDumpNormalizer
     private readonly List<SectionSummary> _sections = [];
     private BootstrapInfo? _bootstrap;
 
-    private readonly Kind<ListenerV3.Listener, Listener> _listenerKind;
-    private readonly Kind<ClusterV3.Cluster, Cluster> _clusterKind;
-    private readonly Kind<RouteV3.RouteConfiguration, RouteConfig> _routeKind;
-    private readonly Kind<TlsV3.Secret, Secret> _secretKind;
-    private readonly Kind<EndpointV3.ClusterLoadAssignment, ClusterLoadAssignment> _endpointKind;
-    private readonly Kind<CoreV3.TypedExtensionConfig, EcdsConfig> _ecdsKind;
-
     /// <param name="source">The file or endpoint the dump was read from, for diagnostics.</param>
     /// <param name="locate">Where a message was read (see <see cref="TrackedTypes"/>); null answers fall back to pointers computed from the section pointer with snake_case field names.</param>
     /// <param name="report">Receives decode diagnostics.</param>
@@ -66,13 +60,6 @@ public sealed class ConfigDumpNormalizer
         _clusterMapper = new ClusterMapper(_context, tls, _endpointMapper);
         _secretMapper = new SecretMapper(_context);
         _bootstrapMapper = new BootstrapMapper(_context);
-
-        _listenerKind = new(ResourceKind.Listener, l => l.Name, n => new ListenerV3.Listener { Name = n }, _listenerMapper.Map, _listeners);
-        _clusterKind = new(ResourceKind.Cluster, c => c.Name, n => new ClusterV3.Cluster { Name = n }, _clusterMapper.Map, _clusters);
-        _routeKind = new(ResourceKind.RouteConfig, r => r.Name, n => new RouteV3.RouteConfiguration { Name = n }, _routeMapper.Map, _routeConfigs);
-        _secretKind = new(ResourceKind.Secret, s => s.Name, n => new TlsV3.Secret { Name = n }, _secretMapper.Map, _secrets);
-        _endpointKind = new(ResourceKind.Endpoint, e => e.ClusterName, n => new EndpointV3.ClusterLoadAssignment { ClusterName = n }, _endpointMapper.Map, _loadAssignments);
-        _ecdsKind = new(ResourceKind.Ecds, e => e.Name, n => new CoreV3.TypedExtensionConfig { Name = n }, MapEcds, _ecds);
     }
 
     /// <summary>Full names of the messages whose JSON pointer <c>locate</c> should know (resources and the parts the model points at).</summary>
@@ -113,25 +100,25 @@ public sealed class ConfigDumpNormalizer
                 AddBootstrap(bootstrap, sectionPointer);
                 break;
             case AdminV3.ListenersConfigDump listeners:
-                AddListeners(listeners, sectionPointer);
+                AddResources(listeners, sectionPointer, ListenerSection.Instance, _listenerMapper.Map, _listeners);
                 break;
             case AdminV3.ClustersConfigDump clusters:
-                AddClusters(clusters, sectionPointer);
+                AddResources(clusters, sectionPointer, ClusterSection.Instance, _clusterMapper.Map, _clusters);
                 break;
             case AdminV3.RoutesConfigDump routes:
-                AddRoutes(routes, sectionPointer);
+                AddResources(routes, sectionPointer, RouteSection.Instance, _routeMapper.Map, _routeConfigs);
                 break;
             case AdminV3.ScopedRoutesConfigDump scoped:
                 AddScopedRoutes(scoped, sectionPointer);
                 break;
             case AdminV3.SecretsConfigDump secrets:
-                AddSecrets(secrets, sectionPointer);
+                AddResources(secrets, sectionPointer, SecretSection.Instance, _secretMapper.Map, _secrets);
                 break;
             case AdminV3.EndpointsConfigDump endpoints:
-                AddEndpoints(endpoints, sectionPointer);
+                AddResources(endpoints, sectionPointer, EndpointSection.Instance, _endpointMapper.Map, _loadAssignments);
                 break;
             case AdminV3.EcdsConfigDump ecds:
-                AddEcds(ecds, sectionPointer);
+                AddResources(ecds, sectionPointer, EcdsSection.Instance, MapEcds, _ecds);
                 break;
             case Any any:
                 AddUnknown(string.IsNullOrEmpty(any.TypeUrl) ? "(no type)" : any.TypeUrl, sectionPointer);
@@ -196,106 +183,6 @@ public sealed class ConfigDumpNormalizer
         _sections.Add(tally.ToSummary());
     }
 
-    private void AddListeners(AdminV3.ListenersConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.StaticListeners.Count; i++)
-        {
-            var entry = dump.StaticListeners[i];
-            var entryAt = at.Append("static_listeners").Append(i);
-            Present(tally, _listenerKind, entry.Listener, entryAt.Append("listener"), ResourceOrigin.Static, ResourceState.Active, null, entry.LastUpdated, null, null);
-        }
-
-        for (var i = 0; i < dump.DynamicListeners.Count; i++)
-        {
-            var entry = dump.DynamicListeners[i];
-            var entryAt = _context.At(entry, at.Append("dynamic_listeners").Append(i));
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            var any = false;
-            foreach (var (state, field, value) in new[]
-                     {
-                         (ResourceState.Active, "active_state", entry.ActiveState),
-                         (ResourceState.Warming, "warming_state", entry.WarmingState),
-                         (ResourceState.Draining, "draining_state", entry.DrainingState),
-                     })
-            {
-                if (value?.Listener is null)
-                {
-                    continue;
-                }
-
-                any = true;
-                Present(tally, _listenerKind, value.Listener, entryAt.Append(field).Append("listener"), ResourceOrigin.Dynamic, state, value.VersionInfo, value.LastUpdated, error, entry.Name);
-            }
-
-            if (!any)
-            {
-                Absent(tally, _listenerKind, entry.ErrorState, error, entryAt, entry.Name, null, entry.ClientStatus);
-            }
-        }
-
-        _sections.Add(tally.ToSummary());
-    }
-
-    private void AddClusters(AdminV3.ClustersConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.StaticClusters.Count; i++)
-        {
-            var entry = dump.StaticClusters[i];
-            Present(tally, _clusterKind, entry.Cluster, at.Append("static_clusters").Append(i).Append("cluster"), ResourceOrigin.Static, ResourceState.Active, null, entry.LastUpdated, null, null);
-        }
-
-        AddDynamicClusters(tally, dump.DynamicActiveClusters, at.Append("dynamic_active_clusters"), ResourceState.Active);
-        AddDynamicClusters(tally, dump.DynamicWarmingClusters, at.Append("dynamic_warming_clusters"), ResourceState.Warming);
-        _sections.Add(tally.ToSummary());
-    }
-
-    private void AddDynamicClusters(Tally tally, IReadOnlyList<AdminV3.ClustersConfigDump.Types.DynamicCluster> entries, JsonPointer at, ResourceState state)
-    {
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            var entryAt = at.Append(i);
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            if (entry.Cluster is not null)
-            {
-                Present(tally, _clusterKind, entry.Cluster, entryAt.Append("cluster"), ResourceOrigin.Dynamic, state, entry.VersionInfo, entry.LastUpdated, error, null);
-            }
-            else
-            {
-                Absent(tally, _clusterKind, entry.ErrorState, error, entryAt, null, entry.VersionInfo, entry.ClientStatus);
-            }
-        }
-    }
-
-    private void AddRoutes(AdminV3.RoutesConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.StaticRouteConfigs.Count; i++)
-        {
-            var entry = dump.StaticRouteConfigs[i];
-            Present(tally, _routeKind, entry.RouteConfig, at.Append("static_route_configs").Append(i).Append("route_config"), ResourceOrigin.Static, ResourceState.Active, null, entry.LastUpdated, null, null);
-        }
-
-        for (var i = 0; i < dump.DynamicRouteConfigs.Count; i++)
-        {
-            var entry = dump.DynamicRouteConfigs[i];
-            var entryAt = at.Append("dynamic_route_configs").Append(i);
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            if (entry.RouteConfig is not null)
-            {
-                Present(tally, _routeKind, entry.RouteConfig, entryAt.Append("route_config"), ResourceOrigin.Dynamic, ResourceState.Active, entry.VersionInfo, entry.LastUpdated, error, null);
-            }
-            else
-            {
-                Absent(tally, _routeKind, entry.ErrorState, error, entryAt, null, entry.VersionInfo, entry.ClientStatus);
-            }
-        }
-
-        _sections.Add(tally.ToSummary());
-    }
-
     /// <summary>Scoped route configurations are counted (the model has no scoped-route records); unusable ones are reported.</summary>
     private void AddScopedRoutes(AdminV3.ScopedRoutesConfigDump dump, JsonPointer at)
     {
@@ -339,93 +226,6 @@ public sealed class ConfigDumpNormalizer
         }
     }
 
-    private void AddSecrets(AdminV3.SecretsConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.StaticSecrets.Count; i++)
-        {
-            var entry = dump.StaticSecrets[i];
-            var entryAt = at.Append("static_secrets").Append(i);
-            if (entry.Secret is null)
-            {
-                Absent(tally, _secretKind, null, null, entryAt, entry.Name, null, AdminV3.ClientResourceStatus.Unknown);
-                continue;
-            }
-
-            Present(tally, _secretKind, entry.Secret, entryAt.Append("secret"), ResourceOrigin.Static, ResourceState.Active, null, entry.LastUpdated, null, entry.Name);
-        }
-
-        AddDynamicSecrets(tally, dump.DynamicActiveSecrets, at.Append("dynamic_active_secrets"), ResourceState.Active);
-        AddDynamicSecrets(tally, dump.DynamicWarmingSecrets, at.Append("dynamic_warming_secrets"), ResourceState.Warming);
-        _sections.Add(tally.ToSummary());
-    }
-
-    private void AddDynamicSecrets(Tally tally, IReadOnlyList<AdminV3.SecretsConfigDump.Types.DynamicSecret> entries, JsonPointer at, ResourceState state)
-    {
-        for (var i = 0; i < entries.Count; i++)
-        {
-            var entry = entries[i];
-            var entryAt = at.Append(i);
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            if (entry.Secret is not null)
-            {
-                Present(tally, _secretKind, entry.Secret, entryAt.Append("secret"), ResourceOrigin.Dynamic, state, entry.VersionInfo, entry.LastUpdated, error, entry.Name);
-            }
-            else
-            {
-                Absent(tally, _secretKind, entry.ErrorState, error, entryAt, entry.Name, entry.VersionInfo, entry.ClientStatus);
-            }
-        }
-    }
-
-    private void AddEndpoints(AdminV3.EndpointsConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.StaticEndpointConfigs.Count; i++)
-        {
-            var entry = dump.StaticEndpointConfigs[i];
-            Present(tally, _endpointKind, entry.EndpointConfig, at.Append("static_endpoint_configs").Append(i).Append("endpoint_config"), ResourceOrigin.Static, ResourceState.Active, null, entry.LastUpdated, null, null);
-        }
-
-        for (var i = 0; i < dump.DynamicEndpointConfigs.Count; i++)
-        {
-            var entry = dump.DynamicEndpointConfigs[i];
-            var entryAt = at.Append("dynamic_endpoint_configs").Append(i);
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            if (entry.EndpointConfig is not null)
-            {
-                Present(tally, _endpointKind, entry.EndpointConfig, entryAt.Append("endpoint_config"), ResourceOrigin.Dynamic, ResourceState.Active, entry.VersionInfo, entry.LastUpdated, error, null);
-            }
-            else
-            {
-                Absent(tally, _endpointKind, entry.ErrorState, error, entryAt, null, entry.VersionInfo, entry.ClientStatus);
-            }
-        }
-
-        _sections.Add(tally.ToSummary());
-    }
-
-    private void AddEcds(AdminV3.EcdsConfigDump dump, JsonPointer at)
-    {
-        var tally = Begin(dump, at);
-        for (var i = 0; i < dump.EcdsFilters.Count; i++)
-        {
-            var entry = dump.EcdsFilters[i];
-            var entryAt = at.Append("ecds_filters").Append(i);
-            var error = Failure(entry.ErrorState, entryAt.Append("error_state"));
-            if (entry.EcdsFilter is not null)
-            {
-                Present(tally, _ecdsKind, entry.EcdsFilter, entryAt.Append("ecds_filter"), ResourceOrigin.Dynamic, ResourceState.Active, entry.VersionInfo, entry.LastUpdated, error, null);
-            }
-            else
-            {
-                Absent(tally, _ecdsKind, entry.ErrorState, error, entryAt, null, entry.VersionInfo, entry.ClientStatus);
-            }
-        }
-
-        _sections.Add(tally.ToSummary());
-    }
-
     private EcdsConfig MapEcds(CoreV3.TypedExtensionConfig config, ResourceMeta meta)
     {
         var configAt = config.TypedConfig is null ? meta.Pointer : meta.Pointer.Append("typed_config");
@@ -436,36 +236,57 @@ public sealed class ConfigDumpNormalizer
 
     private Tally Begin(IMessage section, JsonPointer at) => new(TypeResolver.TypeUrlPrefix + section.Descriptor.FullName, at);
 
-    /// <summary>A resource whose configuration is present in the entry.</summary>
-    private void Present<TProto, TModel>(
-        Tally tally,
-        Kind<TProto, TModel> kind,
-        Any? resource,
-        JsonPointer structural,
-        ResourceOrigin origin,
-        ResourceState state,
-        string? version,
-        Timestamp? lastUpdated,
-        UpdateFailure? error,
-        string? entryName)
+    /// <summary>
+    /// The one loop over a resource section: each entry with configuration is mapped (<see cref="Present"/>); an entry
+    /// without is a rejected resource or a counted client status (<see cref="Absent"/>).
+    /// </summary>
+    private void AddResources<TDump, TProto, TModel>(
+        TDump dump,
+        JsonPointer at,
+        ResourceSection<TDump, TProto> section,
+        Func<TProto, ResourceMeta, TModel> map,
+        List<TModel> sink)
+        where TDump : class, IMessage
         where TProto : class, IMessage<TProto>, new()
     {
-        tally.Count(kind.ResourceKind, origin == ResourceOrigin.Static ? "Static" : state.ToString());
-        if (resource is null)
+        var tally = Begin(dump, at);
+        var kind = new Kind<TProto, TModel>(section, map, sink);
+        foreach (var entry in section.Entries(dump, at, _context))
+        {
+            if (entry.Payload is null && entry.ClientStatus is { } clientStatus)
+            {
+                Absent(tally, kind, entry, clientStatus);
+            }
+            else
+            {
+                Present(tally, kind, entry);
+            }
+        }
+
+        _sections.Add(tally.ToSummary());
+    }
+
+    /// <summary>A resource whose configuration is present in the entry (a static entry with an empty one is only counted).</summary>
+    private void Present<TProto, TModel>(Tally tally, Kind<TProto, TModel> kind, SectionEntry entry)
+        where TProto : class, IMessage<TProto>, new()
+    {
+        var resourceKind = kind.Section.Kind;
+        tally.Count(resourceKind, entry.Origin == ResourceOrigin.Static ? "Static" : entry.State.ToString());
+        if (entry.Payload is not { } resource)
         {
             return;
         }
 
-        var message = _context.Unpack<TProto>(resource, structural);
+        var message = _context.Unpack<TProto>(resource, entry.Pointer);
         if (message is null)
         {
             tally.Raw++;
-            _context.ReportUnusable(kind.ResourceKind, resource, structural);
+            _context.ReportUnusable(resourceKind, resource, entry.Pointer);
             return;
         }
 
-        var at = _context.At(message, structural);
-        var meta = new ResourceMeta(kind.ResourceKind, NameOf(kind, message, entryName), origin, state, ProtoValues.NullIfEmpty(version), ProtoValues.ToDateTimeOffset(lastUpdated), at, error);
+        var at = _context.At(message, entry.Pointer);
+        var meta = new ResourceMeta(resourceKind, NameOf(kind, message, entry.Name), entry.Origin, entry.State, ProtoValues.NullIfEmpty(entry.Version), ProtoValues.ToDateTimeOffset(entry.LastUpdated), at, Failure(entry.Error));
         Map(tally, kind, message, meta);
     }
 
@@ -473,27 +294,21 @@ public sealed class ConfigDumpNormalizer
     /// An entry without configuration: with an error state it is a rejected resource (its failed configuration when
     /// that can be read, else an empty one of that name); otherwise it only has a client status, which is counted.
     /// </summary>
-    private void Absent<TProto, TModel>(
-        Tally tally,
-        Kind<TProto, TModel> kind,
-        AdminV3.UpdateFailureState? errorState,
-        UpdateFailure? error,
-        JsonPointer entryAt,
-        string? entryName,
-        string? version,
-        AdminV3.ClientResourceStatus clientStatus)
+    private void Absent<TProto, TModel>(Tally tally, Kind<TProto, TModel> kind, SectionEntry entry, AdminV3.ClientResourceStatus clientStatus)
         where TProto : class, IMessage<TProto>, new()
     {
-        if (errorState is null || error is null)
+        var resourceKind = kind.Section.Kind;
+        var error = Failure(entry.Error);
+        if (entry.Error is not { State: var errorState } || error is null)
         {
             var status = ProtoValues.EnumName(clientStatus);
-            tally.Count(kind.ResourceKind, status);
-            var named = string.IsNullOrEmpty(entryName) ? "" : $" '{entryName}'";
-            _context.Report(DiagnosticLevel.Info, DiagnosticCodes.Interpretation, entryAt, $"This {NormalizeContext.KindText(kind.ResourceKind)} entry{named} holds no configuration (client status {status}).");
+            tally.Count(resourceKind, status);
+            var named = string.IsNullOrEmpty(entry.Name) ? "" : $" '{entry.Name}'";
+            _context.Report(DiagnosticLevel.Info, DiagnosticCodes.Interpretation, entry.Pointer, $"This {NormalizeContext.KindText(resourceKind)} entry{named} holds no configuration (client status {status}).");
             return;
         }
 
-        tally.Count(kind.ResourceKind, nameof(ResourceState.Rejected));
+        tally.Count(resourceKind, nameof(ResourceState.Rejected));
         var failedAt = error.Pointer.Append("failed_configuration");
         TProto? message = null;
         if (errorState.FailedConfiguration is { } failed && !string.IsNullOrEmpty(failed.TypeUrl))
@@ -508,11 +323,11 @@ public sealed class ConfigDumpNormalizer
         }
         else
         {
-            message = kind.Stub(entryName ?? "");
+            message = kind.Section.Stub(entry.Name ?? "");
             at = error.Pointer;
         }
 
-        var meta = new ResourceMeta(kind.ResourceKind, NameOf(kind, message, entryName), ResourceOrigin.Dynamic, ResourceState.Rejected, ProtoValues.NullIfEmpty(version), null, at, error);
+        var meta = new ResourceMeta(resourceKind, NameOf(kind, message, entry.Name), ResourceOrigin.Dynamic, ResourceState.Rejected, ProtoValues.NullIfEmpty(entry.Version), null, at, error);
         Map(tally, kind, message, meta);
     }
 
@@ -527,30 +342,28 @@ public sealed class ConfigDumpNormalizer
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             tally.Raw++;
-            _context.Report(DiagnosticLevel.Error, DiagnosticCodes.InvalidResource, meta.Pointer, $"The {NormalizeContext.KindText(kind.ResourceKind)} '{meta.Name}' could not be normalized ({e.Message}); it is left out of the model.");
+            _context.Report(DiagnosticLevel.Error, DiagnosticCodes.InvalidResource, meta.Pointer, $"The {NormalizeContext.KindText(kind.Section.Kind)} '{meta.Name}' could not be normalized ({e.Message}); it is left out of the model.");
         }
     }
 
     private static string NameOf<TProto, TModel>(Kind<TProto, TModel> kind, TProto message, string? entryName)
         where TProto : class, IMessage<TProto>, new()
     {
-        var name = kind.NameOf(message);
+        var name = kind.Section.NameOf(message);
         return string.IsNullOrEmpty(name) ? entryName ?? "" : name;
     }
 
-    private UpdateFailure? Failure(AdminV3.UpdateFailureState? state, JsonPointer structural) =>
-        state is null
+    private UpdateFailure? Failure(SectionError? error) =>
+        error is null
             ? null
             : new UpdateFailure(
-                ProtoValues.NullIfEmpty(state.Details),
-                ProtoValues.ToDateTimeOffset(state.LastUpdateAttempt),
-                ProtoValues.NullIfEmpty(state.VersionInfo),
-                _context.At(state, structural));
+                ProtoValues.NullIfEmpty(error.State.Details),
+                ProtoValues.ToDateTimeOffset(error.State.LastUpdateAttempt),
+                ProtoValues.NullIfEmpty(error.State.VersionInfo),
+                _context.At(error.State, error.Pointer));
 
     private sealed record Kind<TProto, TModel>(
-        ResourceKind ResourceKind,
-        Func<TProto, string> NameOf,
-        Func<string, TProto> Stub,
+        ResourceSection<TProto> Section,
         Func<TProto, ResourceMeta, TModel> Map,
         List<TModel> Sink)
         where TProto : class, IMessage<TProto>, new();

@@ -13,7 +13,7 @@ namespace EnvoyLens.Decoding.Normalize;
 internal sealed class NormalizeContext
 {
     private static readonly Lazy<TypeResolver> DefaultResolver = new(
-        () => new TypeResolver([typeof(Envoy.Admin.V3.ConfigDump).Assembly], EnvoyTypes.V3NameFor),
+        () => new TypeResolver([EnvoyMessageTypes.Table], EnvoyTypes.V3NameFor),
         LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly Func<IMessage, JsonPointer?> _locate;

@@ -16,7 +16,7 @@ namespace EnvoyLens.Decoding.Normalize;
 /// <see cref="SectionSummary.Typed"/> counts resources that made it into the model, <see cref="SectionSummary.Raw"/>
 /// those kept raw.
 /// </param>
-public sealed record NormalizedConfig(
+internal sealed record NormalizedConfig(
     BootstrapInfo? Bootstrap,
     IReadOnlyList<Listener> Listeners,
     IReadOnlyList<RouteConfig> RouteConfigs,
@@ -27,7 +27,7 @@ public sealed record NormalizedConfig(
     IReadOnlyList<SectionSummary> Sections);
 
 /// <summary>Optional collaborators of a <see cref="ConfigDumpNormalizer"/>.</summary>
-public sealed class NormalizerOptions
+internal sealed class NormalizerOptions
 {
     /// <summary>
     /// The message a reader already decoded into an Any (for example <see cref="ReadResult.Unpacked(Any)"/>): spares

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -54,7 +55,7 @@ internal static class ProtoValues
     }
 
     /// <summary>The proto name of an enum value (<c>INBOUND</c>, <c>ROUND_ROBIN</c>), or its number for values the generated enum does not declare.</summary>
-    public static string EnumName<T>(T value)
+    public static string EnumName<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>(T value)
         where T : struct, System.Enum => EnumNames<T>.Of(value);
 
     /// <summary>Null for empty strings.</summary>
@@ -256,7 +257,8 @@ internal static class ProtoValues
         }
     }
 
-    private static class EnumNames<T>
+    /// <summary>Names from the generated enum's fields and their OriginalName attributes; the annotation keeps both under trimming.</summary>
+    private static class EnumNames<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicFields)] T>
         where T : struct, System.Enum
     {
         private static readonly Dictionary<T, string> Names = Build();

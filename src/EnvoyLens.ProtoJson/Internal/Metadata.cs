@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Reflection;
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
@@ -213,7 +212,6 @@ internal sealed class FieldInfo
 internal sealed class MessageInfo
 {
     private static readonly ConcurrentDictionary<MessageDescriptor, MessageInfo> Cache = new();
-    private static readonly MethodInfo NewMethod = typeof(MessageInfo).GetMethod(nameof(New), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private MessageInfo(MessageDescriptor descriptor)
     {
@@ -225,9 +223,10 @@ internal sealed class MessageInfo
         names.AddRange(fields.Select(f => (f.Descriptor.Name, f)));
         Fields = new Utf8Map<FieldInfo>(names);
         TypeUrl = TypeResolver.TypeUrlPrefix + descriptor.FullName;
-        if (descriptor.ClrType is { } clr && !clr.IsAbstract && clr.GetConstructor(Type.EmptyTypes) is not null)
+        if (descriptor.Parser is { } parser)
         {
-            Factory = NewMethod.MakeGenericMethod(clr).CreateDelegate<Func<IMessage>>();
+            // The generated parser's own factory, reached without reflection: parsing no bytes yields a new, empty message.
+            Factory = () => parser.ParseFrom(ReadOnlySpan<byte>.Empty);
         }
     }
 
@@ -244,9 +243,6 @@ internal sealed class MessageInfo
     public Func<IMessage>? Factory { get; }
 
     public static MessageInfo For(MessageDescriptor descriptor) => Cache.GetOrAdd(descriptor, d => new MessageInfo(d));
-
-    private static IMessage New<T>()
-        where T : IMessage, new() => new T();
 }
 
 /// <summary>Recognises the well-known types by full name.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using EnvoyLens.Core;
+using EnvoyLens.Reporting.Rendering;
 
 namespace EnvoyLens.Reporting.Analysis;
 
@@ -17,7 +17,7 @@ public static class AnalysisJsonRenderer
     {
         ArgumentNullException.ThrowIfNull(result);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);

@@ -1,7 +1,7 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using EnvoyLens.Core;
+using EnvoyLens.Reporting.Rendering;
 
 namespace EnvoyLens.Reporting.Analysis;
 
@@ -27,7 +27,7 @@ public static class SarifRenderer
         var rules = result.Descriptors.OrderBy(d => d.Id, StringComparer.Ordinal).ToList();
         var index = rules.Select((d, i) => (d.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, IndentSize = 2, NewLine = "\n", Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             w.WriteStartObject();
             w.WriteString("$schema", SchemaUri);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EnvoyLens.Diff;
+using EnvoyLens.Reporting.Rendering;
 
 namespace EnvoyLens.Reporting.Diff;
 
@@ -16,7 +17,7 @@ public static class ChangeSetJsonRenderer
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(output);
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var w = new Utf8JsonWriter(stream, JsonOutput.Options))
         {
             w.WriteStartObject();
             w.WriteString("schema", Schema);

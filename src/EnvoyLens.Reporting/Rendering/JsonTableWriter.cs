@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using EnvoyLens.Reporting.Tables;
 
@@ -11,39 +9,24 @@ namespace EnvoyLens.Reporting.Rendering;
 /// </summary>
 internal static class JsonTableWriter
 {
-    private static readonly JsonWriterOptions Options = new()
+    public static void Write(IReadOnlyList<Table> tables, TextWriter output) => output.Write(JsonOutput.Write(json =>
     {
-        Indented = true,
-        IndentSize = 2,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    public static void Write(IReadOnlyList<Table> tables, TextWriter output)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, Options))
+        if (tables.Count == 1)
         {
-            if (tables.Count == 1)
-            {
-                WriteTable(json, tables[0]);
-            }
-            else
-            {
-                json.WriteStartObject();
-                foreach (var table in tables)
-                {
-                    json.WritePropertyName(table.Name);
-                    WriteTable(json, table);
-                }
-
-                json.WriteEndObject();
-            }
+            WriteTable(json, tables[0]);
         }
+        else
+        {
+            json.WriteStartObject();
+            foreach (var table in tables)
+            {
+                json.WritePropertyName(table.Name);
+                WriteTable(json, table);
+            }
 
-        output.Write(Encoding.UTF8.GetString(buffer.ToArray()));
-        output.Write('\n');
-    }
+            json.WriteEndObject();
+        }
+    }));
 
     private static void WriteTable(Utf8JsonWriter json, Table table)
     {

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EnvoyLens.Core;
@@ -18,14 +16,6 @@ namespace EnvoyLens.Reporting.Rendering;
 /// </summary>
 public static class ResourceRenderer
 {
-    private static readonly JsonWriterOptions Options = new()
-    {
-        Indented = true,
-        IndentSize = 2,
-        NewLine = "\n",
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static void Write(IReadOnlyList<Table> tables, CanonicalSnapshot canonical, OutputFormat format, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(tables);
@@ -100,23 +90,17 @@ public static class ResourceRenderer
         return result;
     }
 
-    private static string Json(JsonNode? node)
+    private static string Json(JsonNode? node) => JsonOutput.Write(writer =>
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Options))
+        if (node is null)
         {
-            if (node is null)
-            {
-                writer.WriteNullValue();
-            }
-            else
-            {
-                node.WriteTo(writer);
-            }
+            writer.WriteNullValue();
         }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
-    }
+        else
+        {
+            node.WriteTo(writer);
+        }
+    });
 
     /// <summary>Canonical resources by kind and place (field names folded, so snake_case and camelCase places agree), and by kind and name.</summary>
     private sealed class Index

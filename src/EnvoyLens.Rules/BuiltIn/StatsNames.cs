@@ -40,7 +40,7 @@ internal sealed class StatsNames
     private readonly Dictionary<string, Listener> _httpPrefixes = new(StringComparer.Ordinal);
     private readonly EnvoySnapshot _snapshot;
 
-    private StatsNames(EnvoySnapshot snapshot)
+    private StatsNames(EnvoySnapshot snapshot, IReadOnlyList<ClusterStatus> clusterStatuses)
     {
         _snapshot = snapshot;
         foreach (var cluster in snapshot.Clusters)
@@ -48,7 +48,7 @@ internal sealed class StatsNames
             _clusters.Add(cluster.Name);
         }
 
-        foreach (var status in snapshot.ClusterStatuses)
+        foreach (var status in clusterStatuses)
         {
             _clusters.Add(status.Name);
         }
@@ -68,7 +68,8 @@ internal sealed class StatsNames
         }
     }
 
-    public static StatsNames For(EnvoySnapshot snapshot) => new(snapshot);
+    /// <summary>The names a rule sees: the resources of the config dump and the clusters of <c>/clusters</c>.</summary>
+    public static StatsNames For(RuleContext context) => new(context.Snapshot, context.ClusterStatuses);
 
     /// <summary>How Envoy names a listener address in stats: <c>0.0.0.0_15006</c>.</summary>
     public static string StatName(SocketAddress address) =>
@@ -207,7 +208,7 @@ internal readonly record struct CounterReading(double Count, string Period, bool
 internal static class StatsRule
 {
     public static Applicability AppliesTo(RuleContext context) =>
-        Applicability.When(context.Snapshot.Stats is { Stats.Count: > 0 }, "the stats sample is empty");
+        Applicability.When(context.Stats is { Stats.Count: > 0 }, "the stats sample is empty");
 
     /// <summary>
     /// Counters among <paramref name="wanted"/> (scope and stat) above zero for the reading period, grouped per owner: one
@@ -216,7 +217,7 @@ internal static class StatsRule
     public static IEnumerable<(ResolvedStat First, IReadOnlyList<(ResolvedStat Stat, CounterReading Reading, string Meaning)> Hits)> Counters(
         RuleContext context, StatsNames names, params (StatScope Scope, string Suffix, string Meaning)[] wanted)
     {
-        var stats = context.Snapshot.Stats!;
+        var stats = context.Stats!;
         var hits = new List<(ResolvedStat Stat, CounterReading Reading, string Meaning)>();
         foreach (var (scope, suffix, meaning) in wanted)
         {
@@ -244,7 +245,7 @@ internal static class StatsRule
     public static Finding Report(RuleContext context, StatsNames names, RuleDescriptor descriptor, ResolvedStat first,
         IReadOnlyDictionary<string, string> args, IEnumerable<(string Name, string Value)> evidence)
     {
-        var stats = context.Snapshot.Stats!;
+        var stats = context.Stats!;
         var all = evidence.ToList();
         if (first.Resource is { Kind: ResourceKind.Cluster } r && context.Snapshot.FindCluster(r.Name) is { } cluster)
         {

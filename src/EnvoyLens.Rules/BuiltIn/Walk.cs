@@ -1,4 +1,5 @@
 using System.Globalization;
+using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
 using EnvoyLens.Rules.Engine;
@@ -29,9 +30,21 @@ internal static class Walk
         snapshot.RouteConfigs.Select(r => new RouteConfigSite(r, null))
             .Concat(Hcms(snapshot).Where(h => h.Hcm.InlineRouteConfig is not null).Select(h => new RouteConfigSite(h.Hcm.InlineRouteConfig!, h.Listener)));
 
-    /// <summary>True when the config dump has a section whose type URL ends with <paramref name="section"/> (e.g. RoutesConfigDump).</summary>
-    public static bool HasSection(EnvoySnapshot snapshot, string section) =>
-        snapshot.ConfigDump?.Sections.Any(s => s.TypeUrl.EndsWith(section, StringComparison.Ordinal)) == true;
+    /// <summary>
+    /// The proxy's trust domain and where it was read: the SPIFFE id of its certificate in <c>/certs</c>, else Istio's
+    /// MESH_ID node metadata; null when neither is there.
+    /// </summary>
+    public static (string Domain, string From)? OwnTrustDomain(RuleContext context)
+    {
+        var fromCerts = context.AdminCertificates.SelectMany(s => s.CertChain).SelectMany(c => c.SubjectAltNames)
+            .Select(SpiffeId.TrustDomainOf).FirstOrDefault(d => d is not null);
+        if (fromCerts is not null)
+        {
+            return (fromCerts, "the SPIFFE id of the proxy's certificate (/certs)");
+        }
+
+        return context.Node?.MetadataString("MESH_ID") is { Length: > 0 } mesh ? (mesh, "node metadata MESH_ID") : null;
+    }
 
     /// <summary>A route as a person would name it: its name, else its match (<c>prefix /api</c>).</summary>
     public static string Describe(Route route) =>
@@ -63,25 +76,12 @@ internal static class Walk
         return "#" + index.ToString(CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// Envoy sends traffic to a host unless it is known unhealthy: HEALTHY, DEGRADED and UNKNOWN (EDS's default when the
-    /// control plane says nothing) are usable, as long as neither outlier detection nor active health checks failed it.
-    /// </summary>
-    public static bool IsUsable(Endpoint endpoint) =>
-        endpoint.Health is "HEALTHY" or "UNKNOWN" or "DEGRADED" && endpoint.FailedOutlierCheck != true && endpoint.FailedActiveHealthCheck != true;
-
-    /// <summary>Why a host is not usable, in a few words.</summary>
-    public static string Problem(Endpoint endpoint) =>
-        endpoint.FailedOutlierCheck == true ? "outlier-ejected"
-        : endpoint.FailedActiveHealthCheck == true ? "failed active health check"
-        : endpoint.Health;
-
     /// <summary>Hosts known for a cluster (from every source), grouped by address; a host is usable when every source agrees.</summary>
-    public static IReadOnlyList<(string Address, bool Usable, string Problem)> Hosts(EnvoySnapshot snapshot, Cluster cluster) =>
-        snapshot.EndpointsOf(cluster)
+    public static IReadOnlyList<(string Address, bool Usable, string Problem)> Hosts(RuleContext context, Cluster cluster) =>
+        context.EndpointsOf(cluster)
             .GroupBy(e => e.Address.ToString(), StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => (g.Key, g.All(IsUsable), string.Join("+", g.Where(e => !IsUsable(e)).Select(Problem).Distinct(StringComparer.Ordinal))))
+            .Select(g => (g.Key, g.All(e => e.IsUsable), string.Join("+", g.Where(e => !e.IsUsable).Select(e => e.Problem).Distinct(StringComparer.Ordinal))))
             .ToList();
 
     /// <summary>Istio's <c>filter_metadata.istio.config</c> (the DestinationRule / VirtualService that made a resource), as evidence.</summary>
@@ -193,5 +193,5 @@ internal static class Walk
     }
 
     public static Finding StatsFinding(RuleContext context, RuleDescriptor descriptor, Stat stat, IReadOnlyDictionary<string, string> args) =>
-        context.Report(descriptor, new ResourceRef(ResourceKind.Stats, stat.Name), JsonPointer.Root, args, source: context.Snapshot.Stats?.Source);
+        context.Report(descriptor, new ResourceRef(ResourceKind.Stats, stat.Name), JsonPointer.Root, args, source: context.Stats?.Source);
 }

@@ -1,53 +1,80 @@
 using EnvoyLens.Core;
-using EnvoyLens.Rules.BuiltIn;
 
 namespace EnvoyLens.Rules.Engine;
 
-/// <summary>
-/// The built-in rules, listed explicitly and ordered by id. Nothing is found by reflection, so a trimmed or Native AOT
-/// build runs exactly the rules a JIT build runs; a test fails when a rule type of this assembly is missing here.
-/// </summary>
-public static class RuleCatalog
+/// <summary>A named, explicit list of rules (the built-in rules, the certificate rules), ordered by id.</summary>
+public sealed record RulePack
 {
-    public static IReadOnlyList<IRule> BuiltIn { get; } =
-    [
-        new EL1001MissingRouteConfig(),
-        new EL1002RouteMissingCluster(),
-        new EL1003NetworkFilterMissingCluster(),
-        new EL1004EdsClusterWithoutEndpoints(),
-        new EL1005NoHealthyEndpoints(),
-        new EL1006AggregateClusterChildren(),
-        new EL1007TlsSecretMissing(),
-        new EL1008EcdsConfigMissing(),
-        new EL2001WarmingResource(),
-        new EL2002RejectedUpdate(),
-        new EL2003XdsUpdateRejectedStats(),
-        new EL2004ControlPlaneDisconnected(),
-        new EL2005ServerNotLive(),
-        new EL2006ProxyVersionSkew(),
-        new EL3001DuplicateListenerAddress(),
-        new EL3002DuplicateFilterChainMatch(),
-        new EL3003RouterFilterNotLast(),
-        new EL3004DuplicateVirtualHostDomain(),
-        new EL3005ShadowedRoute(),
-        new EL3006RouteTimeoutDisabled(),
-        new EL3007RetriesExceedRouteTimeout(),
-        new EL3101UpstreamTlsWithoutVerification(),
-        new EL3102SanTrustDomainMismatch(),
-        new EL3103OutlierEjectsAllHosts(),
-        new EL3104DefaultCircuitBreakers(),
-        new EL3105ConnectTimeoutExtreme(),
-        new EL5001UpstreamConnectFailures(),
-        new EL5002TlsFailures(),
-        new EL5003CircuitBreakingObserved(),
-        new EL5004OutlierEjectionsActive(),
-        new EL5005RequestsWithoutRouteOrHost(),
-    ];
+    public RulePack(string name, IReadOnlyList<IRule> rules)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(rules);
+        var ids = rules.Select(r => r.Descriptor.Id).ToList();
+        if (!ids.SequenceEqual(ids.Order(StringComparer.Ordinal), StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"The rules of pack {name} must be listed by id.", nameof(rules));
+        }
 
-    /// <summary>Every descriptor users can see: the built-in rules plus the engine's own internal-error descriptor.</summary>
-    public static IReadOnlyList<RuleDescriptor> Descriptors { get; } =
-        [InternalErrorRule.Descriptor, .. BuiltIn.Select(r => r.Descriptor)];
+        Name = name;
+        Rules = rules;
+    }
 
-    public static RuleDescriptor? Find(string id) =>
-        Descriptors.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.OrdinalIgnoreCase));
+    public string Name { get; }
+
+    public IReadOnlyList<IRule> Rules { get; }
+}
+
+/// <summary>
+/// The rules users can run and read about, composed of explicit <see cref="RulePack"/>s. Nothing is found by
+/// reflection, so a trimmed or Native AOT build runs exactly the rules a JIT build runs. <c>envoylens analyze</c>,
+/// <c>envoylens rules</c>, the SARIF <c>rules[]</c> and the generated RULES.md all read one catalog; rule ids are unique
+/// across its packs.
+/// </summary>
+public sealed class RuleCatalog
+{
+    private readonly Dictionary<string, string> _packOf = new(StringComparer.Ordinal);
+
+    public RuleCatalog(IEnumerable<RulePack> packs)
+    {
+        ArgumentNullException.ThrowIfNull(packs);
+        Packs = packs.ToList();
+        foreach (var pack in Packs)
+        {
+            foreach (var rule in pack.Rules)
+            {
+                if (!_packOf.TryAdd(rule.Descriptor.Id, pack.Name))
+                {
+                    throw new ArgumentException($"Rule id {rule.Descriptor.Id} is used by more than one rule.", nameof(packs));
+                }
+            }
+        }
+
+        Rules = Packs.SelectMany(p => p.Rules).OrderBy(r => r.Descriptor.Id, StringComparer.Ordinal).ToList();
+        Descriptors = [InternalErrorRule.Descriptor, .. Rules.Select(r => r.Descriptor)];
+    }
+
+    public IReadOnlyList<RulePack> Packs { get; }
+
+    /// <summary>Every rule of every pack, by id.</summary>
+    public IReadOnlyList<IRule> Rules { get; }
+
+    /// <summary>Every descriptor users can see: the engine's internal-error descriptor, then every rule's, by id.</summary>
+    public IReadOnlyList<RuleDescriptor> Descriptors { get; }
+
+    /// <summary>A runner over every rule of the catalog.</summary>
+    public RuleRunner Runner() => new(Rules);
+
+    /// <summary>The descriptor of a rule id (any case, surrounding blanks ignored), or null.</summary>
+    public RuleDescriptor? Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Descriptors.FirstOrDefault(d => string.Equals(d.Id, id.Trim(), StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The name of the pack a rule comes from (for docs), or null for the engine's own descriptor.</summary>
+    public string? PackOf(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return _packOf.GetValueOrDefault(id);
+    }
 }

@@ -6,16 +6,63 @@ namespace EnvoyLens.Rules.Engine;
 /// <summary>What a rule sees: the decoded snapshot, which admin inputs were captured, and the clock.</summary>
 public sealed class RuleContext
 {
+    private readonly EnvoySnapshot _snapshot;
+
     public RuleContext(EnvoySnapshot snapshot, TimeProvider clock, RuleInputs? available = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(clock);
-        Snapshot = snapshot;
+        _snapshot = snapshot;
         Clock = clock;
         Available = available ?? Infer(snapshot);
     }
 
-    public EnvoySnapshot Snapshot { get; }
+    /// <summary>
+    /// The decoded snapshot, read as the config dump's model (listeners, routes, clusters, secrets, bootstrap, ...).
+    /// The other admin inputs are read through <see cref="Stats"/>, <see cref="ServerInfo"/>, <see cref="Node"/>,
+    /// <see cref="ClusterStatuses"/>, <see cref="EndpointsOf"/>, <see cref="InitTargets"/> and
+    /// <see cref="AdminCertificates"/>, so <see cref="InputsRead"/> can tell which inputs a rule used.
+    /// </summary>
+    public EnvoySnapshot Snapshot => Reading(RuleInputs.ConfigDump, _snapshot);
+
+    /// <summary>
+    /// Every input read through this context so far. A test runs each rule on a fresh context and checks that what
+    /// it read is among the inputs its descriptor declares (required or optional).
+    /// </summary>
+    public RuleInputs InputsRead { get; private set; }
+
+    /// <summary>The <c>/stats</c> sample (with an earlier one when two were taken), or null.</summary>
+    public StatsSnapshot? Stats => Reading(RuleInputs.Stats, _snapshot.Stats);
+
+    /// <summary><c>/server_info</c>, or null.</summary>
+    public ServerInfo? ServerInfo => Reading(RuleInputs.ServerInfo, _snapshot.ServerInfo);
+
+    /// <summary>The node: the bootstrap's (config dump), else <c>/server_info</c>'s.</summary>
+    public NodeInfo? Node => Reading(RuleInputs.ConfigDump, _snapshot.Bootstrap)?.Node ?? Reading(RuleInputs.ServerInfo, _snapshot.ServerInfo)?.Node;
+
+    /// <summary>The clusters of <c>/clusters</c> with their hosts.</summary>
+    public IReadOnlyList<ClusterStatus> ClusterStatuses => Reading(RuleInputs.Clusters, _snapshot.ClusterStatuses);
+
+    /// <summary>Every known endpoint of a cluster: EDS and inline (config dump) and <c>/clusters</c>.</summary>
+    public IEnumerable<Endpoint> EndpointsOf(Cluster cluster) => Reading(RuleInputs.ConfigDump | RuleInputs.Clusters, _snapshot).EndpointsOf(cluster);
+
+    /// <summary>The init managers of <c>/init_dump</c> and the targets they wait for.</summary>
+    public IReadOnlyList<InitTarget> InitTargets => Reading(RuleInputs.InitDump, _snapshot.InitTargets);
+
+    /// <summary>The certificates of <c>/certs</c>.</summary>
+    public IReadOnlyList<AdminCertificateSet> AdminCertificates => Reading(RuleInputs.Certs, _snapshot.AdminCertificates);
+
+    /// <summary>When the capture was taken, if known (not an input of its own).</summary>
+    public DateTimeOffset? CapturedAt => _snapshot.CapturedAt;
+
+    /// <summary>The names of the documents the snapshot was decoded from (not an input of its own).</summary>
+    public IReadOnlyList<string> Sources => _snapshot.Sources;
+
+    private T Reading<T>(RuleInputs inputs, T value)
+    {
+        InputsRead |= inputs;
+        return value;
+    }
 
     /// <summary>The instant rules judge time by (warming for how long, certificate expiry, ...).</summary>
     public TimeProvider Clock { get; }
@@ -24,7 +71,7 @@ public sealed class RuleContext
     public RuleInputs Available { get; }
 
     /// <summary>The name of the config dump document, which finding pointers point into.</summary>
-    public string? ConfigSource => Snapshot.ConfigDump?.Source;
+    public string? ConfigSource => _snapshot.ConfigDump?.Source;
 
     public bool Has(RuleInputs inputs) => (Available & inputs) == inputs;
 

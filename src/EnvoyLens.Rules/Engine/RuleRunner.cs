@@ -22,9 +22,6 @@ public sealed class RuleRunner
         }
     }
 
-    /// <summary>A runner over every built-in rule.</summary>
-    public static RuleRunner BuiltIn() => new(RuleCatalog.BuiltIn);
-
     public IReadOnlyList<IRule> Rules => _rules;
 
     public AnalysisReport Run(RuleContext context, AnalysisOptions? options = null)

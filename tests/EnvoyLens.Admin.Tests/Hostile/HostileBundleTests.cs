@@ -120,6 +120,40 @@ public sealed class HostileBundleTests : IDisposable
         Assert.Equal($"{archive} inflates to more than 16,777,216 bytes, the most EnvoyLens reads of one bundle archive (a gzip bomb?).", ex.Message);
     }
 
+    // Found by the bundle fuzz target: a tar header whose modification time, in the base-256 form, does not fit a
+    // 64-bit number threw OverflowException out of the reader ("unexpected ... this is a bug", exit 3).
+    [Fact]
+    public void Given_a_tar_header_with_a_time_too_large_for_any_clock_When_opened_Then_one_sentence_names_the_archive()
+    {
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Ustar, leaveOpen: true))
+        {
+            writer.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "config_dump.json") { DataStream = new MemoryStream(ConfigDump) });
+        }
+
+        var bytes = tar.ToArray();
+        bytes[136] = 0x80; // mtime (12 bytes at 136) as a base-256 number of 88 bits
+        bytes.AsSpan(137, 11).Fill(0xFF);
+        bytes.AsSpan(148, 8).Fill((byte)' ');
+        var checksum = 0;
+        foreach (var b in bytes.AsSpan(0, 512))
+        {
+            checksum += b;
+        }
+
+        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(bytes, 148);
+        var archive = _temp.File("overflow.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gzip.Write(bytes);
+        }
+
+        var ex = Assert.Throws<EnvoyLensException>(() => SnapshotSources.Open(archive));
+
+        Assert.StartsWith($"{archive} is not a readable .tar.gz bundle (", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Given_a_manifest_listing_more_than_the_cap_When_opened_Then_it_is_refused_before_anything_is_read()
     {

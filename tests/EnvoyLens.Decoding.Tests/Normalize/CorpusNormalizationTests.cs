@@ -11,7 +11,7 @@ namespace EnvoyLens.Decoding.Tests.Normalize;
 public sealed class CorpusNormalizationTests
 {
     private static readonly ProtoJsonReader Reader = new(
-        new TypeResolver([typeof(Envoy.Admin.V3.ConfigDump).Assembly], EnvoyTypes.V3NameFor),
+        new TypeResolver([EnvoyMessageTypes.Table], EnvoyTypes.V3NameFor),
         new ProtoJsonReaderOptions { TrackedTypes = ConfigDumpNormalizer.TrackedTypes, KeepUnpackedMessages = true });
 
     internal static (NormalizedConfig Config, List<DecodeDiagnostic> Diagnostics) NormalizeCorpusFile(params string[] path)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using EnvoyLens.Core;
 using EnvoyLens.Reporting.Analysis;
@@ -24,6 +25,26 @@ public sealed class AnalysisRenderersTests
         Assert.Equal(FindingIdentity.Of(Finding(Severity.Error, "one")), FindingIdentity.Of(Finding(Severity.Info, "two", source: "elsewhere.json")));
         Assert.NotEqual(FindingIdentity.Of(Finding()), FindingIdentity.Of(Finding(cluster: "other")));
         Assert.Equal(32, FindingIdentity.Fingerprint(Finding()).Length);
+    }
+
+    [Fact]
+    public void Given_a_rendered_analysis_When_read_back_Then_it_yields_the_identity_of_every_finding()
+    {
+        var findings = new[] { Finding(cluster: "a"), Finding(cluster: "b") };
+
+        var identities = AnalysisJsonReader.FindingIdentities(Encoding.UTF8.GetBytes(AnalysisJsonRenderer.Render(Result(findings))), "baseline 'x.json'");
+
+        Assert.Equal(findings.Select(FindingIdentity.Of).Order(StringComparer.Ordinal), identities.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{\"schema\":\"envoylens-diff/v1\",\"findings\":[]}", "baseline 'x.json' is not an 'envoylens analyze -o json' result (schema envoylens-analysis/v1).")]
+    [InlineData("{\"schema\":", "baseline 'x.json' is not an 'envoylens analyze -o json' result: ")]
+    public void Given_a_document_that_is_no_analysis_result_When_read_Then_the_error_names_it(string json, string start)
+    {
+        var e = Assert.Throws<EnvoyLensException>(() => AnalysisJsonReader.FindingIdentities(Encoding.UTF8.GetBytes(json), "baseline 'x.json'"));
+
+        Assert.StartsWith(start, e.Message, StringComparison.Ordinal);
     }
 
     [Theory]

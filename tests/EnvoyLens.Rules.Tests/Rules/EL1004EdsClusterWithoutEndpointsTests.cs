@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL1004EdsClusterWithoutEndpointsTests
         var finding = RuleFixtures.SingleFailure("EL1004");
 
         Assert.Equal("EL1004", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL1004").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL1004").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Cluster, "api"), finding.Resource);
         Assert.Equal("/configs/1/dynamic_active_clusters/0/cluster", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL2001WarmingResourceTests
         var finding = RuleFixtures.SingleFailure("EL2001");
 
         Assert.Equal("EL2001", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2001").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2001").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Cluster, "api-canary"), finding.Resource);
         Assert.Equal("/configs/1/dynamic_warming_clusters/0/cluster", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

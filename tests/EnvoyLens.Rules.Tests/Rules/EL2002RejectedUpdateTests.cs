@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL2002RejectedUpdateTests
         var finding = RuleFixtures.SingleFailure("EL2002");
 
         Assert.Equal("EL2002", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2002").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2002").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Listener, "http_8080"), finding.Resource);
         Assert.Equal("/configs/0/dynamic_listeners/0/error_state", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

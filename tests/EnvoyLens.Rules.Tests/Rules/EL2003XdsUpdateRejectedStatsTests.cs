@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL2003XdsUpdateRejectedStatsTests
         var finding = RuleFixtures.SingleFailure("EL2003");
 
         Assert.Equal("EL2003", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2003").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2003").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Stats, "listener_manager.lds.update_rejected"), finding.Resource);
         Assert.Equal("", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL2005ServerNotLiveTests
         var finding = RuleFixtures.SingleFailure("EL2005");
 
         Assert.Equal("EL2005", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2005").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2005").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.ServerInfo, "server_info"), finding.Resource);
         Assert.Equal("/state", finding.Pointer.Value);
         RuleFixtures.AssertArguments(
@@ -32,7 +33,7 @@ public sealed class EL2005InitTargetTests
         var snapshot = new EnvoyLens.Model.EnvoySnapshot(
             "test", [], null, info, [], [], [], [], [], [], [], [], [],
             [new EnvoyLens.Model.InitTarget("Listener-local-init-manager http_8080", ["RDS local-init-target web"])], null, [], []);
-        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2005");
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2005");
 
         var report = new RuleRunner([rule]).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleInputs.ServerInfo | RuleInputs.InitDump));
 

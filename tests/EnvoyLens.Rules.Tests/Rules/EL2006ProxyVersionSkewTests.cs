@@ -1,5 +1,6 @@
 using EnvoyLens.Core;
 using EnvoyLens.Rules.BuiltIn;
+using EnvoyLens.Rules.BuiltIn.State;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -15,7 +16,7 @@ public sealed class EL2006ProxyVersionSkewTests
         var finding = RuleFixtures.SingleFailure("EL2006");
 
         Assert.Equal("EL2006", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL2006").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL2006").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.ServerInfo, "server_info"), finding.Resource);
         Assert.Equal("/configs/0/bootstrap/node/metadata/ISTIO_VERSION", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

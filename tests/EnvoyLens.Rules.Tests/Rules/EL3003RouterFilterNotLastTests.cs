@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL3003RouterFilterNotLastTests
         var finding = RuleFixtures.SingleFailure("EL3003");
 
         Assert.Equal("EL3003", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL3003").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL3003").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Listener, "http_8080"), finding.Resource);
         Assert.Equal("/configs/0/dynamic_listeners/0/active_state/listener/filter_chains/0/filters/0/typed_config/http_filters/0", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

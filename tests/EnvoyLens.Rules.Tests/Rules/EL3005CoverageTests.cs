@@ -1,5 +1,6 @@
 using EnvoyLens.Model;
 using EnvoyLens.Rules.BuiltIn;
+using EnvoyLens.Rules.BuiltIn.Config;
 
 namespace EnvoyLens.Rules.Tests.Rules;
 

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL3007RetriesExceedRouteTimeoutTests
         var finding = RuleFixtures.SingleFailure("EL3007");
 
         Assert.Equal("EL3007", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL3007").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL3007").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.RouteConfig, "web"), finding.Resource);
         Assert.Equal("/configs/2/dynamic_route_configs/0/route_config/virtual_hosts/0/routes/1", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

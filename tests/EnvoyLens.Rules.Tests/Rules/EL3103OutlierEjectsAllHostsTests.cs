@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL3103OutlierEjectsAllHostsTests
         var finding = RuleFixtures.SingleFailure("EL3103");
 
         Assert.Equal("EL3103", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL3103").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL3103").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Cluster, "api"), finding.Resource);
         Assert.Equal("/configs/1/dynamic_active_clusters/0/cluster/outlier_detection/max_ejection_percent", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL3105ConnectTimeoutExtremeTests
         var finding = RuleFixtures.SingleFailure("EL3105");
 
         Assert.Equal("EL3105", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL3105").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL3105").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Cluster, "api"), finding.Resource);
         Assert.Equal("/configs/1/dynamic_active_clusters/0/cluster/connect_timeout", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

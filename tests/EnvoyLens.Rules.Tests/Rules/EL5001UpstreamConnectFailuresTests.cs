@@ -1,5 +1,6 @@
 using EnvoyLens.Core;
 using EnvoyLens.Model;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -15,7 +16,7 @@ public sealed class EL5001UpstreamConnectFailuresTests
         var finding = RuleFixtures.SingleFailure("EL5001");
 
         Assert.Equal("EL5001", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL5001").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL5001").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Cluster, "outbound|9080||api.default.svc.cluster.local"), finding.Resource);
         Assert.Equal("/configs/1/dynamic_active_clusters/0/cluster", finding.Pointer.Value);
         RuleFixtures.AssertArguments(
@@ -36,7 +37,7 @@ public sealed class EL5001UpstreamConnectFailuresTests
             "stats-before.txt",
             current.Format) { CapturedAt = t1.AddSeconds(-30) };
         var snapshot = context.Snapshot.WithStats(current.WithEarlier(earlier, t1));
-        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL5001");
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL5001");
 
         var report = new RuleRunner([rule]).Run(new RuleContext(snapshot, context.Clock, context.Available));
 
@@ -54,7 +55,7 @@ public sealed class EL5001UpstreamConnectFailuresTests
         var context = RuleFixtures.Context("EL5001", "fail");
         var current = context.Snapshot.Stats!;
         var snapshot = context.Snapshot.WithStats(current.WithEarlier(current));
-        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL5001");
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL5001");
 
         var report = new RuleRunner([rule]).Run(new RuleContext(snapshot, context.Clock, context.Available));
 
@@ -78,7 +79,7 @@ public sealed class EL5001UpstreamConnectFailuresTests
         var context = RuleFixtures.Context("EL5001", "fail");
         var earlier = new StatsSnapshot([], "stats-before.txt", "prometheus");
         var snapshot = context.Snapshot.WithStats(context.Snapshot.Stats!.WithEarlier(earlier));
-        var rule = RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL5001");
+        var rule = RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL5001");
 
         var report = new RuleRunner([rule]).Run(new RuleContext(snapshot, context.Clock, context.Available));
 

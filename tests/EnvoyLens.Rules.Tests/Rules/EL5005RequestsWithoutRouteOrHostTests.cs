@@ -1,4 +1,5 @@
 using EnvoyLens.Core;
+using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
 namespace EnvoyLens.Rules.Tests.Rules;
@@ -14,7 +15,7 @@ public sealed class EL5005RequestsWithoutRouteOrHostTests
         var finding = RuleFixtures.SingleFailure("EL5005");
 
         Assert.Equal("EL5005", finding.RuleId);
-        Assert.Equal(RuleCatalog.BuiltIn.Single(r => r.Descriptor.Id == "EL5005").Descriptor.DefaultSeverity, finding.Severity);
+        Assert.Equal(RulePacks.Catalog.Rules.Single(r => r.Descriptor.Id == "EL5005").Descriptor.DefaultSeverity, finding.Severity);
         Assert.Equal(new ResourceRef(ResourceKind.Listener, "http_8080"), finding.Resource);
         Assert.Equal("/configs/0/dynamic_listeners/0/active_state/listener", finding.Pointer.Value);
         RuleFixtures.AssertArguments(

@@ -1,0 +1,66 @@
+using EnvoyLens.Reporting.Rendering;
+
+namespace EnvoyLens.Cli.Options;
+
+/// <summary>The text-or-JSON forms of <c>decode</c>, <c>diff</c>, <c>rules</c> and <c>certs inspect|verify|compare</c>.</summary>
+internal enum TextOrJson
+{
+    Text,
+    Json,
+}
+
+/// <summary>Output forms of <c>envoylens analyze</c>.</summary>
+internal enum AnalyzeFormat
+{
+    Text,
+    Json,
+    Sarif,
+}
+
+/// <summary>Output forms of the <c>envoylens certs</c> list: the table fitted to a width, every column, or JSON.</summary>
+internal enum CertsListFormat
+{
+    Table,
+    Wide,
+    Json,
+}
+
+/// <summary>Every command's typed <c>--output</c>/<c>-o</c>: one word set per form, one error sentence for all.</summary>
+internal static class OutputOptions
+{
+    /// <summary><c>-o text|json</c> (default text); <paramref name="acceptTable"/> also takes <c>table</c> for text.</summary>
+    public static ChoiceOption<TextOrJson> TextOrJson(string description = "Output format: text or json.", bool acceptTable = false)
+    {
+        var option = Create<Options.TextOrJson>(description, "text|json", "text")
+            .With("text", Options.TextOrJson.Text)
+            .With("json", Options.TextOrJson.Json);
+        return acceptTable ? option.With("table", Options.TextOrJson.Text, listed: false) : option;
+    }
+
+    /// <summary><c>analyze -o text|json|sarif</c>.</summary>
+    public static ChoiceOption<AnalyzeFormat> Analyze() =>
+        Create<AnalyzeFormat>("Output format: text (findings grouped by severity), json (schema envoylens-analysis/v1) or sarif (SARIF 2.1.0).", "text|json|sarif", "text")
+            .With("text", AnalyzeFormat.Text)
+            .With("json", AnalyzeFormat.Json)
+            .With("sarif", AnalyzeFormat.Sarif);
+
+    /// <summary><c>certs -o table|wide|json</c>.</summary>
+    public static ChoiceOption<CertsListFormat> CertsList() =>
+        Create<CertsListFormat>("Output format: table (fits the terminal, else 120 columns, dropping the least useful columns), wide (every column) or json.", "table|wide|json", "table")
+            .With("table", CertsListFormat.Table)
+            .With("wide", CertsListFormat.Wide)
+            .With("json", CertsListFormat.Json);
+
+    /// <summary><c>config VIEW -o FORMAT</c>: the tables, or the resources in full, or the rows as data.</summary>
+    public static ChoiceOption<OutputFormat> Config() =>
+        Create<OutputFormat>("table; wide (more columns); json or yaml (the selected resources' full configuration, like istioctl); table-json or table-yaml (the table's rows).", "FORMAT", "table")
+            .With("table", OutputFormat.Table)
+            .With("wide", OutputFormat.Wide)
+            .With("json", OutputFormat.Json)
+            .With("yaml", OutputFormat.Yaml)
+            .With("table-json", OutputFormat.TableJson)
+            .With("table-yaml", OutputFormat.TableYaml);
+
+    private static ChoiceOption<T> Create<T>(string description, string helpName, string defaultWord)
+        where T : struct => new("--output", "-o", description, helpName, default, defaultWord);
+}

@@ -1,0 +1,124 @@
+using EnvoyLens.Core;
+using EnvoyLens.Model;
+
+namespace EnvoyLens.Reporting.Decode;
+
+/// <summary>Resource counts of one kind: total and per state / origin (only non-zero ones are listed).</summary>
+public sealed record KindCount(string Kind, int Total, IReadOnlyList<(string Name, int Count)> Breakdown);
+
+/// <summary>The facts <c>envoylens decode</c> reports, independent of the output form.</summary>
+public sealed record DecodeReport(
+    string Origin,
+    IReadOnlyList<RawDocument> Documents,
+    DocumentSummary? ConfigDump,
+    IReadOnlyList<KindCount> Resources,
+    int RawPayloads,
+    IReadOnlyList<DecodeDiagnostic> Diagnostics)
+{
+    /// <summary>The report of <paramref name="raw"/> as decoded into <paramref name="s"/>.</summary>
+    public static DecodeReport From(RawSnapshot raw, EnvoySnapshot s)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        ArgumentNullException.ThrowIfNull(s);
+        var resources = new List<KindCount>
+        {
+            Count("listeners", s.Listeners.Select(l => l.Meta)),
+            Count("routeConfigs", s.RouteConfigs.Select(r => r.Meta)),
+            Count("clusters", s.Clusters.Select(c => c.Meta)),
+            Count("loadAssignments", s.LoadAssignments.Select(a => a.Meta)),
+            Count("secrets", s.Secrets.Select(x => x.Meta)),
+            Count("ecds", s.Ecds.Select(e => e.Meta)),
+            Plain("clusterStatuses", s.ClusterStatuses.Count),
+            Plain("listenerStatuses", s.ListenerStatuses.Count),
+            Plain("adminCertificates", s.AdminCertificates.Count),
+            Plain("initTargets", s.InitTargets.Count),
+            Plain("stats", s.Stats?.Stats.Count ?? 0),
+        };
+        return new DecodeReport(s.Origin, raw.Documents, s.ConfigDump, resources, s.RawPayloads.Count, s.Diagnostics);
+    }
+
+    private static KindCount Plain(string kind, int n) => new(kind, n, []);
+
+    private static KindCount Count(string kind, IEnumerable<ResourceMeta> metas)
+    {
+        var list = metas.ToList();
+        var breakdown = new List<(string, int)>();
+        foreach (var origin in Enum.GetValues<ResourceOrigin>())
+        {
+            var n = list.Count(m => m.Origin == origin);
+            if (n > 0)
+            {
+                breakdown.Add((origin.ToString().ToLowerInvariant(), n));
+            }
+        }
+
+        foreach (var state in Enum.GetValues<ResourceState>())
+        {
+            var n = list.Count(m => m.State == state);
+            if (n > 0)
+            {
+                breakdown.Add((state.ToString().ToLowerInvariant(), n));
+            }
+        }
+
+        return new KindCount(kind, list.Count, breakdown);
+    }
+
+    /// <summary>The admin endpoint as <c>decode</c> names it (its path without the slash).</summary>
+    public static string EndpointName(AdminEndpoint e) => e switch
+    {
+        AdminEndpoint.ConfigDump => "config_dump",
+        AdminEndpoint.Clusters => "clusters",
+        AdminEndpoint.Listeners => "listeners",
+        AdminEndpoint.Certs => "certs",
+        AdminEndpoint.ServerInfo => "server_info",
+        AdminEndpoint.Stats => "stats",
+        AdminEndpoint.StatsPrometheus => "stats_prometheus",
+        AdminEndpoint.InitDump => "init_dump",
+        AdminEndpoint.Ready => "ready",
+        AdminEndpoint.Runtime => "runtime",
+        AdminEndpoint.Memory => "memory",
+        AdminEndpoint.HotRestartVersion => "hot_restart_version",
+        _ => e.ToString(),
+    };
+
+    /// <summary>A diagnostic's sentence with the members of the source it names (<c>BUNDLE/stats.txt</c>) relative to it.</summary>
+    public string RelativeIn(string message) =>
+        Origin.Length == 0 || Origin.Contains("://", StringComparison.Ordinal)
+            ? message
+            : message.Replace(Origin.TrimEnd('/', Path.DirectorySeparatorChar) + "/", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A document's name relative to what was read: a bundle or folder member without the folder
+    /// (<c>config_dump.json</c>), an admin response as its path (<c>/config_dump?include_eds</c>), a file read alone as its
+    /// file name; anything else (one of several files named one by one) as given.
+    /// </summary>
+    public string Relative(string source)
+    {
+        if (string.Equals(source, Origin, StringComparison.Ordinal))
+        {
+            return Path.GetFileName(source) is { Length: > 0 } name ? name : source;
+        }
+
+        if (source.Length > Origin.Length && source.StartsWith(Origin, StringComparison.Ordinal))
+        {
+            var rest = source[Origin.Length..];
+            if (Origin.Contains("://", StringComparison.Ordinal))
+            {
+                return rest[0] is '/' or '?' ? rest : source;
+            }
+
+            if (rest[0] == '/' || rest[0] == Path.DirectorySeparatorChar)
+            {
+                return rest[1..];
+            }
+
+            if (Origin.EndsWith('/') || Origin.EndsWith(Path.DirectorySeparatorChar))
+            {
+                return rest;
+            }
+        }
+
+        return source;
+    }
+}
