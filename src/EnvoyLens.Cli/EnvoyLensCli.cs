@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using EnvoyLens.Cli.Commands;
+using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
@@ -22,7 +24,10 @@ public static class EnvoyLensCli
     /// <returns>One of <see cref="ExitCodes"/>.</returns>
     public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, TimeProvider.System);
 
-    internal static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider clock)
+    internal static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider clock) => Run(args, output, error, clock, Name);
+
+    /// <summary>As <see cref="Run(string[], TextWriter, TextWriter)"/>, with usage and error lines naming the command <paramref name="name"/> (see <see cref="InvocationName"/>).</summary>
+    internal static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider clock, string name)
     {
         ArgumentNullException.ThrowIfNull(args);
         try
@@ -31,37 +36,39 @@ public static class EnvoyLensCli
             var parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
-                error.Write($"{Name}: {UsageError(parsed)}\n");
+                error.Write(InvocationName.Apply($"{name}: {UsageError(parsed)}\n", name));
                 return ExitCodes.InputOrUsageError;
             }
 
             // Help and version text go through a buffer so that trailing spaces of wrapped lines are dropped.
             using var help = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
             var code = parsed.Invoke(new InvocationConfiguration { Output = help, Error = error, EnableDefaultExceptionHandler = false });
-            WriteTrimmed(help.ToString(), output);
+            WriteTrimmed(InvocationName.Apply(help.ToString(), name), output);
             return code;
         }
         catch (SnapshotInterruptedException e)
         {
-            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            error.Write(ErrorLine(name, e.Message));
             return SnapshotService.Interrupted;
         }
         catch (EnvoyLensException e)
         {
-            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            error.Write(ErrorLine(name, e.Message));
             return ExitCodes.InputOrUsageError;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.Write($"{Name}: {OneSentence(e.Message)}\n");
+            error.Write(ErrorLine(name, e.Message));
             return ExitCodes.InputOrUsageError;
         }
         catch (Exception e)
         {
-            error.Write($"{Name}: unexpected {e.GetType().FullName}: {OneSentence(e.Message).TrimEnd('.')}; this is a bug.\n");
+            error.Write($"{name}: unexpected {e.GetType().FullName}: {OneSentence(e.Message).TrimEnd('.')}; this is a bug.\n");
             return ExitCodes.InternalError;
         }
     }
+
+    private static string ErrorLine(string name, string message) => InvocationName.Apply($"{name}: {OneSentence(message)}\n", name);
 
     internal static Command BuildRoot(SnapshotLoader loader, TimeProvider clock, TextWriter output)
     {
@@ -76,7 +83,7 @@ public static class EnvoyLensCli
         }
 
         root.Options.Add(help);
-        root.Options.Add(new VersionOption());
+        root.Options.Add(new VersionOption { Action = new VersionAction() });
         root.Subcommands.Add(ConfigCommand.Create(new ConfigViewService(loader, clock), output));
         root.Subcommands.Add(DecodeCommand.Create(new DecodeReportService(loader), output));
         root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(loader, clock), output));
@@ -86,6 +93,16 @@ public static class EnvoyLensCli
         root.Subcommands.Add(CertsCommand.Create(new CertsService(loader), clock, output));
         root.SetAction(NoCommand);
         return root;
+    }
+
+    /// <summary><c>--version</c>: the version and the commit it was built from, as <see cref="ToolInfo.VersionLine"/>.</summary>
+    private sealed class VersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.Write(ToolInfo.VersionLine + "\n");
+            return ExitCodes.Ok;
+        }
     }
 
     private static int NoCommand(ParseResult parse) =>

@@ -19,7 +19,7 @@ public sealed class DependencyArrowTests
         ["EnvoyLens.Generators"] = ["Microsoft.CodeAnalysis.CSharp"],
         ["EnvoyLens.ProtoJson"] = ["EnvoyLens.Core", "EnvoyLens.Generators", "Google.Protobuf"],
         ["EnvoyLens.Model"] = ["EnvoyLens.Core"],
-        ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient"],
+        ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient.Aot"],
         ["EnvoyLens.Decoding"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Protos", "EnvoyLens.ProtoJson", "EnvoyLens.Generators", "Google.Protobuf", "YamlDotNet"],
         ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Certs"],
         ["EnvoyLens.Certs"] = ["EnvoyLens.Core", "EnvoyLens.Model", "BouncyCastle.Cryptography"],

@@ -145,6 +145,18 @@ public static class JsonRedactor
 
     private static string Child(string pointer, int index) => pointer + "/" + index.ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The marker as a JSON string, written without the serializer so that trimming keeps nothing it needs.</summary>
+    private static byte[] MarkerJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStringValue(RedactionRules.Marker);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     private static byte[]? SecretField(JsonElement value, string pointer, List<string> listed)
     {
         if (value.ValueKind == JsonValueKind.String)
@@ -155,7 +167,7 @@ public static class JsonRedactor
             }
 
             listed.Add(pointer);
-            return JsonSerializer.SerializeToUtf8Bytes(RedactionRules.Marker);
+            return MarkerJson();
         }
 
         if (value.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))

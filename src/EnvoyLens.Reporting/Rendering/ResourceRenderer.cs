@@ -69,7 +69,7 @@ public static class ResourceRenderer
         var array = new JsonArray();
         foreach (var resource in found)
         {
-            array.Add(resource.Load());
+            array.Add((JsonNode)resource.Load());
         }
 
         return array;
