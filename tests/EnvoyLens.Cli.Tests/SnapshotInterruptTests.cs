@@ -107,7 +107,10 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var dll = Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Cli", "bin", configuration, "net10.0", "envoylens.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        // Through env(1) with SIGINT and SIGTERM reset to their defaults: a test run started in the background by a
+        // non-interactive shell inherits SIGINT as ignored, and a signal ignored at exec stays ignored in the child,
+        // whatever handler the tool registers. (env execs the tool, so the process id is the tool's.)
+        var start = new ProcessStartInfo("env")
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
@@ -118,6 +121,8 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
             start.Environment["TMPDIR"] = temp;
         }
 
+        start.ArgumentList.Add("--default-signal=INT,TERM");
+        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
         start.ArgumentList.Add(dll);
         foreach (var a in args)
         {
