@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using EnvoyLens.Core;
 
@@ -142,11 +144,105 @@ internal static class LegacyConfigs
         {
             if (json.IndexOf(trigger) >= 0)
             {
-                return true;
+                // Istio writes "config" into every cluster's metadata (a string) and Wasm writes it inside typed_config:
+                // a byte match says little, so look at where the names stand before parsing the section into a tree.
+                return HasLegacyProperty(json);
             }
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="json"/> has, as a property name, something <see cref="Apply"/> may convert: a Struct
+    /// key (<c>config</c>) whose value is an object in an object with none of <c>@type</c>, <c>typed_config</c> and
+    /// <c>config_discovery</c>, or a v2-only field (<c>hosts</c>, <c>tls_context</c>, <c>deprecated_v1</c>,
+    /// <c>hidden_envoy_deprecated_*</c>). One forward pass, no tree; true for input it cannot read, which the full
+    /// path then reports as before.
+    /// </summary>
+    internal static bool HasLegacyProperty(ReadOnlySpan<byte> json)
+    {
+        const byte StructConfig = 1, Typed = 2;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
+        var objects = new List<byte>();
+        var structKeyBefore = false;
+        try
+        {
+            while (reader.Read())
+            {
+                var structValue = structKeyBefore;
+                structKeyBefore = false;
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        if (structValue)
+                        {
+                            objects[^1] |= StructConfig;
+                        }
+
+                        objects.Add(0);
+                        break;
+                    case JsonTokenType.EndObject:
+                        if (objects[^1] == StructConfig)
+                        {
+                            return true;
+                        }
+
+                        objects.RemoveAt(objects.Count - 1);
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.ValueIsEscaped ? Encoding.UTF8.GetBytes(reader.GetString()!) : reader.ValueSpan;
+                        switch (LegacyName(name))
+                        {
+                            case NameKind.V2Only:
+                                return true;
+                            case NameKind.StructKey:
+                                structKeyBefore = true;
+                                break;
+                            case NameKind.TypedKey:
+                                objects[^1] |= Typed;
+                                break;
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return true;
+        }
+
+        return false;
+    }
+
+    private enum NameKind
+    {
+        Other,
+        StructKey,
+        TypedKey,
+        V2Only,
+    }
+
+    private static NameKind LegacyName(ReadOnlySpan<byte> name)
+    {
+        if (name.SequenceEqual("config"u8))
+        {
+            return NameKind.StructKey;
+        }
+
+        // An object with an @type is a typed payload (Wasm's own "config" field), never an extension to convert.
+        if (name.SequenceEqual("@type"u8) || name.SequenceEqual("typed_config"u8) || name.SequenceEqual("typedConfig"u8) ||
+            name.SequenceEqual("config_discovery"u8) || name.SequenceEqual("configDiscovery"u8))
+        {
+            return NameKind.TypedKey;
+        }
+
+        return name.StartsWith("hidden_envoy_deprecated_"u8) || name.StartsWith("hiddenEnvoyDeprecated"u8) ||
+               name.SequenceEqual("hosts"u8) || name.SequenceEqual("tls_context"u8) || name.SequenceEqual("tlsContext"u8) ||
+               name.SequenceEqual("deprecated_v1"u8) || name.SequenceEqual("deprecatedV1"u8)
+            ? NameKind.V2Only
+            : NameKind.Other;
     }
 
     /// <summary>
@@ -736,5 +832,5 @@ internal static class LegacyConfigs
         string.Concat(snake.Split('_').Select((part, i) => i == 0 || part.Length == 0 ? part : char.ToUpperInvariant(part[0]) + part[1..]));
 
     internal static string Snake(string key) =>
-        string.Concat(key.Select(c => char.IsAsciiLetterUpper(c) ? "_" + char.ToLowerInvariant(c) : c.ToString()));
+        !key.AsSpan().ContainsAnyInRange('A', 'Z') ? key : string.Concat(key.Select(c => char.IsAsciiLetterUpper(c) ? "_" + char.ToLowerInvariant(c) : c.ToString()));
 }

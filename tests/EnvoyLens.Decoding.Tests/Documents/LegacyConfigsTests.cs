@@ -231,4 +231,41 @@ public sealed class LegacyConfigsTests
 
         Assert.Empty(notes);
     }
+
+    [Theory]
+    [InlineData("""{"filters": [{"name": "envoy.tcp_proxy", "config": {"cluster": "a"}}]}""", true)]
+    [InlineData("""{"tracing": {"http": {"name": "envoy.zipkin", "config": {"collector_cluster": "z"}}}}""", true)]
+    [InlineData("""{"clusters": [{"name": "a", "hosts": [{"socket_address": {"address": "10.0.0.1"}}]}]}""", true)]
+    [InlineData("""{"filter_chains": [{"tls_context": {}}]}""", true)]
+    [InlineData("""{"listener": {"hidden_envoy_deprecated_use_original_dst": true}}""", true)]
+    [InlineData("""{"filters": [{"name": "envoy.tcp_proxy", "config": {"cluster": """, true)]
+    [InlineData("""{"metadata": {"filter_metadata": {"istio": {"config": "/apis/networking.istio.io/v1/namespaces/a/destination-rule/b"}}}}""", false)]
+    [InlineData("""{"http_filters": [{"name": "istio.stats", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm", "config": {"vm_config": {}}}}]}""", false)]
+    [InlineData("""{"http_filters": [{"name": "x", "config_discovery": {"config_source": {"ads": {}}}, "config": {}}]}""", false)]
+    [InlineData("""{"runtime": {"envoy.deprecated_features:envoy.config.listener.v3.Listener.hidden_envoy_deprecated_use_original_dst": "true"}}""", false)]
+    public void Given_a_section_When_checked_for_v2_era_properties_Then_only_property_names_where_a_conversion_applies_count(string json, bool expected)
+    {
+        Assert.Equal(expected, LegacyConfigs.MayApply(System.Text.Encoding.UTF8.GetBytes(json)));
+    }
+
+    [SkippableFact]
+    public void Given_current_istio_dumps_whose_metadata_says_config_When_checked_Then_no_section_is_taken_for_v2_era_configuration()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+        var withConfigBytes = 0;
+        foreach (var file in new[] { "istio-compare-sidecar-configdump.json", "istio-describe-http-config.json" })
+        {
+            var bytes = File.ReadAllBytes(TestPaths.CorpusFile("config_dump", file));
+            var layout = ConfigDumpDocument.Read(bytes, file);
+            foreach (var entry in layout.Entries)
+            {
+                var section = layout.EntryBytes(entry).Span;
+                withConfigBytes += section.IndexOf("\"config\""u8) >= 0 ? 1 : 0;
+                Assert.False(LegacyConfigs.MayApply(section), $"{file} {entry.Pointer}");
+            }
+        }
+
+        // The byte pattern alone would have sent these sections through the tree walk.
+        Assert.True(withConfigBytes > 0);
+    }
 }
