@@ -71,7 +71,11 @@ public sealed record HttpConnectionManager(
     RouteConfig? InlineRouteConfig,
     string? ScopedRoutesName,
     IReadOnlyList<HttpFilter> HttpFilters,
-    JsonPointer Pointer);
+    JsonPointer Pointer)
+{
+    /// <summary><c>strip_any_host_port</c>: the Host header's port is removed before virtual hosts are chosen.</summary>
+    public bool StripAnyHostPort { get; init; }
+}
 
 /// <summary>An HTTP filter; <see cref="EcdsResourceNames"/> is set when its config comes from ECDS (config_discovery).</summary>
 public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> EcdsResourceNames, bool Disabled, bool IsOptional)

@@ -6,6 +6,9 @@ namespace EnvoyLens.Model;
 public sealed record RouteConfig(ResourceMeta Meta, IReadOnlyList<VirtualHost> VirtualHosts, bool? ValidateClusters)
 {
     public string Name => Meta.Name;
+
+    /// <summary><c>ignore_port_in_host_matching</c>: the Host header's port is ignored when virtual hosts are chosen.</summary>
+    public bool IgnorePortInHostMatching { get; init; }
 }
 
 public sealed record VirtualHost(string Name, IReadOnlyList<string> Domains, IReadOnlyList<Route> Routes, JsonPointer Pointer, MetadataMap Metadata);
@@ -69,4 +72,16 @@ public sealed record Route(
 {
     /// <summary>The cluster specifier plugin's name when <see cref="ActionKind"/> is one of the plugin kinds; else null.</summary>
     public string? ClusterSpecifierPlugin { get; init; }
+
+    /// <summary>A route action's <c>prefix_rewrite</c>: replaces the matched prefix (or path) before forwarding; null when not set.</summary>
+    public string? PrefixRewrite { get; init; }
+
+    /// <summary>A route action's <c>regex_rewrite</c> as its pattern and substitution; null when not set.</summary>
+    public RegexRewrite? RegexRewrite { get; init; }
+
+    /// <summary>A route action's <c>host_rewrite_literal</c>, or <c>auto_host_rewrite</c> / <c>host_rewrite_header:NAME</c> / <c>host_rewrite_path_regex</c> described; null when not set.</summary>
+    public string? HostRewrite { get; init; }
 }
+
+/// <summary>A path rewrite by regular expression (Envoy <c>RegexMatchAndSubstitute</c>).</summary>
+public sealed record RegexRewrite(string Pattern, string Substitution);

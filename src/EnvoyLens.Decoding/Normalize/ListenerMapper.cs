@@ -235,7 +235,10 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac });
         }
 
-        return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at);
+        return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at)
+        {
+            StripAnyHostPort = hcm.StripPortModeCase == HcmV3.HttpConnectionManager.StripPortModeOneofCase.StripAnyHostPort && hcm.StripAnyHostPort,
+        };
     }
 
     private static TcpProxy MapTcpProxy(TcpV3.TcpProxy tcp, JsonPointer at)

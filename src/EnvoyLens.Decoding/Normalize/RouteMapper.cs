@@ -17,7 +17,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             hosts.Add(MapVirtualHost(config.VirtualHosts[i], at.Append("virtual_hosts").Append(i)));
         }
 
-        return new RouteConfig(meta, hosts, config.ValidateClusters);
+        return new RouteConfig(meta, hosts, config.ValidateClusters) { IgnorePortInHostMatching = config.IgnorePortInHostMatching };
     }
 
     private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer structural)
@@ -46,6 +46,9 @@ internal sealed class RouteMapper(NormalizeContext context)
         uint? status = null;
         string? redirect = null;
         string? plugin = null;
+        string? prefixRewrite = null;
+        RegexRewrite? regexRewrite = null;
+        string? hostRewrite = null;
 
         switch (route.ActionCase)
         {
@@ -75,6 +78,20 @@ internal sealed class RouteMapper(NormalizeContext context)
                         break;
                 }
 
+                prefixRewrite = ProtoValues.NullIfEmpty(action.PrefixRewrite);
+                if (action.RegexRewrite is { } rewrite)
+                {
+                    regexRewrite = new RegexRewrite(rewrite.Pattern?.Regex ?? string.Empty, rewrite.Substitution);
+                }
+
+                hostRewrite = action.HostRewriteSpecifierCase switch
+                {
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewriteLiteral => ProtoValues.NullIfEmpty(action.HostRewriteLiteral),
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.AutoHostRewrite when action.AutoHostRewrite == true => "auto_host_rewrite (the upstream host's name)",
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewriteHeader => "host_rewrite_header:" + action.HostRewriteHeader,
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewritePathRegex => "host_rewrite_path_regex",
+                    _ => null,
+                };
                 timeout = ProtoValues.ToTimeSpan(action.Timeout);
                 idleTimeout = ProtoValues.ToTimeSpan(action.IdleTimeout);
                 if (action.RetryPolicy is { } policy)
@@ -119,6 +136,9 @@ internal sealed class RouteMapper(NormalizeContext context)
             at)
         {
             ClusterSpecifierPlugin = ProtoValues.NullIfEmpty(plugin),
+            PrefixRewrite = prefixRewrite,
+            RegexRewrite = regexRewrite,
+            HostRewrite = hostRewrite,
         };
     }
 
