@@ -58,6 +58,13 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
         public TraceVerdict Execute()
         {
             (DestinationIp, AddressSource) = ResolveAddress();
+            if (request.RouteConfigName is { } start)
+            {
+                return Target.IsHttp
+                    ? Http(new HttpConnectionManager(null, start, null, null, [], JsonPointer.Root), fromRouteConfig: true)
+                    : throw new EnvoyLensException("--route-config needs an http://, https:// or grpc:// TARGET.");
+            }
+
             var (listener, handOffFrom, listenerVerdict) = SelectListener();
             if (listener is null)
             {
@@ -340,7 +347,7 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
             return null;
         }
 
-        private TraceVerdict Http(HttpConnectionManager hcm)
+        private TraceVerdict Http(HttpConnectionManager hcm, bool fromRouteConfig = false)
         {
             foreach (var filter in hcm.HttpFilters)
             {
@@ -397,7 +404,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
                     return new TraceVerdict(TraceOutcome.Stopped, "NR", 404, $"Route configuration {rds} is missing: Envoy answers 404 (response flag NR).");
                 }
 
-                Hops.Add(new TraceHop(HopKind.RouteConfig, HopStatus.Matched, rds, rc.Meta.Pointer, $"The HTTP connection manager takes its routes from RDS route configuration {rds}."));
+                Hops.Add(new TraceHop(HopKind.RouteConfig, HopStatus.Matched, rds, rc.Meta.Pointer,
+                    fromRouteConfig ? $"The trace starts at route configuration {rds} (--route-config); listeners and filters are skipped." : $"The HTTP connection manager takes its routes from RDS route configuration {rds}."));
             }
             else
             {
@@ -576,6 +584,11 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
         private TraceVerdict ClusterHop(string name)
         {
             var cluster = snapshot.FindCluster(name);
+            if (cluster is null && !snapshot.HasSection(ConfigSection.Clusters))
+            {
+                return Undetermined(HopKind.Cluster, name, JsonPointer.Root, $"the capture has no clusters section, so whether cluster {name} exists is not known");
+            }
+
             if (cluster is null)
             {
                 Hops.Add(new TraceHop(HopKind.Cluster, HopStatus.Stopped, name, JsonPointer.Root, $"Cluster {name} is not in the capture."));

@@ -152,6 +152,9 @@ public sealed record TraceRequest(
     IReadOnlyList<string> Alpn,
     bool Inbound)
 {
+    /// <summary>Start at this route configuration instead of a listener (a capture without listeners, a gateway's RDS route); null to start at the listener.</summary>
+    public string? RouteConfigName { get; init; }
+
     /// <summary>A plain request to <paramref name="target"/> with the defaults of its scheme.</summary>
     public static TraceRequest For(string target) => For(TraceTarget.Parse(target));
 

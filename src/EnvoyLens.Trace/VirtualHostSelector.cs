@@ -16,7 +16,7 @@ internal static class VirtualHostSelector
             0 => $"domain '{Domain}' is the host exactly",
             1 => $"wildcard suffix domain '{Domain}' matches the host (no exact domain does)",
             2 => $"wildcard prefix domain '{Domain}' matches the host (no exact or suffix domain does)",
-            _ => "its domain '*' matches any host (no other domain matches)",
+            _ => "domain '*' matches any host (no other domain matches)",
         };
     }
 

@@ -31,6 +31,7 @@ internal static class TraceCommand
         var sni = Add(command, new Option<string?>("--sni") { Description = "The TLS server name the client sends; default the host for https://, none otherwise.", HelpName = "NAME" });
         var alpn = Add(command, new Option<string?>("--alpn") { Description = "The ALPN protocols the client offers, comma-separated (e.g. h2,http/1.1); default derived from the scheme.", HelpName = "LIST" });
         var inbound = Add(command, new Option<bool>("--inbound") { Description = "The request arrives at this proxy's workload (Istio's virtualInbound listener on 15006) instead of leaving it." });
+        var routeConfig = Add(command, new Option<string?>("--route-config") { Description = "Start at this route configuration instead of a listener (for a capture without listeners, or a gateway's route).", HelpName = "NAME" });
         var all = Add(command, new Option<bool>("--all") { Description = "Show every candidate that lost at each hop, and why." });
         var format = OutputOptions.TextOrJson("Output format: text or json (schema envoylens-trace/v1).").AddTo(command);
         command.SetAction(parse =>
@@ -49,7 +50,10 @@ internal static class TraceCommand
                 parse.GetValue(alpn),
                 parse.GetValue(inbound),
                 parse.GetValue(all),
-                format.Get(parse));
+                format.Get(parse))
+            {
+                RouteConfig = parse.GetValue(routeConfig),
+            };
             return service.Run(request, output);
         });
         return command;

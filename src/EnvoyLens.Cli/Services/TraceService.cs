@@ -14,12 +14,16 @@ internal sealed record TraceInvocation(
     string? Method,
     IReadOnlyList<string> Headers,
     string? Address,
-    string? Source2,
+    string? SourceAddress,
     string? Sni,
     string? Alpn,
     bool Inbound,
     bool All,
-    TextOrJson Format);
+    TextOrJson Format)
+{
+    /// <summary><c>--route-config</c>: start at this route configuration.</summary>
+    public string? RouteConfig { get; init; }
+}
 
 /// <summary>
 /// <c>envoylens trace</c>: checks the TARGET and options, loads the capture, traces the request and writes the hops.
@@ -52,7 +56,7 @@ internal sealed class TraceService(SnapshotLoader loader)
         var headers = invocation.Headers.Select(Header).ToList();
         string? sourceIp = null;
         int? sourcePort = null;
-        if (invocation.Source2 is { } src)
+        if (invocation.SourceAddress is { } src)
         {
             (sourceIp, sourcePort) = SourceAddress(src);
         }
@@ -64,7 +68,10 @@ internal sealed class TraceService(SnapshotLoader loader)
 
         var alpn = invocation.Alpn is null ? [] : invocation.Alpn.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var method = invocation.Method?.ToUpperInvariant() ?? (target.Scheme == "grpc" ? "POST" : "GET");
-        return new TraceRequest(target, method, headers, invocation.Address, sourceIp, sourcePort, invocation.Sni, alpn, invocation.Inbound);
+        return new TraceRequest(target, method, headers, invocation.Address, sourceIp, sourcePort, invocation.Sni, alpn, invocation.Inbound)
+        {
+            RouteConfigName = invocation.RouteConfig,
+        };
     }
 
     private static KeyValuePair<string, string> Header(string text)
