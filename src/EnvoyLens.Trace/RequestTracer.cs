@@ -505,6 +505,7 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
                 case RouteActionKind.WeightedClusters:
                     (cluster, actionWhy) = WeightedChoice(route.WeightedClusters, "the route");
                     details.Insert(0, Shares(route.WeightedClusters));
+                    details.InsertRange(1, OtherShares(route.WeightedClusters, cluster));
                     break;
                 case RouteActionKind.ClusterHeader:
                     var header = route.ClusterHeader ?? string.Empty;
@@ -570,6 +571,27 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
             var total = clusters.Sum(c => (long)c.Weight);
             var top = clusters.OrderByDescending(c => c.Weight).First();
             return (top.Name, $"{who} splits by weight; the trace follows the largest share, {top.Name} ({Percent(top.Weight, total)})");
+        }
+
+        /// <summary>What becomes of the shares the trace does not follow: each one's cluster, and NC or UH when it would fail.</summary>
+        private IEnumerable<string> OtherShares(IReadOnlyList<WeightedCluster> clusters, string? followed)
+        {
+            var total = clusters.Sum(c => (long)c.Weight);
+            foreach (var c in clusters.Where(c => c.Name != followed))
+            {
+                var share = $"share {Percent(c.Weight, total)} to {c.Name}: ";
+                var cluster = snapshot.FindCluster(c.Name);
+                if (cluster is null)
+                {
+                    yield return share + (snapshot.HasSection(ConfigSection.Clusters) ? "cluster not in the capture, these requests fail with NC (503)" : "cluster not known (no clusters section)");
+                    continue;
+                }
+
+                var endpoints = MergedEndpoints(cluster);
+                yield return cluster.Type is "EDS" or "STATIC" && !endpoints.Any(e => e.IsUsable) && (endpoints.Count > 0 || snapshot.HasSection(ConfigSection.Endpoints))
+                    ? share + "no usable endpoint, these requests fail with UH (503)"
+                    : share + "not followed";
+            }
         }
 
         private static string Shares(IReadOnlyList<WeightedCluster> clusters)
