@@ -218,8 +218,10 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
             return (null, null, new TraceVerdict(TraceOutcome.Stopped, null, null, $"No listener on {dst}: the connection is refused."));
         }
 
-        private static string ListenerWhy(Listener l, Listener? exact, string dst) =>
-            l == exact ? $"Listener {l.Name} listens on the exact destination {dst}" : $"Listener {l.Name} listens on the wildcard address {l.Address} (no listener has the exact address {dst})";
+        private string ListenerWhy(Listener l, Listener? exact, string dst) =>
+            l == exact ? $"Listener {l.Name} listens on the exact destination {dst}"
+            : DestinationIp is null ? $"Listener {l.Name} listens on the wildcard address {l.Address} (the destination IP is not known)"
+            : $"Listener {l.Name} listens on the wildcard address {l.Address} (no listener has the exact address {dst})";
 
         private ConnectionFacts Facts(Listener listener, Listener? handOffFrom)
         {
