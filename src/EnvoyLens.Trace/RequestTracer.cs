@@ -107,7 +107,7 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
 
             if (request.Inbound)
             {
-                return (null, "unknown (give --address for the pod IP); chains that match on a destination IP are skipped");
+                return (null, "the pod IP is not known (give --address); chains that match on a destination IP are skipped");
             }
 
             var port = Target.Port;
@@ -639,10 +639,11 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
 
             if (cluster.Type == "ORIGINAL_DST")
             {
-                var dst = (DestinationIp?.ToString() ?? "the original destination") + ":" + Target.Port.ToString(CultureInfo.InvariantCulture);
-                Hops.Add(new TraceHop(HopKind.Endpoints, HopStatus.Matched, cluster.Name, cluster.Meta.Pointer, $"An ORIGINAL_DST cluster connects to the address the application asked for: {dst}."));
+                var port = Target.Port.ToString(CultureInfo.InvariantCulture);
+                var dst = DestinationIp is null ? $"the original destination (port {port})" : $"the original destination {DestinationIp}:{port}";
+                Hops.Add(new TraceHop(HopKind.Endpoints, HopStatus.Matched, cluster.Name, cluster.Meta.Pointer, $"An ORIGINAL_DST cluster connects to the address the connection was made to: {dst}."));
                 Tls(cluster);
-                return new TraceVerdict(TraceOutcome.Forwarded, null, null, $"Forwarded through {cluster.Name} to the original destination {dst}.") { Cluster = cluster.Name };
+                return new TraceVerdict(TraceOutcome.Forwarded, null, null, $"Forwarded through {cluster.Name} to {dst}.") { Cluster = cluster.Name };
             }
 
             if (cluster.AggregateClusters.Count > 0)
