@@ -243,4 +243,61 @@ public sealed class PrecedenceTests
         Assert.Equal(403u, result.Verdict.Status);
         Assert.Equal(HopKind.HttpFilter, result.Hops[^1].Kind);
     }
+
+    private static EnvoySnapshot ActionsDump() => Dumps.Decode(Dumps.ConfigDump(
+        listeners: [Dumps.HttpListener(8080, "web")],
+        routes: [Dumps.RouteConfig("web", Dumps.J("""
+            {'name':'web','domains':['*'],'routes':[
+              {'name':'moved','match':{'prefix':'/old'},'redirect':{'https_redirect':true,'host_redirect':'new.example.com','path_redirect':'/new'}},
+              {'name':'teapot','match':{'path':'/tea'},'direct_response':{'status':418,'body':{'inline_string':'short and stout'}}},
+              {'name':'by-header','match':{'prefix':'/pick'},'route':{'cluster_header':'x-cluster'}},
+              {'name':'rest','match':{'prefix':'/'},'route':{'cluster':'c','timeout':'0s','host_rewrite_literal':'backend.internal','regex_rewrite':{'pattern':{'regex':'^/api/(v[0-9]+)/(.*)$'},'substitution':'/\\2?version=\\1'}}}
+            ]}
+            """))],
+        clusters: [Dumps.EdsCluster("c")],
+        endpoints: [Dumps.Endpoints("c", ("10.0.0.1", "HEALTHY"))]));
+
+    [Fact]
+    public void Given_a_redirect_route_When_traced_Then_it_stops_at_the_route_with_the_target_url()
+    {
+        var result = Trace(ActionsDump(), "http://web:8080/old/page");
+
+        Assert.Equal(TraceOutcome.Stopped, result.Verdict.Outcome);
+        Assert.Equal("moved", result.Hops[^1].Name);
+        Assert.Contains("https://new.example.com/new", result.Verdict.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_direct_response_route_When_traced_Then_it_stops_with_its_status()
+    {
+        var result = Trace(ActionsDump(), "http://web:8080/tea");
+
+        Assert.Equal(TraceOutcome.Stopped, result.Verdict.Outcome);
+        Assert.Equal(418u, result.Verdict.Status);
+        Assert.Null(result.Verdict.ResponseFlag);
+    }
+
+    [Fact]
+    public void Given_a_cluster_header_route_When_the_header_is_missing_or_given_Then_it_is_undetermined_or_follows_the_header()
+    {
+        var missing = Trace(ActionsDump(), "http://web:8080/pick");
+        var given = Trace(ActionsDump(), "http://web:8080/pick", r => r with { Headers = [new("x-cluster", "c")] });
+
+        Assert.Equal(TraceOutcome.Undetermined, missing.Verdict.Outcome);
+        Assert.Contains("x-cluster", missing.Verdict.Summary, StringComparison.Ordinal);
+        Assert.Equal(TraceOutcome.Forwarded, given.Verdict.Outcome);
+        Assert.Equal("c", given.Verdict.Cluster);
+    }
+
+    [Fact]
+    public void Given_a_route_with_rewrites_and_a_disabled_timeout_When_traced_Then_the_rewritten_path_host_and_timeout_are_shown()
+    {
+        var result = Trace(ActionsDump(), "http://web:8080/api/v2/items");
+
+        var route = Hop(result, HopKind.Route);
+        Assert.Equal("rest", route.Name);
+        Assert.Contains("path rewritten to: /items?version=v2", route.Details);
+        Assert.Contains("host rewritten to: backend.internal", route.Details);
+        Assert.Contains("timeout: disabled (0s)", route.Details);
+    }
 }
