@@ -17,6 +17,9 @@ public sealed record Listener(
 {
     public string Name => Meta.Name;
 
+    /// <summary>True when the listener chooses filter chains with the unified <c>filter_chain_matcher</c> (xds.type.matcher) instead of each chain's <c>filter_chain_match</c>.</summary>
+    public bool HasFilterChainMatcher { get; init; }
+
     /// <summary>All chains, the default chain last when there is one.</summary>
     public IEnumerable<FilterChain> AllFilterChains =>
         DefaultFilterChain is null ? FilterChains : FilterChains.Append(DefaultFilterChain);

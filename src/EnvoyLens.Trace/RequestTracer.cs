@@ -72,6 +72,13 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
             }
 
             var facts = Facts(listener, handOffFrom);
+            if (listener.HasFilterChainMatcher)
+            {
+                Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.NotEvaluated, "(filter_chain_matcher)", listener.Meta.Pointer.Append("filter_chain_matcher"),
+                    $"Listener {listener.Name} chooses its filter chain with the unified filter_chain_matcher, which is not evaluated.") { Details = [FactsText(facts)] });
+                return new TraceVerdict(TraceOutcome.Undetermined, null, null, $"Listener {listener.Name} chooses filter chains with filter_chain_matcher, which is not evaluated; the outcome is not determined.");
+            }
+
             var selection = FilterChainSelector.Select(listener, facts);
             if (selection.Chain is not { } chain)
             {

@@ -300,4 +300,22 @@ public sealed class PrecedenceTests
         Assert.Contains("host rewritten to: backend.internal", route.Details);
         Assert.Contains("timeout: disabled (0s)", route.Details);
     }
+
+    [Fact]
+    public void Given_a_listener_with_a_unified_filter_chain_matcher_When_traced_Then_the_chain_is_not_evaluated_and_the_outcome_undetermined()
+    {
+        var chains = Chain("a-chain", "", "a");
+        var matcher = Dumps.J(",'filter_chain_matcher':{'on_no_match':{'action':{'name':'a-chain','typed_config':{'@type':'type.googleapis.com/google.protobuf.StringValue','value':'a-chain'}}}}");
+        var listener = ChainListener(chains);
+        var snapshot = Dumps.Decode(Dumps.ConfigDump(
+            listeners: [listener[..^1] + matcher + "}"],
+            clusters: [Dumps.EdsCluster("a")],
+            endpoints: [Dumps.Endpoints("a", ("10.0.0.1", "HEALTHY"))]));
+
+        var result = Trace(snapshot, "tcp://10.1.2.3:9080");
+
+        Assert.Equal(TraceOutcome.Undetermined, result.Verdict.Outcome);
+        Assert.Equal(HopStatus.NotEvaluated, result.Hops[^1].Status);
+        Assert.EndsWith("/filter_chain_matcher", result.Hops[^1].Pointer.Value, StringComparison.Ordinal);
+    }
 }

@@ -51,7 +51,10 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             listenerFilters,
             chains,
             defaultChain,
-            ProtoValues.ToMetadata(listener.Metadata));
+            ProtoValues.ToMetadata(listener.Metadata))
+        {
+            HasFilterChainMatcher = listener.FilterChainMatcher is not null,
+        };
     }
 
     private FilterChain MapChain(ListenerV3.FilterChain chain, JsonPointer structural, ResourceMeta listener, bool isDefault)
