@@ -25,7 +25,11 @@ public enum PathMatchKind
     None,
 }
 
-public sealed record HeaderMatch(string Name, string Kind, string? Value, bool Invert);
+public sealed record HeaderMatch(string Name, string Kind, string? Value, bool Invert)
+{
+    /// <summary>A string matcher's <c>ignore_case</c>.</summary>
+    public bool IgnoreCase { get; init; }
+}
 
 public sealed record RouteMatch(
     PathMatchKind Kind,
@@ -33,7 +37,14 @@ public sealed record RouteMatch(
     bool CaseSensitive,
     IReadOnlyList<HeaderMatch> Headers,
     IReadOnlyList<HeaderMatch> QueryParameters,
-    bool GrpcOnly);
+    bool GrpcOnly)
+{
+    /// <summary><c>runtime_fraction</c>: the share of matching requests the route takes (e.g. <c>25%</c>) and its runtime key, when set; else null.</summary>
+    public string? RuntimeFraction { get; init; }
+
+    /// <summary>Match conditions the model does not carry (<c>tls_context</c>, <c>dynamic_metadata</c>), by field name.</summary>
+    public IReadOnlyList<string> OtherConditions { get; init; } = [];
+}
 
 /// <summary>What a route does with a matched request.</summary>
 public enum RouteActionKind

@@ -27,6 +27,11 @@ internal static class RouteMatcher
             return pathResult;
         }
 
+        if (match.OtherConditions.Count > 0)
+        {
+            return MatchResult.Unknown("its " + string.Join(" and ", match.OtherConditions) + " condition is not evaluated");
+        }
+
         if (match.GrpcOnly && !(headers.TryGetValue("content-type", out var ct) && ct.Any(v => v.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))))
         {
             return MatchResult.No("it matches gRPC requests only and content-type is not application/grpc");
@@ -53,9 +58,10 @@ internal static class RouteMatcher
         }
 
         var extra = match.Headers.Count + match.QueryParameters.Count;
-        return extra == 0
-            ? pathResult
-            : MatchResult.Yes(pathResult.Why + string.Create(CultureInfo.InvariantCulture, $" and its {extra} header/query matcher(s) match"));
+        var why = extra == 0 ? pathResult.Why : pathResult.Why + string.Create(CultureInfo.InvariantCulture, $" and its {extra} header/query matcher(s) match");
+        return MatchResult.Yes(match.RuntimeFraction is { } fraction
+            ? why + $"; runtime_fraction makes it probabilistic: it takes {fraction} of such requests and the rest go on to the next route (the trace follows the share it takes)"
+            : why);
     }
 
     private static MatchResult MatchPath(RouteMatch match, string method, string path)
@@ -126,12 +132,13 @@ internal static class RouteMatcher
             return MatchResult.No($"{what} '{header.Name}' is absent");
         }
 
+        var comparison = header.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
         bool? matched = header.Kind switch
         {
-            "exact" => value == (header.Value ?? string.Empty),
-            "prefix" => value.StartsWith(header.Value ?? string.Empty, StringComparison.Ordinal),
-            "suffix" => value.EndsWith(header.Value ?? string.Empty, StringComparison.Ordinal),
-            "contains" => value.Contains(header.Value ?? string.Empty, StringComparison.Ordinal),
+            "exact" => string.Equals(value, header.Value ?? string.Empty, comparison),
+            "prefix" => value.StartsWith(header.Value ?? string.Empty, comparison),
+            "suffix" => value.EndsWith(header.Value ?? string.Empty, comparison),
+            "contains" => value.Contains(header.Value ?? string.Empty, comparison),
             "safe_regex" => RegexFull(header.Value, value),
             "range" => InRange(header.Value, value),
             _ => null,

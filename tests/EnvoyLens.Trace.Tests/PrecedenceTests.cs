@@ -318,4 +318,44 @@ public sealed class PrecedenceTests
         Assert.Equal(HopStatus.NotEvaluated, result.Hops[^1].Status);
         Assert.EndsWith("/filter_chain_matcher", result.Hops[^1].Pointer.Value, StringComparison.Ordinal);
     }
+
+    private static EnvoySnapshot ConditionsDump() => Dumps.Decode(Dumps.ConfigDump(
+        listeners: [Dumps.HttpListener(8080, "web")],
+        routes: [Dumps.RouteConfig("web", Dumps.J("""
+            {'name':'web','domains':['*'],'routes':[
+              {'name':'mtls-only','match':{'prefix':'/secure','tls_context':{'presented':true}},'route':{'cluster':'c'}},
+              {'name':'canary','match':{'prefix':'/canary','runtime_fraction':{'default_value':{'numerator':25,'denominator':'HUNDRED'},'runtime_key':'routing.canary'}},'route':{'cluster':'c'}},
+              {'name':'beta','match':{'prefix':'/','headers':[{'name':'x-tier','string_match':{'exact':'beta','ignore_case':true}}]},'route':{'cluster':'c'}}
+            ]}
+            """))],
+        clusters: [Dumps.EdsCluster("c")],
+        endpoints: [Dumps.Endpoints("c", ("10.0.0.1", "HEALTHY"))]));
+
+    [Fact]
+    public void Given_a_route_with_a_tls_context_condition_When_its_path_matches_Then_the_outcome_is_undetermined_not_guessed()
+    {
+        var result = Trace(ConditionsDump(), "http://web:8080/secure/x");
+
+        Assert.Equal(TraceOutcome.Undetermined, result.Verdict.Outcome);
+        Assert.Equal(HopStatus.NotEvaluated, Hop(result, HopKind.Route).Status);
+        Assert.Contains("tls_context", result.Verdict.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_route_with_runtime_fraction_When_it_matches_Then_it_is_reported_as_probabilistic_with_its_share()
+    {
+        var route = Hop(Trace(ConditionsDump(), "http://web:8080/canary"), HopKind.Route);
+
+        Assert.Equal("canary", route.Name);
+        Assert.Contains("probabilistic: it takes 25% (runtime key routing.canary)", route.Why, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_header_matcher_with_ignore_case_When_the_value_differs_in_case_Then_it_matches()
+    {
+        var result = Trace(ConditionsDump(), "http://web:8080/x", r => r with { Headers = [new("X-Tier", "BETA")] });
+
+        Assert.Equal("beta", Hop(result, HopKind.Route).Name);
+        Assert.Equal("NR", Trace(ConditionsDump(), "http://web:8080/x", r => r with { Headers = [new("X-Tier", "gamma")] }).Verdict.ResponseFlag);
+    }
 }

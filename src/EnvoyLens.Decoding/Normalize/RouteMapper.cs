@@ -165,7 +165,39 @@ internal sealed class RouteMapper(NormalizeContext context)
 
         var headers = match.Headers.Select(MapHeader).ToArray();
         var query = match.QueryParameters.Select(MapQueryParameter).ToArray();
-        return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null);
+        var other = new List<string>();
+        if (match.TlsContext is not null)
+        {
+            other.Add("tls_context");
+        }
+
+        if (match.DynamicMetadata.Count > 0)
+        {
+            other.Add("dynamic_metadata");
+        }
+
+        return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null)
+        {
+            RuntimeFraction = RuntimeFractionText(match.RuntimeFraction),
+            OtherConditions = other.Count == 0 ? [] : other,
+        };
+    }
+
+    private static string? RuntimeFractionText(Envoy.Config.Core.V3.RuntimeFractionalPercent? fraction)
+    {
+        if (fraction?.DefaultValue is not { } percent)
+        {
+            return fraction is null ? null : "runtime key " + fraction.RuntimeKey;
+        }
+
+        double denominator = percent.Denominator switch
+        {
+            Envoy.Type.V3.FractionalPercent.Types.DenominatorType.TenThousand => 10_000,
+            Envoy.Type.V3.FractionalPercent.Types.DenominatorType.Million => 1_000_000,
+            _ => 100,
+        };
+        var share = (percent.Numerator * 100.0 / denominator).ToString("0.####", CultureInfo.InvariantCulture) + "%";
+        return string.IsNullOrEmpty(fraction.RuntimeKey) ? share : share + " (runtime key " + fraction.RuntimeKey + ")";
     }
 
     private static string? PathMatchPolicyText(Envoy.Config.Core.V3.TypedExtensionConfig? policy)
@@ -202,7 +234,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             _ => ("present", (string?)null),
         };
 #pragma warning restore CS0612
-        return new HeaderMatch(header.Name, kind, value, header.InvertMatch);
+        return new HeaderMatch(header.Name, kind, value, header.InvertMatch) { IgnoreCase = header.StringMatch?.IgnoreCase == true };
     }
 
     private static HeaderMatch MapQueryParameter(RouteV3.QueryParameterMatcher parameter)
@@ -213,7 +245,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             RouteV3.QueryParameterMatcher.QueryParameterMatchSpecifierOneofCase.PresentMatch => ("present", parameter.PresentMatch ? "true" : "false"),
             _ => ("present", (string?)null),
         };
-        return new HeaderMatch(parameter.Name, kind, value, false);
+        return new HeaderMatch(parameter.Name, kind, value, false) { IgnoreCase = parameter.StringMatch?.IgnoreCase == true };
     }
 
     private static (string Kind, string? Value) StringMatchParts(Envoy.Type.Matcher.V3.StringMatcher? matcher) =>
