@@ -91,7 +91,7 @@ public static class EnvoyLensCli
         root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(loader, clock), output));
         root.Subcommands.Add(DiffCommand.Create(new DiffService(loader), output));
         root.Subcommands.Add(CertsCommand.Create(new CertsService(loader), clock, output));
-        root.Subcommands.Add(TraceCommand.Create(new TraceService(loader), output));
+        root.Subcommands.Add(TraceCommand.Create(new TraceService(loader, clock), output));
         root.SetAction(NoCommand);
         return root;
     }

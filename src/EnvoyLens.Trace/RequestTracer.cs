@@ -13,7 +13,11 @@ namespace EnvoyLens.Trace;
 /// filters, route configuration, virtual host, route, cluster, endpoints and upstream TLS. Pure: the snapshot is
 /// only read; what EnvoyLens does not evaluate is reported as such, never guessed.
 /// </summary>
-public sealed class RequestTracer(EnvoySnapshot snapshot)
+/// <param name="describeSecret">
+/// Optional: what to say about an SDS secret's certificates (validity at the caller's clock, identity), by secret name;
+/// null when there is nothing to add. The tracer itself reads no certificate and no clock.
+/// </param>
+public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>? describeSecret = null)
 {
     private static readonly TimeSpan DefaultRouteTimeout = TimeSpan.FromSeconds(15);
 
@@ -39,13 +43,13 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
     public TraceResult Trace(TraceRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var run = new Run(_snapshot, request);
+        var run = new Run(_snapshot, request, describeSecret);
         var verdict = run.Execute();
         return new TraceResult(request, run.DestinationIp?.ToString(), run.AddressSource, run.Hops, verdict);
     }
 
     /// <summary>One trace's state: the hops so far.</summary>
-    private sealed class Run(EnvoySnapshot snapshot, TraceRequest request)
+    private sealed class Run(EnvoySnapshot snapshot, TraceRequest request, Func<string, string?>? describeSecret)
     {
         public List<TraceHop> Hops { get; } = [];
 
@@ -762,8 +766,16 @@ public sealed class RequestTracer(EnvoySnapshot snapshot)
             Hops.Add(new TraceHop(HopKind.UpstreamTls, HopStatus.Matched, cluster.Name, tls.Pointer, Sentence("The connection to the upstream uses TLS" + via)) { Details = details });
         }
 
-        private string SecretText(string name) =>
-            snapshot.FindSecret(name) is { } secret ? name + " (" + secret.Meta.State.ToString().ToLowerInvariant() + ")" : name + " (not in the capture)";
+        private string SecretText(string name)
+        {
+            if (snapshot.FindSecret(name) is not { } secret)
+            {
+                return name + " (not in the capture)";
+            }
+
+            var state = secret.Meta.State.ToString().ToLowerInvariant();
+            return describeSecret?.Invoke(name) is { } more ? $"{name} ({state}; {more})" : $"{name} ({state})";
+        }
 
         private TraceVerdict Undetermined(HopKind kind, string name, JsonPointer at, string why)
         {

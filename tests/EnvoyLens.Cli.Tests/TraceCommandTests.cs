@@ -144,4 +144,20 @@ public sealed class TraceCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("a TARGET is required", result.Err, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_a_clock_after_the_workload_certificate_ends_When_traced_Then_the_upstream_tls_hop_says_the_client_certificate_expired()
+    {
+        var now = Cli.RunAt(new At(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)), "trace", Reviews, Ratings);
+        var later = Cli.RunAt(new At(new DateTimeOffset(2028, 1, 1, 0, 0, 0, TimeSpan.Zero)), "trace", Reviews, Ratings);
+
+        Assert.Contains("client certificate: SDS default (active; spiffe://cluster.local/ns/default/sa/bookinfo-reviews, valid until 2027-11-01T00:00:00Z)", now.Out, StringComparison.Ordinal);
+        Assert.Contains("client certificate: SDS default (active; spiffe://cluster.local/ns/default/sa/bookinfo-reviews, EXPIRED at 2027-11-01T00:00:00Z)", later.Out, StringComparison.Ordinal);
+        Assert.Contains("trusted CA: SDS ROOTCA (active; 1 CA certificate(s), the earliest valid until 2036-01-01T00:00:00Z)", later.Out, StringComparison.Ordinal);
+    }
+
+    private sealed class At(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

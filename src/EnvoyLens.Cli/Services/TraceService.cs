@@ -1,7 +1,9 @@
 using System.Globalization;
 using EnvoyLens.Cli.Options;
+using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
+using EnvoyLens.Model;
 using EnvoyLens.Reporting.Trace;
 using EnvoyLens.Trace;
 
@@ -30,7 +32,7 @@ internal sealed record TraceInvocation(
 /// Exit 0 when the request is forwarded to an upstream with a usable endpoint, 1 when it would fail or cannot be
 /// determined, 2 for an unusable input or TARGET.
 /// </summary>
-internal sealed class TraceService(SnapshotLoader loader)
+internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
 {
     /// <summary>The exit code of a trace that does not end forwarded.</summary>
     public const int NotForwarded = 1;
@@ -39,10 +41,47 @@ internal sealed class TraceService(SnapshotLoader loader)
     {
         var request = Request(invocation);
         var loaded = loader.Load(invocation.Source);
-        var result = new RequestTracer(loaded.Snapshot).Trace(request);
+        var result = new RequestTracer(loaded.Snapshot, SecretDescriber(loaded.Snapshot, clock.GetUtcNow())).Trace(request);
         output.Write(invocation.Format == TextOrJson.Json ? TraceRenderer.Json(result, invocation.All) : TraceRenderer.Text(result, invocation.All));
         return result.Verdict.Outcome == TraceOutcome.Forwarded ? ExitCodes.Ok : NotForwarded;
     }
+
+    /// <summary>
+    /// What the certificate inventory says of an SDS secret: a chain's leaf identity and validity at <paramref name="now"/>,
+    /// a trust bundle's size and the first expiry in it.
+    /// </summary>
+    internal static Func<string, string?> SecretDescriber(EnvoySnapshot snapshot, DateTimeOffset now)
+    {
+        var inventory = new Lazy<CertificateInventory>(() => CertificateInventory.From(snapshot));
+        return name =>
+        {
+            var groups = inventory.Value.Groups.Where(g => g.SecretName == name && g.State == ResourceState.Active && g.Certificates.Count > 0).ToList();
+            if (groups.Count == 0)
+            {
+                return null;
+            }
+
+            var parts = new List<string>();
+            if (groups.FirstOrDefault(g => g.Role == CertificateRole.Chain)?.Leaf is { } leaf)
+            {
+                parts.Add((leaf.Uris.FirstOrDefault() ?? leaf.DnsNames.FirstOrDefault() ?? leaf.Subject) + ", " + Validity(leaf.NotBefore, leaf.NotAfter, now));
+            }
+
+            var cas = groups.Where(g => g.Role == CertificateRole.TrustedCa).SelectMany(g => g.Certificates).ToList();
+            if (cas.Count > 0)
+            {
+                var first = cas.OrderBy(c => c.NotAfter).First();
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{cas.Count} CA certificate(s), the earliest {Validity(first.NotBefore, first.NotAfter, now)}"));
+            }
+
+            return string.Join("; ", parts);
+        };
+    }
+
+    private static string Validity(DateTimeOffset notBefore, DateTimeOffset notAfter, DateTimeOffset now) =>
+        now < notBefore ? "NOT YET VALID (from " + TimeText.Utc(notBefore) + ")"
+        : now > notAfter ? "EXPIRED at " + TimeText.Utc(notAfter)
+        : "valid until " + TimeText.Utc(notAfter);
 
     /// <summary>The request to trace, or an <see cref="EnvoyLensException"/> naming what is wrong (before anything is read).</summary>
     internal static TraceRequest Request(TraceInvocation invocation)
