@@ -160,4 +160,23 @@ public sealed class TraceCommandTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+
+    /// <summary>Refresh with <c>ENVOYLENS_UPDATE_GOLDEN=1 dotnet test tests/EnvoyLens.Cli.Tests</c>.</summary>
+    [Theory]
+    [InlineData("trace-ratings.json", "-o", "json")]
+    [InlineData("trace-ratings-all.txt", "--all")]
+    public void Given_the_reviews_bundle_When_ratings_is_traced_Then_the_output_matches_its_golden_file(string golden, params string[] options)
+    {
+        var result = Cli.RunAt(new At(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)), ["trace", Reviews, Ratings, .. options]);
+        var path = Path.Combine(TestPaths.RepoRoot, "tests", "EnvoyLens.Cli.Tests", "Golden", golden);
+
+        if (Environment.GetEnvironmentVariable("ENVOYLENS_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, result.Out);
+        }
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(path), $"No golden file {golden}; run with ENVOYLENS_UPDATE_GOLDEN=1 to create it.");
+        Assert.Equal(File.ReadAllText(path), result.Out);
+    }
 }

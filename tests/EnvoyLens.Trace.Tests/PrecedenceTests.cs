@@ -358,4 +358,24 @@ public sealed class PrecedenceTests
         Assert.Equal("beta", Hop(result, HopKind.Route).Name);
         Assert.Equal("NR", Trace(ConditionsDump(), "http://web:8080/x", r => r with { Headers = [new("X-Tier", "gamma")] }).Verdict.ResponseFlag);
     }
+
+    [Fact]
+    public void Given_a_network_rbac_filter_allowing_nothing_before_tcp_proxy_When_traced_Then_the_connection_is_denied_before_the_proxy()
+    {
+        var rbac = Dumps.J("{'name':'envoy.filters.network.rbac','typed_config':{'@type':'type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC','stat_prefix':'r','rules':{'action':'ALLOW'}}},");
+        var chain = Chain("denied", "", "a");
+        var withRbac = chain.Replace("\"filters\":[", "\"filters\":[" + rbac, StringComparison.Ordinal);
+        var snapshot = Dumps.Decode(Dumps.ConfigDump(
+            listeners: [ChainListener(withRbac)],
+            clusters: [Dumps.EdsCluster("a")],
+            endpoints: [Dumps.Endpoints("a", ("10.0.0.1", "HEALTHY"))]));
+
+        var result = Trace(snapshot, "tcp://10.1.2.3:9080");
+
+        Assert.Equal(TraceOutcome.Stopped, result.Verdict.Outcome);
+        Assert.Equal("rbac_access_denied_matched_policy[none]", result.Verdict.ResponseFlag);
+        Assert.Null(result.Verdict.Status);
+        Assert.Equal(HopKind.NetworkFilter, result.Hops[^1].Kind);
+        Assert.DoesNotContain(result.Hops, h => h.Kind == HopKind.Cluster);
+    }
 }
