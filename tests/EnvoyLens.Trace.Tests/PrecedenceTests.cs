@@ -378,4 +378,23 @@ public sealed class PrecedenceTests
         Assert.Equal(HopKind.NetworkFilter, result.Hops[^1].Kind);
         Assert.DoesNotContain(result.Hops, h => h.Kind == HopKind.Cluster);
     }
+
+    [Fact]
+    public void Given_chains_by_source_range_and_a_default_chain_When_the_source_is_given_or_not_Then_the_source_decides_and_else_the_default_chain_is_used()
+    {
+        var listener = ChainListener(Chain("office", "\"source_prefix_ranges\":[{\"address_prefix\":\"192.168.0.0\",\"prefix_len\":16}]", "a"));
+        var withDefault = listener[..^1] + Dumps.J(",'default_filter_chain':{'name':'fallback','filters':[{'name':'envoy.filters.network.tcp_proxy','typed_config':{'@type':'type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy','stat_prefix':'t','cluster':'b'}}]}}");
+        var snapshot = Dumps.Decode(Dumps.ConfigDump(
+            listeners: [withDefault],
+            clusters: [Dumps.EdsCluster("a"), Dumps.EdsCluster("b")],
+            endpoints: [Dumps.Endpoints("a", ("10.0.0.1", "HEALTHY")), Dumps.Endpoints("b", ("10.0.0.2", "HEALTHY"))]));
+
+        var inside = Trace(snapshot, "tcp://10.1.2.3:9080", r => r with { SourceIp = "192.168.4.5", SourcePort = 40000 });
+        var unknown = Trace(snapshot, "tcp://10.1.2.3:9080");
+
+        Assert.Equal("office", Hop(inside, HopKind.FilterChain).Name);
+        Assert.Equal("fallback", Hop(unknown, HopKind.FilterChain).Name);
+        Assert.Contains("default_filter_chain", Hop(unknown, HopKind.FilterChain).Why, StringComparison.Ordinal);
+        Assert.Equal("b", unknown.Verdict.Cluster);
+    }
 }
