@@ -17,6 +17,9 @@ public sealed record Listener(
 {
     public string Name => Meta.Name;
 
+    /// <summary>True when the listener chooses filter chains with the unified <c>filter_chain_matcher</c> (xds.type.matcher) instead of each chain's <c>filter_chain_match</c>.</summary>
+    public bool HasFilterChainMatcher { get; init; }
+
     /// <summary>All chains, the default chain last when there is one.</summary>
     public IEnumerable<FilterChain> AllFilterChains =>
         DefaultFilterChain is null ? FilterChains : FilterChains.Append(DefaultFilterChain);
@@ -71,7 +74,11 @@ public sealed record HttpConnectionManager(
     RouteConfig? InlineRouteConfig,
     string? ScopedRoutesName,
     IReadOnlyList<HttpFilter> HttpFilters,
-    JsonPointer Pointer);
+    JsonPointer Pointer)
+{
+    /// <summary><c>strip_any_host_port</c>: the Host header's port is removed before virtual hosts are chosen.</summary>
+    public bool StripAnyHostPort { get; init; }
+}
 
 /// <summary>An HTTP filter; <see cref="EcdsResourceNames"/> is set when its config comes from ECDS (config_discovery).</summary>
 public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> EcdsResourceNames, bool Disabled, bool IsOptional)

@@ -6,6 +6,9 @@ namespace EnvoyLens.Model;
 public sealed record RouteConfig(ResourceMeta Meta, IReadOnlyList<VirtualHost> VirtualHosts, bool? ValidateClusters)
 {
     public string Name => Meta.Name;
+
+    /// <summary><c>ignore_port_in_host_matching</c>: the Host header's port is ignored when virtual hosts are chosen.</summary>
+    public bool IgnorePortInHostMatching { get; init; }
 }
 
 public sealed record VirtualHost(string Name, IReadOnlyList<string> Domains, IReadOnlyList<Route> Routes, JsonPointer Pointer, MetadataMap Metadata);
@@ -22,7 +25,11 @@ public enum PathMatchKind
     None,
 }
 
-public sealed record HeaderMatch(string Name, string Kind, string? Value, bool Invert);
+public sealed record HeaderMatch(string Name, string Kind, string? Value, bool Invert)
+{
+    /// <summary>A string matcher's <c>ignore_case</c>.</summary>
+    public bool IgnoreCase { get; init; }
+}
 
 public sealed record RouteMatch(
     PathMatchKind Kind,
@@ -30,7 +37,14 @@ public sealed record RouteMatch(
     bool CaseSensitive,
     IReadOnlyList<HeaderMatch> Headers,
     IReadOnlyList<HeaderMatch> QueryParameters,
-    bool GrpcOnly);
+    bool GrpcOnly)
+{
+    /// <summary><c>runtime_fraction</c>: the share of matching requests the route takes (e.g. <c>25%</c>) and its runtime key, when set; else null.</summary>
+    public string? RuntimeFraction { get; init; }
+
+    /// <summary>Match conditions the model does not carry (<c>tls_context</c>, <c>dynamic_metadata</c>), by field name.</summary>
+    public IReadOnlyList<string> OtherConditions { get; init; } = [];
+}
 
 /// <summary>What a route does with a matched request.</summary>
 public enum RouteActionKind
@@ -69,4 +83,16 @@ public sealed record Route(
 {
     /// <summary>The cluster specifier plugin's name when <see cref="ActionKind"/> is one of the plugin kinds; else null.</summary>
     public string? ClusterSpecifierPlugin { get; init; }
+
+    /// <summary>A route action's <c>prefix_rewrite</c>: replaces the matched prefix (or path) before forwarding; null when not set.</summary>
+    public string? PrefixRewrite { get; init; }
+
+    /// <summary>A route action's <c>regex_rewrite</c> as its pattern and substitution; null when not set.</summary>
+    public RegexRewrite? RegexRewrite { get; init; }
+
+    /// <summary>A route action's <c>host_rewrite_literal</c>, or <c>auto_host_rewrite</c> / <c>host_rewrite_header:NAME</c> / <c>host_rewrite_path_regex</c> described; null when not set.</summary>
+    public string? HostRewrite { get; init; }
 }
+
+/// <summary>A path rewrite by regular expression (Envoy <c>RegexMatchAndSubstitute</c>).</summary>
+public sealed record RegexRewrite(string Pattern, string Substitution);

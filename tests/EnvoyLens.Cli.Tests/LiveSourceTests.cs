@@ -46,6 +46,21 @@ public sealed class LiveSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Given_an_admin_URL_and_a_pod_When_a_request_is_traced_Then_the_trace_equals_the_bundles()
+    {
+        const string ratings = "http://ratings.default.svc.cluster.local:9080/ratings/0";
+        var fromBundle = Cli.Run("trace", Bundle, ratings, "-o", "json");
+
+        var admin = Cli.Run("trace", "--admin", _live.AdminUrl, ratings, "-o", "json");
+        var pod = Cli.Run(["trace", .. _live.Pod, ratings, "-o", "json"]);
+
+        Assert.Equal(0, fromBundle.ExitCode);
+        Assert.Equal((0, fromBundle.Out), (admin.ExitCode, admin.Out));
+        Assert.Equal((0, fromBundle.Out), (pod.ExitCode, pod.Out));
+        Assert.Contains("\"outcome\": \"forwarded\"", pod.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_positional_admin_and_pod_tokens_When_read_Then_they_are_live_sources()
     {
         var bundle = Cli.Run("config", "clusters", Bundle).Out;
@@ -81,6 +96,7 @@ public sealed class LiveSourceTests : IAsyncLifetime
             ["decode", .. _live.Pod],
             ["decode", "--admin", _live.AdminUrl, "-o", "json"],
             ["analyze", "--admin", _live.AdminUrl, "--fail-on", "never"],
+            ["trace", .. _live.Pod, "http://ratings:9080/ratings/0"],
             ["snapshot", "--admin", _live.AdminUrl, "-o", _live.Path("s1")],
             ["snapshot", .. _live.Pod, "-o", _live.Path("s2.tar.gz"), "--interval", "10ms"],
         ];

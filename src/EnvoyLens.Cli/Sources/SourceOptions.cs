@@ -258,8 +258,24 @@ internal sealed class SourceOptions
         command.Options.Add(_proxy);
     }
 
+    /// <summary>The positional PATH as given, or null.</summary>
+    public string? PathToken(ParseResult result) => _path is null ? null : result.GetValue(_path);
+
+    /// <summary>
+    /// The one source named on the command line; a usage error when none or several are named. With
+    /// <paramref name="ignorePath"/> the positional PATH is not a source (a command whose next positional is optional
+    /// took it: <c>trace --pod NAME TARGET</c>).
+    /// </summary>
+    public SourceSpec Bind(ParseResult result, bool ignorePath)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return ignorePath ? Bind(result, null) : Bind(result);
+    }
+
     /// <summary>The one source named on the command line; a usage error when none or several are named.</summary>
-    public SourceSpec Bind(ParseResult result)
+    public SourceSpec Bind(ParseResult result) => Bind(result, _path);
+
+    private SourceSpec Bind(ParseResult result, Argument<string?>? path)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (_path is null)
@@ -269,9 +285,9 @@ internal sealed class SourceOptions
 
         var given = new List<SourceSpec>();
         var proxy = result.GetValue(_proxy);
-        if (result.GetValue(_path) is { } path)
+        if (path is not null && result.GetValue(path) is { } token)
         {
-            given.Add(SourceSpec.Parse(path, proxy));
+            given.Add(SourceSpec.Parse(token, proxy));
         }
 
         if (result.GetValue(_file!) is { Length: > 0 } files)

@@ -51,7 +51,10 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             listenerFilters,
             chains,
             defaultChain,
-            ProtoValues.ToMetadata(listener.Metadata));
+            ProtoValues.ToMetadata(listener.Metadata))
+        {
+            HasFilterChainMatcher = listener.FilterChainMatcher is not null,
+        };
     }
 
     private FilterChain MapChain(ListenerV3.FilterChain chain, JsonPointer structural, ResourceMeta listener, bool isDefault)
@@ -235,7 +238,10 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac });
         }
 
-        return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at);
+        return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at)
+        {
+            StripAnyHostPort = hcm.StripPortModeCase == HcmV3.HttpConnectionManager.StripPortModeOneofCase.StripAnyHostPort && hcm.StripAnyHostPort,
+        };
     }
 
     private static TcpProxy MapTcpProxy(TcpV3.TcpProxy tcp, JsonPointer at)

@@ -17,7 +17,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             hosts.Add(MapVirtualHost(config.VirtualHosts[i], at.Append("virtual_hosts").Append(i)));
         }
 
-        return new RouteConfig(meta, hosts, config.ValidateClusters);
+        return new RouteConfig(meta, hosts, config.ValidateClusters) { IgnorePortInHostMatching = config.IgnorePortInHostMatching };
     }
 
     private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer structural)
@@ -46,6 +46,9 @@ internal sealed class RouteMapper(NormalizeContext context)
         uint? status = null;
         string? redirect = null;
         string? plugin = null;
+        string? prefixRewrite = null;
+        RegexRewrite? regexRewrite = null;
+        string? hostRewrite = null;
 
         switch (route.ActionCase)
         {
@@ -75,6 +78,20 @@ internal sealed class RouteMapper(NormalizeContext context)
                         break;
                 }
 
+                prefixRewrite = ProtoValues.NullIfEmpty(action.PrefixRewrite);
+                if (action.RegexRewrite is { } rewrite)
+                {
+                    regexRewrite = new RegexRewrite(rewrite.Pattern?.Regex ?? string.Empty, rewrite.Substitution);
+                }
+
+                hostRewrite = action.HostRewriteSpecifierCase switch
+                {
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewriteLiteral => ProtoValues.NullIfEmpty(action.HostRewriteLiteral),
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.AutoHostRewrite when action.AutoHostRewrite == true => "auto_host_rewrite (the upstream host's name)",
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewriteHeader => "host_rewrite_header:" + action.HostRewriteHeader,
+                    RouteV3.RouteAction.HostRewriteSpecifierOneofCase.HostRewritePathRegex => "host_rewrite_path_regex",
+                    _ => null,
+                };
                 timeout = ProtoValues.ToTimeSpan(action.Timeout);
                 idleTimeout = ProtoValues.ToTimeSpan(action.IdleTimeout);
                 if (action.RetryPolicy is { } policy)
@@ -119,6 +136,9 @@ internal sealed class RouteMapper(NormalizeContext context)
             at)
         {
             ClusterSpecifierPlugin = ProtoValues.NullIfEmpty(plugin),
+            PrefixRewrite = prefixRewrite,
+            RegexRewrite = regexRewrite,
+            HostRewrite = hostRewrite,
         };
     }
 
@@ -145,7 +165,39 @@ internal sealed class RouteMapper(NormalizeContext context)
 
         var headers = match.Headers.Select(MapHeader).ToArray();
         var query = match.QueryParameters.Select(MapQueryParameter).ToArray();
-        return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null);
+        var other = new List<string>();
+        if (match.TlsContext is not null)
+        {
+            other.Add("tls_context");
+        }
+
+        if (match.DynamicMetadata.Count > 0)
+        {
+            other.Add("dynamic_metadata");
+        }
+
+        return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null)
+        {
+            RuntimeFraction = RuntimeFractionText(match.RuntimeFraction),
+            OtherConditions = other.Count == 0 ? [] : other,
+        };
+    }
+
+    private static string? RuntimeFractionText(Envoy.Config.Core.V3.RuntimeFractionalPercent? fraction)
+    {
+        if (fraction?.DefaultValue is not { } percent)
+        {
+            return fraction is null ? null : "runtime key " + fraction.RuntimeKey;
+        }
+
+        double denominator = percent.Denominator switch
+        {
+            Envoy.Type.V3.FractionalPercent.Types.DenominatorType.TenThousand => 10_000,
+            Envoy.Type.V3.FractionalPercent.Types.DenominatorType.Million => 1_000_000,
+            _ => 100,
+        };
+        var share = (percent.Numerator * 100.0 / denominator).ToString("0.####", CultureInfo.InvariantCulture) + "%";
+        return string.IsNullOrEmpty(fraction.RuntimeKey) ? share : share + " (runtime key " + fraction.RuntimeKey + ")";
     }
 
     private static string? PathMatchPolicyText(Envoy.Config.Core.V3.TypedExtensionConfig? policy)
@@ -182,7 +234,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             _ => ("present", (string?)null),
         };
 #pragma warning restore CS0612
-        return new HeaderMatch(header.Name, kind, value, header.InvertMatch);
+        return new HeaderMatch(header.Name, kind, value, header.InvertMatch) { IgnoreCase = header.StringMatch?.IgnoreCase == true };
     }
 
     private static HeaderMatch MapQueryParameter(RouteV3.QueryParameterMatcher parameter)
@@ -193,7 +245,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             RouteV3.QueryParameterMatcher.QueryParameterMatchSpecifierOneofCase.PresentMatch => ("present", parameter.PresentMatch ? "true" : "false"),
             _ => ("present", (string?)null),
         };
-        return new HeaderMatch(parameter.Name, kind, value, false);
+        return new HeaderMatch(parameter.Name, kind, value, false) { IgnoreCase = parameter.StringMatch?.IgnoreCase == true };
     }
 
     private static (string Kind, string? Value) StringMatchParts(Envoy.Type.Matcher.V3.StringMatcher? matcher) =>

@@ -1,0 +1,182 @@
+using System.Text.Json;
+using EnvoyLens.TestKit;
+
+namespace EnvoyLens.Cli.Tests;
+
+/// <summary><c>envoylens trace</c> end to end: exit codes, the stop flags, text and JSON, and the ways to name the source.</summary>
+public sealed class TraceCommandTests
+{
+    private static readonly string Reviews = TestPaths.Fixture("snapshots", "reviews");
+
+    private const string Ratings = "http://ratings.default.svc.cluster.local:9080/ratings/0";
+
+    private static string RuleFail(string folder) => TestPaths.Fixture("rules", folder, "fail", "config_dump.json");
+
+    [Fact]
+    public void Given_the_reviews_bundle_When_ratings_is_traced_Then_it_is_forwarded_to_a_healthy_ratings_endpoint_and_exits_0()
+    {
+        var result = Cli.Run("trace", Reviews, Ratings);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Err);
+        Assert.Contains("Verdict: forwarded: Forwarded to cluster outbound|9080|v1|ratings.default.svc.cluster.local: 1 usable endpoint(s), e.g. 10.244.1.14:9080.", result.Out, StringComparison.Ordinal);
+        Assert.Contains("route-config   ratings.default.svc.cluster.local:9080", result.Out, StringComparison.Ordinal);
+        Assert.Contains("SNI: outbound_.9080_.v1_.ratings.default.svc.cluster.local", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_json_output_When_ratings_is_traced_Then_the_document_has_the_trace_schema_every_hop_and_the_verdict()
+    {
+        var result = Cli.Run("trace", Reviews, Ratings, "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        var root = doc.RootElement;
+        Assert.Equal("envoylens-trace/v1", root.GetProperty("schema").GetString());
+        Assert.Equal("10.96.121.33", root.GetProperty("destination").GetProperty("address").GetString());
+        var kinds = root.GetProperty("hops").EnumerateArray().Select(h => h.GetProperty("kind").GetString()).Distinct().ToList();
+        Assert.Equal(["listener", "filter-chain", "network-filter", "http-filter", "route-config", "virtual-host", "route", "cluster", "endpoints", "upstream-tls"], kinds);
+        Assert.All(root.GetProperty("hops").EnumerateArray(), h => Assert.StartsWith("/configs/", h.GetProperty("pointer").GetString(), StringComparison.Ordinal));
+        var verdict = root.GetProperty("verdict");
+        Assert.Equal("forwarded", verdict.GetProperty("outcome").GetString());
+        Assert.Equal("outbound|9080|v1|ratings.default.svc.cluster.local", verdict.GetProperty("cluster").GetString());
+        Assert.Equal(JsonValueKind.Null, verdict.GetProperty("responseFlag").ValueKind);
+    }
+
+    [Fact]
+    public void Given_a_host_no_virtual_host_serves_When_traced_Then_it_stops_with_NR_and_exits_1()
+    {
+        var result = Cli.Run("trace", Reviews, "http://nosuch.example:9080/", "--address", "10.96.121.33");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("virtual-host   (none)  [stops here]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Verdict: stopped (flag NR, status 404)", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_tcp_proxy_to_a_missing_cluster_When_traced_Then_it_stops_with_NC_and_exits_1()
+    {
+        var result = Cli.Run("trace", RuleFail("EL1003-network-filter-missing-cluster"), "tcp://10.0.0.9:9000", "-o", "json");
+
+        Assert.Equal(1, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        var verdict = doc.RootElement.GetProperty("verdict");
+        Assert.Equal("stopped", verdict.GetProperty("outcome").GetString());
+        Assert.Equal("NC", verdict.GetProperty("responseFlag").GetString());
+        Assert.Equal("cluster", doc.RootElement.GetProperty("hops").EnumerateArray().Last().GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public void Given_a_route_to_a_cluster_without_usable_endpoints_When_traced_Then_it_stops_with_UH_and_exits_1()
+    {
+        var result = Cli.Run("trace", RuleFail("EL1005-no-healthy-endpoints"), "http://web.example.com:8080/api/v1", "--header", "host=web.example.com");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("10.0.0.1:80 UNHEALTHY (EDS), 10.0.0.4:80 DRAINING (EDS)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Verdict: stopped (flag UH, status 503): No healthy endpoint in cluster api", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_weighted_route_with_a_share_to_a_missing_cluster_When_traced_Then_that_share_is_reported_NC()
+    {
+        var result = Cli.Run("trace", RuleFail("EL1002-route-missing-cluster"), "http://web.example.com:8080/api/x", "-H", "host=web.example.com");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("share 10% to api-canary: cluster not in the capture, these requests fail with NC (503)", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_the_source_as_an_option_When_the_only_positional_is_the_target_Then_it_is_traced_the_same()
+    {
+        var positional = Cli.Run("trace", Reviews, Ratings, "-o", "json");
+        var option = Cli.Run("trace", "--bundle", Reviews, Ratings, "-o", "json");
+
+        Assert.Equal(0, option.ExitCode);
+        Assert.Equal(positional.Out, option.Out);
+    }
+
+    [Fact]
+    public void Given_all_When_traced_Then_losing_candidates_are_listed_with_why()
+    {
+        var vip = Cli.Run("trace", Reviews, "http://ratings:9080/ratings/0", "--all");
+        var wildcard = Cli.Run("trace", Reviews, "http://ratings:9080/ratings/0", "--all", "--address", "10.1.1.1");
+
+        Assert.Equal(0, vip.ExitCode);
+        Assert.Contains("lost: 0.0.0.0_9080: a listener on the exact destination address wins over the wildcard address", vip.Out, StringComparison.Ordinal);
+        Assert.Contains("Listener 0.0.0.0_9080 listens on the wildcard address 0.0.0.0:9080", wildcard.Out, StringComparison.Ordinal);
+        Assert.Contains("lost: allow_any: its best domain '*' is less specific", wildcard.Out, StringComparison.Ordinal);
+        Assert.Contains("lost: details.default.svc.cluster.local:9080: no domain matches", wildcard.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("lost:", Cli.Run("trace", Reviews, "http://ratings:9080/ratings/0").Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ftp://ratings/")]
+    [InlineData("tcp://ratings")]
+    [InlineData("ratings:9080")]
+    public void Given_an_unusable_target_When_traced_Then_one_sentence_on_stderr_and_exit_2(string target)
+    {
+        var result = Cli.Run("trace", Reviews, target);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.StartsWith("envoylens: ", result.Err, StringComparison.Ordinal);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain(" at ", result.Err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--address", "not-an-ip")]
+    [InlineData("--header", "novalue")]
+    [InlineData("--source", "10.0.0.1:x")]
+    public void Given_an_unusable_option_value_When_traced_Then_exit_2_before_reading(string option, string value)
+    {
+        var result = Cli.Run("trace", Reviews, Ratings, option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_no_target_When_traced_Then_it_asks_for_one_and_exits_2()
+    {
+        var result = Cli.Run("trace", "--bundle", Reviews);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("a TARGET is required", result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_clock_after_the_workload_certificate_ends_When_traced_Then_the_upstream_tls_hop_says_the_client_certificate_expired()
+    {
+        var now = Cli.RunAt(new At(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)), "trace", Reviews, Ratings);
+        var later = Cli.RunAt(new At(new DateTimeOffset(2028, 1, 1, 0, 0, 0, TimeSpan.Zero)), "trace", Reviews, Ratings);
+
+        Assert.Contains("client certificate: SDS default (active; spiffe://cluster.local/ns/default/sa/bookinfo-reviews, valid until 2027-11-01T00:00:00Z)", now.Out, StringComparison.Ordinal);
+        Assert.Contains("client certificate: SDS default (active; spiffe://cluster.local/ns/default/sa/bookinfo-reviews, EXPIRED at 2027-11-01T00:00:00Z)", later.Out, StringComparison.Ordinal);
+        Assert.Contains("trusted CA: SDS ROOTCA (active; 1 CA certificate(s), the earliest valid until 2036-01-01T00:00:00Z)", later.Out, StringComparison.Ordinal);
+    }
+
+    private sealed class At(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>Refresh with <c>ENVOYLENS_UPDATE_GOLDEN=1 dotnet test tests/EnvoyLens.Cli.Tests</c>.</summary>
+    [Theory]
+    [InlineData("trace-ratings.json", "-o", "json")]
+    [InlineData("trace-ratings-all.txt", "--all")]
+    public void Given_the_reviews_bundle_When_ratings_is_traced_Then_the_output_matches_its_golden_file(string golden, params string[] options)
+    {
+        var result = Cli.RunAt(new At(new DateTimeOffset(2026, 11, 20, 10, 0, 0, TimeSpan.Zero)), ["trace", Reviews, Ratings, .. options]);
+        var path = Path.Combine(TestPaths.RepoRoot, "tests", "EnvoyLens.Cli.Tests", "Golden", golden);
+
+        if (Environment.GetEnvironmentVariable("ENVOYLENS_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, result.Out);
+        }
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.True(File.Exists(path), $"No golden file {golden}; run with ENVOYLENS_UPDATE_GOLDEN=1 to create it.");
+        Assert.Equal(File.ReadAllText(path), result.Out);
+    }
+}
