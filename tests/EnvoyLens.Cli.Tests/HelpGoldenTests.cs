@@ -19,7 +19,8 @@ public sealed class HelpGoldenTests
         "config secrets",
         "config ecds",
         "config all",
-        "decode");
+        "decode",
+        "status");
 
     [Theory]
     [MemberData(nameof(Commands))]
@@ -47,7 +48,7 @@ public sealed class HelpGoldenTests
         var help = string.Join(' ', Cli.Run("--help").Out.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
         Assert.Contains("0 ok", help, StringComparison.Ordinal);
-        Assert.Contains("1 findings at or above --fail-on (analyze), differences (diff --exit-code) or an invalid path (certs verify)", help, StringComparison.Ordinal);
+        Assert.Contains("1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify) or a proxy STALE or in ERROR (status)", help, StringComparison.Ordinal);
         Assert.Contains("2 input unreadable, source unreachable or usage error", help, StringComparison.Ordinal);
         Assert.Contains("3 internal error", help, StringComparison.Ordinal);
     }
