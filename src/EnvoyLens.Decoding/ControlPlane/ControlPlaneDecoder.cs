@@ -71,7 +71,7 @@ public static class ControlPlaneDecoder
             dump = DumpOf(match[0]);
         }
 
-        var json = new CanonicalJson(SnapshotDecoder.Resolver, null).Message(dump, string.Empty);
+        var json = new CanonicalJson(SnapshotDecoder.Resolver, null) { MarkUnread = true }.Message(dump, string.Empty);
         var bytes = Encoding.UTF8.GetBytes(json.ToJsonString());
         return new RawSnapshot(origin, [new RawDocument(AdminEndpoint.ConfigDump, origin, bytes)]);
     }
