@@ -22,6 +22,15 @@ internal sealed class DiffService(SnapshotLoader loader)
     {
         var before = Read(request.Before);
         var after = Read(request.After);
+        if (request.Before.Kind == SourceKind.ControlPlane && request.After.Kind != SourceKind.ControlPlane)
+        {
+            after = ServedByControlPlane(after);
+        }
+        else if (request.After.Kind == SourceKind.ControlPlane && request.Before.Kind != SourceKind.ControlPlane)
+        {
+            before = ServedByControlPlane(before);
+        }
+
         if (request.Full is { } full)
         {
             return RunFull(before, after, full, request, output);
@@ -38,6 +47,28 @@ internal sealed class DiffService(SnapshotLoader loader)
         }
 
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The part of a proxy's capture a control plane serves, to compare with what the control plane holds for it: the
+    /// dynamic (xDS) listeners, route configs, clusters, endpoints and ECDS filters. Static resources, the bootstrap
+    /// and secrets (SDS, which Istio's agent serves, not istiod) are left out, and a notice says how many.
+    /// </summary>
+    private CanonicalSnapshot ServedByControlPlane(CanonicalSnapshot capture)
+    {
+        var served = capture.Resources
+            .Where(r => r.Kind is ResourceKind.Listener or ResourceKind.RouteConfig or ResourceKind.Cluster or ResourceKind.Endpoint or ResourceKind.Ecds)
+            .Where(r => r.Pointer.Value.Contains("/dynamic_", StringComparison.Ordinal) || r.Pointer.Value.Contains("/ecds_filters/", StringComparison.Ordinal))
+            .ToList();
+        var left = capture.Resources.Count - served.Count;
+        if (left > 0)
+        {
+            loader.Notices.Notice(
+                $"envoylens: compared only the xDS resources a control plane serves; left out {left.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+                $"static resources, secrets and the bootstrap of {capture.Origin}.");
+        }
+
+        return capture with { Resources = served };
     }
 
     /// <summary>
