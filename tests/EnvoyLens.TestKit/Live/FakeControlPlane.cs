@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
@@ -51,14 +52,22 @@ public sealed class FakeControlPlane : IAsyncDisposable
 
     public int Port => Address.Port;
 
-    /// <summary>The address as the CLI takes it: <c>http://127.0.0.1:PORT</c>.</summary>
-    public string Url => $"http://127.0.0.1:{Port}";
+    /// <summary>The address as the CLI takes it: <c>http://127.0.0.1:PORT</c> (https:// with TLS).</summary>
+    public string Url => $"{Address.Scheme}://127.0.0.1:{Port}";
 
-    public static async Task<FakeControlPlane> StartAsync()
+    /// <summary>Starts the server: plaintext HTTP/2, or TLS with <paramref name="certificate"/> (which must hold its key).</summary>
+    public static async Task<FakeControlPlane> StartAsync(X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseKestrelCore().UseUrls("http://127.0.0.1:0")
-            .ConfigureKestrel(o => o.ConfigureEndpointDefaults(l => l.Protocols = HttpProtocols.Http2));
+        builder.WebHost.UseKestrelCore().UseKestrelHttpsConfiguration().UseUrls((certificate is null ? "http" : "https") + "://127.0.0.1:0")
+            .ConfigureKestrel(o => o.ConfigureEndpointDefaults(l =>
+            {
+                l.Protocols = HttpProtocols.Http2;
+                if (certificate is not null)
+                {
+                    l.UseHttps(certificate);
+                }
+            }));
         builder.Services.AddRouting();
         builder.Services.AddGrpc(o =>
         {
