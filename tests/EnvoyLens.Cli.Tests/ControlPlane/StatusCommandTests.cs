@@ -190,6 +190,48 @@ public sealed class StatusCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Given_a_token_the_server_does_not_allow_When_status_Then_PERMISSION_DENIED_names_the_token_sent()
+    {
+        _server.DenyWith = "debug access denied for identity spiffe://cluster.local/ns/default/sa/default";
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "t0ken");
+
+            var result = Cli.Run("status", "--control-plane", _server.Url, "--token", file);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal("", result.Out);
+            Assert.Equal(
+                $"envoylens: /envoy.service.status.v3.ClientStatusDiscoveryService/FetchClientStatus on http://127.0.0.1:{_server.Port} was refused with PERMISSION_DENIED ('{_server.DenyWith}'); " +
+                $"EnvoyLens sent the bearer token from '{file}', which the control plane does not allow to read status.\n",
+                result.Err);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Given_an_empty_token_file_When_status_Then_a_usage_error_before_any_call()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var result = Cli.Run("status", "--control-plane", _server.Url, "--token", file);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.Equal($"envoylens: the token from '{file}' (--token) is empty.\n", result.Err);
+            Assert.Empty(_server.Calls);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Given_a_server_that_never_answers_When_status_Then_the_timeout_ends_it_in_one_sentence()
     {
         _server.NeverAnswer = true;

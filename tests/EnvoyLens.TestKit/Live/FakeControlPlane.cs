@@ -16,7 +16,8 @@ public sealed record RecordedCall(string Path, byte[]? Request, string? Authoriz
 /// A real gRPC server (Grpc.AspNetCore on Kestrel, plaintext HTTP/2 on 127.0.0.1, a free port) playing a control plane:
 /// CSDS <c>FetchClientStatus</c> and <c>StreamClientStatus</c> and ADS <c>StreamAggregatedResources</c>, bound by hand
 /// over bytes (the tests build the messages with the generated types). A method without an answer set returns
-/// UNIMPLEMENTED; <see cref="RequiredToken"/> makes every call without that bearer token UNAUTHENTICATED;
+/// UNIMPLEMENTED; <see cref="RequiredToken"/> makes every call without that bearer token UNAUTHENTICATED,
+/// <see cref="DenyWith"/> every call PERMISSION_DENIED;
 /// <see cref="NeverAnswer"/> holds every call open. Every HTTP request that arrives, on any path, is recorded.
 /// </summary>
 public sealed class FakeControlPlane : IAsyncDisposable
@@ -44,6 +45,9 @@ public sealed class FakeControlPlane : IAsyncDisposable
 
     /// <summary>When set, calls without <c>authorization: Bearer TOKEN</c> fail UNAUTHENTICATED.</summary>
     public string? RequiredToken { get; set; }
+
+    /// <summary>When set, every call (with the right token, if one is required) fails PERMISSION_DENIED with this text.</summary>
+    public string? DenyWith { get; set; }
 
     /// <summary>Hold every call open without answering (until the client gives up).</summary>
     public bool NeverAnswer { get; set; }
@@ -109,6 +113,11 @@ public sealed class FakeControlPlane : IAsyncDisposable
         if (RequiredToken is { } token && context.RequestHeaders.GetValue("authorization") != "Bearer " + token)
         {
             throw new RpcException(new Status(StatusCode.Unauthenticated, "authentication failure"));
+        }
+
+        if (DenyWith is { } denied)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, denied));
         }
 
         if (NeverAnswer)
