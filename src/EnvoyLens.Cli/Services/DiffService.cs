@@ -22,13 +22,11 @@ internal sealed class DiffService(SnapshotLoader loader)
     {
         var before = Read(request.Before);
         var after = Read(request.After);
-        if (request.Before.Kind == SourceKind.ControlPlane && request.After.Kind != SourceKind.ControlPlane)
+        if (request.Before.Kind == SourceKind.ControlPlane || request.After.Kind == SourceKind.ControlPlane)
         {
-            after = ServedByControlPlane(after);
-        }
-        else if (request.After.Kind == SourceKind.ControlPlane && request.Before.Kind != SourceKind.ControlPlane)
-        {
+            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
             before = ServedByControlPlane(before);
+            after = ServedByControlPlane(after);
         }
 
         if (request.Full is { } full)
@@ -50,9 +48,9 @@ internal sealed class DiffService(SnapshotLoader loader)
     }
 
     /// <summary>
-    /// The part of a proxy's capture a control plane serves, to compare with what the control plane holds for it: the
-    /// dynamic (xDS) listeners, route configs, clusters, endpoints and ECDS filters. Static resources, the bootstrap
-    /// and secrets (SDS, which Istio's agent serves, not istiod) are left out, and a notice says how many.
+    /// The part of a side a control plane serves, to compare what the control plane holds for a proxy with what the
+    /// proxy runs: the dynamic (xDS) listeners, route configs, clusters, endpoints and ECDS filters. Static resources,
+    /// the bootstrap and secrets (SDS, which Istio's agent serves, not istiod) are left out, and a notice says how many.
     /// </summary>
     private CanonicalSnapshot ServedByControlPlane(CanonicalSnapshot capture)
     {

@@ -33,6 +33,7 @@ public sealed class DiffControlPlaneTests : IAsyncLifetime
         Assert.Contains(F.MissingRoute, result.Out, StringComparison.Ordinal);
         Assert.Contains(F.ExtraCluster, result.Out, StringComparison.Ordinal);
         Assert.Contains("connect_timeout", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\nRouteConfig\s+1\s+0\s+0\nCluster\s+0\s+1\s+1\n\n", result.Out);
         // Resources with Istio's own filters (unreadable protobuf on the control plane's side) are equal, not different.
         Assert.DoesNotContain("0.0.0.0_9080", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("outbound|9080|v1|reviews.default.svc.cluster.local", result.Out, StringComparison.Ordinal);
@@ -65,6 +66,10 @@ public sealed class DiffControlPlaneTests : IAsyncLifetime
         Assert.Contains(F.MissingRoute, result.Out, StringComparison.Ordinal);
         Assert.Contains(F.ExtraCluster, result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("0.0.0.0_9080", result.Out, StringComparison.Ordinal);
+        // istiod's dump also holds the bootstrap and static resources: left out on both sides, as with CSDS.
+        Assert.Matches(@"\nRouteConfig\s+1\s+0\s+0\nCluster\s+0\s+1\s+1\n\n", result.Out);
+        Assert.DoesNotContain("Bootstrap", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("prometheus_stats", result.Out, StringComparison.Ordinal);
         var ads = Envoy.Service.Discovery.V3.DiscoveryRequest.Parser.ParseFrom(_server.Requests.Last().Request);
         Assert.Equal(["reviews-v1-6c8d7b9f4-x2x7q.default"], ads.ResourceNames);
     }
