@@ -20,8 +20,22 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
-        var before = Read(request.Before);
-        var after = Read(request.After);
+        var (beforeSpec, afterSpec) = (request.Before, request.After);
+        RawSnapshot? beforeRaw = null;
+        RawSnapshot? afterRaw = null;
+        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
+        {
+            beforeRaw = loader.ReadRaw(beforeSpec);
+            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
+        }
+        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
+        {
+            afterRaw = loader.ReadRaw(afterSpec);
+            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
+        }
+
+        var before = Read(beforeSpec, beforeRaw);
+        var after = Read(afterSpec, afterRaw);
         if (request.Before.Kind == SourceKind.ControlPlane || request.After.Kind == SourceKind.ControlPlane)
         {
             // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
@@ -45,6 +59,24 @@ internal sealed class DiffService(SnapshotLoader loader)
         }
 
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>A <c>csds://HOST:PORT</c> side that names no node (no path, or an empty one).</summary>
+    private static bool NeedsNode(SourceSpec spec) =>
+        spec.Kind == SourceKind.ControlPlane && spec.Path["csds://".Length..].TrimEnd('/') is var rest && !rest.Contains('/', StringComparison.Ordinal);
+
+    /// <summary>The control-plane side asking for the node of the other side's capture (its bootstrap's, else its /server_info's node id).</summary>
+    private SourceSpec WithNodeOf(SourceSpec controlPlane, SourceSpec other, RawSnapshot raw)
+    {
+        var node = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = other.Proxy }).Node?.Id;
+        var address = controlPlane.Path.TrimEnd('/');
+        if (string.IsNullOrEmpty(node))
+        {
+            throw new EnvoyLensException($"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give csds://HOST:PORT/NODE_ID.");
+        }
+
+        loader.Notices.Notice($"envoylens: asking {address} for node {node}, the node of {other.Path}.");
+        return controlPlane with { Path = address + "/" + Uri.EscapeDataString(node) };
     }
 
     /// <summary>
@@ -74,9 +106,9 @@ internal sealed class DiffService(SnapshotLoader loader)
     /// dump straight into comparable resources. The typed snapshot is not needed, so the dump is decoded once; the
     /// other documents of a capture are decoded only to word an error the way the loader does.
     /// </summary>
-    private CanonicalSnapshot Read(SourceSpec spec)
+    private CanonicalSnapshot Read(SourceSpec spec, RawSnapshot? read)
     {
-        var raw = loader.ReadRaw(spec);
+        var raw = read ?? loader.ReadRaw(spec);
         var options = new DecodeOptions { Proxy = spec.Proxy, ShowSecrets = spec.ShowSecrets };
         var dump = raw.Get(AdminEndpoint.ConfigDump);
         if (dump is null)

@@ -72,7 +72,7 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
         var node = slash < 0 ? string.Empty : Uri.UnescapeDataString(rest[(slash + 1)..]);
         if (slash <= 0 || node.Length == 0)
         {
-            throw new EnvoyLensException($"'{source.Path}' must have the form csds://HOST:PORT/NODE_ID (the proxy's node id, e.g. sidecar~10.0.0.1~POD.NS~NS.svc.cluster.local, or POD.NAMESPACE for istiod).");
+            throw new EnvoyLensException($"'{source.Path}' must have the form csds://HOST:PORT/NODE_ID (the proxy's node id, e.g. sidecar~10.0.0.1~POD.NS~NS.svc.cluster.local, or POD.NAMESPACE for istiod); diff takes the node from the other side's capture when only csds://HOST:PORT is given.");
         }
 
         var spec = new ControlPlaneSpec("http://" + rest[..slash], source.Live.Timeout);

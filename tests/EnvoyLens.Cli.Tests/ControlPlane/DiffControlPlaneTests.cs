@@ -85,9 +85,21 @@ public sealed class DiffControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Given_a_csds_source_without_a_node_When_diff_Then_the_form_is_explained()
+    public void Given_a_csds_source_without_a_node_When_diff_Then_the_node_of_the_other_sides_bootstrap_is_asked_for()
     {
-        var result = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}", Reviews);
+        var result = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}", Reviews, "--exit-code");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith($"envoylens: asking csds://127.0.0.1:{_server.Port} for node {F.ReviewsNode}, the node of {Reviews}.\n", result.Err, StringComparison.Ordinal);
+        Assert.Matches(@"\nRouteConfig\s+1\s+0\s+0\nCluster\s+0\s+1\s+1\n\n", result.Out);
+        var request = Envoy.Service.Status.V3.ClientStatusRequest.Parser.ParseFrom(_server.Requests.Single().Request);
+        Assert.Equal(F.ReviewsNode, request.NodeMatchers.Single().NodeId.Exact);
+    }
+
+    [Fact]
+    public void Given_two_csds_sources_without_a_node_When_diff_Then_the_form_is_explained()
+    {
+        var result = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}", $"csds://127.0.0.1:{_server.Port}/");
 
         Assert.Equal(2, result.ExitCode);
         Assert.StartsWith($"envoylens: 'csds://127.0.0.1:{_server.Port}' must have the form csds://HOST:PORT/NODE_ID", result.Err, StringComparison.Ordinal);
