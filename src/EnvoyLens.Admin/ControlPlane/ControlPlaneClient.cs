@@ -42,6 +42,11 @@ public sealed class ControlPlaneClient : IDisposable
             ConnectTimeout = target.Timeout,
             EnableMultipleHttp2Connections = false,
         };
+        if (target.Connect is { } connect)
+        {
+            handler.ConnectCallback = connect;
+        }
+
         if (target.Address.Scheme == Uri.UriSchemeHttps)
         {
             _trusted = target.CaFile is { } ca ? ReadCa(ca) : null;
@@ -309,6 +314,7 @@ public sealed class ControlPlaneClient : IDisposable
     public void Dispose()
     {
         _channel.Dispose();
+        _target.Resources?.Dispose();
         _clientCertificate?.Dispose();
         if (_trusted is not null)
         {

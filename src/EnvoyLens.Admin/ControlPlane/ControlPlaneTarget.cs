@@ -34,8 +34,17 @@ public sealed record ControlPlaneTarget
     /// <summary>The largest response message accepted, in bytes (default 256 MiB).</summary>
     public int MaxResponseBytes { get; init; } = 256 << 20;
 
+    /// <summary>How the control plane is named in messages when not by its address (a port-forwarded istiod pod).</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>Opens the byte stream to the control plane (a Kubernetes port-forward); null to connect to <see cref="Address"/>.</summary>
+    public Func<System.Net.Http.SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? Connect { get; init; }
+
+    /// <summary>What the connection holds open (the Kubernetes client), disposed with the client.</summary>
+    public IDisposable? Resources { get; init; }
+
     /// <summary>The address as shown in messages.</summary>
-    public string Display => Address.GetLeftPart(UriPartial.Authority);
+    public string Display => DisplayName ?? Address.GetLeftPart(UriPartial.Authority);
 
     /// <summary>The credentials sent, for an UNAUTHENTICATED or PERMISSION_DENIED message.</summary>
     public string Credentials

@@ -5,7 +5,7 @@ using EnvoyLens.Cli.Sources;
 
 namespace EnvoyLens.Cli.Commands;
 
-/// <summary><c>envoylens status --control-plane ADDR [PROXY]</c>: every proxy's sync status as the control plane reports it.</summary>
+/// <summary><c>envoylens status --control-plane ADDR | --istiod [PROXY]</c>: every proxy's sync status as the control plane reports it.</summary>
 internal static class StatusCommand
 {
     public static Command Create(StatusService service, TextWriter output)

@@ -1,4 +1,5 @@
 using EnvoyLens.Admin.ControlPlane;
+using EnvoyLens.Admin.Kubernetes;
 using EnvoyLens.Core;
 
 namespace EnvoyLens.Cli.Sources;
@@ -12,13 +13,20 @@ internal static class ControlPlaneConnector
     public static ControlPlaneClient Open(ControlPlaneSpec spec, Notices notices)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        var (token, source) = ReadToken(spec.TokenFile);
+        if (spec.Istiod)
+        {
+            var istiod = PodConnector.ConnectIstiodAsync(spec.IstioNamespace, spec.Revision, spec.Context, spec.Kubeconfig, spec.Timeout, notices.Messages)
+                .GetAwaiter().GetResult();
+            return new ControlPlaneClient(istiod with { Token = token, TokenSource = source });
+        }
+
         var address = ControlPlaneTarget.ParseAddress(spec.Address, "--control-plane");
         if (spec.InsecureSkipVerify)
         {
             notices.Notice($"envoylens: WARNING: --insecure-skip-verify: the certificate of {address.GetLeftPart(UriPartial.Authority)} is NOT checked; anyone between here and there can read these calls (and the token) and answer them.");
         }
 
-        var (token, source) = ReadToken(spec.TokenFile);
         return new ControlPlaneClient(new ControlPlaneTarget
         {
             Address = address,

@@ -16,6 +16,17 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
 
     /// <summary>A file holding the bearer token, or <c>-</c> for standard input.</summary>
     public string? TokenFile { get; init; }
+
+    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> is unused).</summary>
+    public bool Istiod { get; init; }
+
+    public string IstioNamespace { get; init; } = "istio-system";
+
+    public string? Revision { get; init; }
+
+    public string? Context { get; init; }
+
+    public string? Kubeconfig { get; init; }
 }
 
 /// <summary>
@@ -65,10 +76,44 @@ internal sealed class ControlPlaneOptions
         HelpName = "DURATION",
     };
 
+    private readonly Option<bool> _istiod = new("--istiod")
+    {
+        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there).",
+    };
+
+    private readonly Option<string?> _istioNamespace = new("--istio-namespace", "-i")
+    {
+        Description = "With --istiod, the namespace of istiod (default istio-system).",
+        HelpName = "NAMESPACE",
+    };
+
+    private readonly Option<string?> _revision = new("--revision", "-r")
+    {
+        Description = "With --istiod, the revision of istiod (label istio.io/rev).",
+        HelpName = "REVISION",
+    };
+
+    private readonly Option<string?> _context = new("--context")
+    {
+        Description = "With --istiod, the kubeconfig context to use; default the current context.",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<string?> _kubeconfig = new("--kubeconfig")
+    {
+        Description = "With --istiod, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
+        HelpName = "PATH",
+    };
+
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
         command.Options.Add(_address);
+        command.Options.Add(_istiod);
+        command.Options.Add(_istioNamespace);
+        command.Options.Add(_revision);
+        command.Options.Add(_context);
+        command.Options.Add(_kubeconfig);
         command.Options.Add(_ca);
         command.Options.Add(_cert);
         command.Options.Add(_key);
@@ -80,10 +125,29 @@ internal sealed class ControlPlaneOptions
     public ControlPlaneSpec Bind(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var address = result.GetValue(_address)
-            ?? throw new EnvoyLensException("no control plane named; give --control-plane http://HOST:PORT (istiod: 15010) or https://HOST:PORT (istiod: 15012 with --token).");
+        var istiod = result.GetValue(_istiod);
+        var given = result.GetValue(_address);
+        if (istiod && given is not null)
+        {
+            throw new EnvoyLensException("name the control plane once: --control-plane ADDR or --istiod, not both.");
+        }
+
+        var kubernetesOption = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
+            : result.GetValue(_context) is not null ? "--context" : result.GetValue(_kubeconfig) is not null ? "--kubeconfig" : null;
+        if (!istiod && kubernetesOption is not null)
+        {
+            throw new EnvoyLensException($"{kubernetesOption} applies only to --istiod.");
+        }
+
+        var address = istiod ? "http://127.0.0.1:15010" : given
+            ?? throw new EnvoyLensException("no control plane named; give --control-plane http://HOST:PORT (istiod: 15010) or https://HOST:PORT (istiod: 15012 with --token), or --istiod.");
         var spec = new ControlPlaneSpec(address, result.GetValue(_timeout) is { } t ? SourceOptions.ParseDuration(t, "--timeout") : LiveOptions.DefaultTimeout)
         {
+            Istiod = istiod,
+            IstioNamespace = result.GetValue(_istioNamespace) ?? "istio-system",
+            Revision = result.GetValue(_revision),
+            Context = result.GetValue(_context),
+            Kubeconfig = result.GetValue(_kubeconfig),
             CaFile = result.GetValue(_ca),
             CertFile = result.GetValue(_cert),
             KeyFile = result.GetValue(_key),
