@@ -6,7 +6,7 @@ public static class ExitCodes
     /// <summary>The command did what was asked. Decode diagnostics are not failures.</summary>
     public const int Ok = 0;
 
-    /// <summary>Reserved for analysis: the input was read and findings at or above the threshold were reported.</summary>
+    /// <summary>The input was read and showed a problem: findings at or above the threshold, differences, an invalid path, a proxy out of sync.</summary>
     public const int Findings = 1;
 
     /// <summary>The input could not be read (missing, unreadable, not an Envoy capture) or the command line was wrong.</summary>
@@ -17,5 +17,5 @@ public static class ExitCodes
 
     /// <summary>The text shown in <c>--help</c>.</summary>
     internal const string HelpText =
-        "Exit codes: 0 ok; 1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify) or a request that would not be forwarded (trace); 2 input unreadable, source unreachable or usage error; 3 internal error (a bug); 130 interrupted (Ctrl-C, SIGTERM).";
+        "Exit codes: 0 ok; 1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify), a request that would not be forwarded (trace) or a proxy STALE or in ERROR (status); 2 input unreadable, source unreachable or usage error; 3 internal error (a bug); 130 interrupted (Ctrl-C, SIGTERM).";
 }

@@ -36,6 +36,8 @@ internal sealed class TreeDiff(IReadOnlyList<PathGlob> ignore)
             case (_, null):
                 changes.Add(new FieldChange(ChangeType.Removed, path, a, null));
                 return;
+            case (JsonObject oa, JsonObject ob) when IsUnread(oa, ob):
+                return;
             case (JsonObject oa, JsonObject ob):
                 foreach (var key in oa.Select(p => p.Key).Union(ob.Select(p => p.Key)).Order(StringComparer.Ordinal))
                 {
@@ -55,6 +57,16 @@ internal sealed class TreeDiff(IReadOnlyList<PathGlob> ignore)
                 return;
         }
     }
+
+    /// <summary>
+    /// A payload of the same type on both sides whose content one side could not read (protobuf bytes of a type EnvoyLens
+    /// has no schema for, from a control plane; the proxy's config dump shows the same payload as JSON): not compared.
+    /// </summary>
+    private static bool IsUnread(JsonObject a, JsonObject b) =>
+        (a.ContainsKey(UnreadKey) || b.ContainsKey(UnreadKey)) && a["@type"] is JsonValue ta && b["@type"] is JsonValue tb && JsonNode.DeepEquals(ta, tb);
+
+    /// <summary>The key the canonical form gives such a payload (Decoding's <c>CanonicalJson.UnreadKey</c>).</summary>
+    private const string UnreadKey = "@unread";
 
     private void WalkList(JsonArray a, JsonArray b, string path, string field, List<FieldChange> changes)
     {

@@ -80,6 +80,75 @@ public static class PodConnector
         }
     }
 
+    /// <summary>
+    /// Finds a running istiod (label <c>app=istiod</c>, and <c>istio.io/rev=REVISION</c> when one is given; the first by
+    /// name) in <paramref name="istioNamespace"/> and returns a control-plane target that reaches its plaintext xDS port
+    /// 15010 through a port-forward; <paramref name="info"/> is told which pod and port.
+    /// </summary>
+    public static async Task<ControlPlane.ControlPlaneTarget> ConnectIstiodAsync(
+        string istioNamespace, string? revision, string? context, string? kubeconfig, TimeSpan timeout, TextWriter? info, CancellationToken cancellationToken = default)
+    {
+        const int port = 15010;
+        var config = BuildConfig(KubeconfigPath(kubeconfig), context);
+        var labels = "app=istiod" + (revision is null ? string.Empty : ",istio.io/rev=" + revision);
+        var client = new k8s.Kubernetes(config);
+        try
+        {
+            V1PodList pods;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(timeout);
+                try
+                {
+                    pods = await client.CoreV1.ListNamespacedPodAsync(istioNamespace, labelSelector: labels, cancellationToken: deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new EnvoyLensException($"the Kubernetes API at {config.Host} did not answer within {TimeText.SecondsValue(timeout)} s while listing istiod pods in {istioNamespace}.", ex);
+                }
+                catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+                {
+                    throw new EnvoyLensException($"listing pods in namespace {istioNamespace} is forbidden; your Kubernetes user needs RBAC 'list pods' there to find istiod.", ex);
+                }
+                catch (HttpOperationException ex)
+                {
+                    throw new EnvoyLensException($"the Kubernetes API at {config.Host} answered {(int)ex.Response.StatusCode} while listing istiod pods in {istioNamespace}.", ex);
+                }
+                catch (HttpRequestException ex)
+                {
+                    throw new EnvoyLensException($"the Kubernetes API at {config.Host} cannot be reached while listing istiod pods: {FirstLine(ex.Message)}.", ex);
+                }
+            }
+
+            var running = (pods.Items ?? [])
+                .Where(p => p.Status?.Phase == "Running" && p.Metadata?.Name is not null)
+                .OrderBy(p => p.Metadata.Name, StringComparer.Ordinal)
+                .ToList();
+            if (running.Count == 0)
+            {
+                throw new EnvoyLensException(
+                    $"no running istiod pod in namespace {istioNamespace} (label {labels}); give --istio-namespace or --revision, or --control-plane ADDR.");
+            }
+
+            var name = running[0].Metadata.Name;
+            var display = $"pod {name}.{istioNamespace} port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            info?.Write($"envoylens: asking istiod {display} (plaintext xDS) through a Kubernetes port-forward.\n");
+            return new ControlPlane.ControlPlaneTarget
+            {
+                Address = new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/"),
+                DisplayName = display,
+                Timeout = timeout,
+                Resources = client,
+                Connect = async (_, ct) => await OpenAsync(client, name, istioNamespace, port, $"istiod {display}", ct).ConfigureAwait(false),
+            };
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>The kubeconfig to read: <paramref name="given"/>, else the first entry of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
     internal static string KubeconfigPath(string? given)
     {

@@ -18,7 +18,7 @@ internal static class DiffCommand
             "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
             "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
         var sources = SourceOptions.Positional(
-            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT) or pod/NAME.NAMESPACE[@CONTEXT]."),
+            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT), pod/NAME.NAMESPACE[@CONTEXT], or csds://HOST:PORT[/NODE_ID] (the config a control plane holds for that proxy, over plaintext gRPC: CSDS, else istiod's debug xDS; without NODE_ID, the node of the other side's capture)."),
             ("AFTER", "The second capture, in any of the same forms."));
         var format = OutputOptions.TextOrJson("Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };

@@ -61,6 +61,13 @@ internal static class OutputOptions
             .With("table-json", OutputFormat.TableJson)
             .With("table-yaml", OutputFormat.TableYaml);
 
+    /// <summary><c>status -o table|json|yaml</c>.</summary>
+    public static ChoiceOption<OutputFormat> Status() =>
+        Create<OutputFormat>("Output format: table (istioctl proxy-status's columns, then one line per NACK), json or yaml (schema envoylens-status/v1, with versions and NACK details).", "table|json|yaml", "table")
+            .With("table", OutputFormat.Table)
+            .With("json", OutputFormat.Json)
+            .With("yaml", OutputFormat.Yaml);
+
     private static ChoiceOption<T> Create<T>(string description, string helpName, string defaultWord)
         where T : struct => new("--output", "-o", description, helpName, default, defaultWord);
 }

@@ -20,8 +20,29 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
-        var before = Read(request.Before);
-        var after = Read(request.After);
+        var (beforeSpec, afterSpec) = (request.Before, request.After);
+        RawSnapshot? beforeRaw = null;
+        RawSnapshot? afterRaw = null;
+        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
+        {
+            beforeRaw = loader.ReadRaw(beforeSpec);
+            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
+        }
+        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
+        {
+            afterRaw = loader.ReadRaw(afterSpec);
+            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
+        }
+
+        var before = Read(beforeSpec, beforeRaw);
+        var after = Read(afterSpec, afterRaw);
+        if (request.Before.Kind == SourceKind.ControlPlane || request.After.Kind == SourceKind.ControlPlane)
+        {
+            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
+            before = ServedByControlPlane(before);
+            after = ServedByControlPlane(after);
+        }
+
         if (request.Full is { } full)
         {
             return RunFull(before, after, full, request, output);
@@ -40,14 +61,54 @@ internal sealed class DiffService(SnapshotLoader loader)
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
+    /// <summary>A <c>csds://HOST:PORT</c> side that names no node (no path, or an empty one).</summary>
+    private static bool NeedsNode(SourceSpec spec) =>
+        spec.Kind == SourceKind.ControlPlane && spec.Path["csds://".Length..].TrimEnd('/') is var rest && !rest.Contains('/', StringComparison.Ordinal);
+
+    /// <summary>The control-plane side asking for the node of the other side's capture (its bootstrap's, else its /server_info's node id).</summary>
+    private SourceSpec WithNodeOf(SourceSpec controlPlane, SourceSpec other, RawSnapshot raw)
+    {
+        var node = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = other.Proxy }).Node?.Id;
+        var address = controlPlane.Path.TrimEnd('/');
+        if (string.IsNullOrEmpty(node))
+        {
+            throw new EnvoyLensException($"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give csds://HOST:PORT/NODE_ID.");
+        }
+
+        loader.Notices.Notice($"envoylens: asking {address} for node {node}, the node of {other.Path}.");
+        return controlPlane with { Path = address + "/" + Uri.EscapeDataString(node) };
+    }
+
+    /// <summary>
+    /// The part of a side a control plane serves, to compare what the control plane holds for a proxy with what the
+    /// proxy runs: the dynamic (xDS) listeners, route configs, clusters, endpoints and ECDS filters. Static resources,
+    /// the bootstrap and secrets (SDS, which Istio's agent serves, not istiod) are left out, and a notice says how many.
+    /// </summary>
+    private CanonicalSnapshot ServedByControlPlane(CanonicalSnapshot capture)
+    {
+        var served = capture.Resources
+            .Where(r => r.Kind is ResourceKind.Listener or ResourceKind.RouteConfig or ResourceKind.Cluster or ResourceKind.Endpoint or ResourceKind.Ecds)
+            .Where(r => r.Pointer.Value.Contains("/dynamic_", StringComparison.Ordinal) || r.Pointer.Value.Contains("/ecds_filters/", StringComparison.Ordinal))
+            .ToList();
+        var left = capture.Resources.Count - served.Count;
+        if (left > 0)
+        {
+            loader.Notices.Notice(
+                $"envoylens: compared only the xDS resources a control plane serves; left out {left.ToString(System.Globalization.CultureInfo.InvariantCulture)} " +
+                $"static resources, secrets and the bootstrap of {capture.Origin}.");
+        }
+
+        return capture with { Resources = served };
+    }
+
     /// <summary>
     /// Reads one side: its bytes through the loader (same errors for a missing file, bundle or proxy), then its config
     /// dump straight into comparable resources. The typed snapshot is not needed, so the dump is decoded once; the
     /// other documents of a capture are decoded only to word an error the way the loader does.
     /// </summary>
-    private CanonicalSnapshot Read(SourceSpec spec)
+    private CanonicalSnapshot Read(SourceSpec spec, RawSnapshot? read)
     {
-        var raw = loader.ReadRaw(spec);
+        var raw = read ?? loader.ReadRaw(spec);
         var options = new DecodeOptions { Proxy = spec.Proxy, ShowSecrets = spec.ShowSecrets };
         var dump = raw.Get(AdminEndpoint.ConfigDump);
         if (dump is null)

@@ -4,6 +4,7 @@ using EnvoyLens.Admin.Live;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
+using EnvoyLens.Decoding.ControlPlane;
 using EnvoyLens.Model;
 
 namespace EnvoyLens.Cli.Sources;
@@ -48,6 +49,8 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
                 notices.Notice(
                     $"envoylens: {source.Path} has no manifest.json; reading its {Files(loose.Documents.Count)} as separate admin outputs ({string.Join(", ", loose.Documents.Select(d => Path.GetFileName(d.Source) + " as " + Reporting.Decode.DecodeReport.EndpointName(d.Endpoint)))}).");
                 return loose;
+            case SourceKind.ControlPlane:
+                return ReadControlPlane(source);
             case SourceKind.Admin or SourceKind.Pod:
                 using (var client = OpenClient(source))
                 {
@@ -56,6 +59,32 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
         }
 
         return SnapshotSources.Open(source.Path);
+    }
+
+    /// <summary>
+    /// <c>csds://HOST:PORT/NODE_ID</c>: the config the control plane at HOST:PORT (plaintext gRPC) holds for the proxy
+    /// NODE_ID, as a capture of one config dump (CSDS, else Istio's <c>istio.io/debug/config_dump</c> for POD.NAMESPACE).
+    /// </summary>
+    private RawSnapshot ReadControlPlane(SourceSpec source)
+    {
+        var rest = source.Path["csds://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var node = slash < 0 ? string.Empty : Uri.UnescapeDataString(rest[(slash + 1)..]);
+        if (slash <= 0 || node.Length == 0)
+        {
+            throw new EnvoyLensException($"'{source.Path}' must have the form csds://HOST:PORT/NODE_ID (the proxy's node id, e.g. sidecar~10.0.0.1~POD.NS~NS.svc.cluster.local, or POD.NAMESPACE for istiod); diff takes the node from the other side's capture when only csds://HOST:PORT is given.");
+        }
+
+        var spec = new ControlPlaneSpec("http://" + rest[..slash], source.Live.Timeout);
+        using var client = ControlPlaneConnector.Open(spec, notices);
+        var istioProxy = IstioNodeId.TryParse(node) is { } istio ? istio.PodName + "." + istio.Namespace : node;
+        var message = client.ReadConfigAsync(node, istioProxy).GetAwaiter().GetResult();
+        foreach (var note in message.Notes)
+        {
+            notices.Notice("envoylens: " + note);
+        }
+
+        return ControlPlaneDecoder.Config(message, node, source.Path);
     }
 
     private static string Files(int n) => n == 1 ? "file" : n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " files";

@@ -30,7 +30,8 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
         new(SourceKind.Files, string.Join(" + ", files), proxy) { Files = files };
 
     /// <summary>
-    /// One source named by a single token: <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE][@CONTEXT]</c>
+    /// One source named by a single token: <c>csds://HOST:PORT/NODE_ID</c> is the config a control plane holds for a proxy
+    /// (plaintext gRPC), <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE][@CONTEXT]</c>
     /// a Kubernetes pod (read through the kubeconfig context after <c>@</c>, else the one the options name, else the
     /// current one), a directory a bundle (or a folder of admin outputs), anything else a file.
     /// </summary>
@@ -39,6 +40,11 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
         if (string.IsNullOrWhiteSpace(token))
         {
             throw new EnvoyLensException("an empty input was named; give a file or bundle path, an admin URL or pod/NAME.NAMESPACE.");
+        }
+
+        if (token.StartsWith("csds://", StringComparison.OrdinalIgnoreCase))
+        {
+            return new SourceSpec(SourceKind.ControlPlane, token, proxy);
         }
 
         if (token.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
@@ -74,6 +80,9 @@ internal enum SourceKind
     Bundle,
     Admin,
     Pod,
+
+    /// <summary><c>csds://HOST:PORT/NODE_ID</c>: the control plane's config for one proxy.</summary>
+    ControlPlane,
 }
 
 /// <summary>Kubernetes and admin-client settings of a live source.</summary>

@@ -23,6 +23,12 @@ internal sealed class CanonicalJson
     private readonly IReadOnlyDictionary<string, string>? _raw;
 
     /// <param name="raw">Raw JSON of unknown-type Anys by <see cref="NormalizePointer"/> of their place; null when there are none.</param>
+    /// <summary>
+    /// The key that marks a payload read from protobuf bytes whose type EnvoyLens has no schema for (a control plane's
+    /// Istio extension): its content cannot be shown, and the diff does not compare it.
+    /// </summary>
+    public const string UnreadKey = "@unread";
+
     public CanonicalJson(TypeResolver resolver, IReadOnlyDictionary<string, string>? raw)
     {
         _resolver = resolver;
@@ -32,6 +38,9 @@ internal sealed class CanonicalJson
     /// <summary>A JSON pointer with field names folded (lower case, no underscores) so snake_case and camelCase places compare equal.</summary>
     public static string NormalizePointer(string pointer) =>
         pointer.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
+
+    /// <summary>Render an <c>Any</c> of an unknown type with <see cref="UnreadKey"/> (for messages read from protobuf bytes, which have no raw JSON).</summary>
+    public bool MarkUnread { get; init; }
 
     public JsonObject Message(IMessage message, string at) => RenderMessage(message, at);
 
@@ -262,6 +271,15 @@ internal sealed class CanonicalJson
                 // Kept raw as unreadable JSON: compared by its text below.
                 return new JsonObject { ["@type"] = typeUrl, ["raw"] = json };
             }
+        }
+
+        if (MarkUnread)
+        {
+            return new JsonObject
+            {
+                ["@type"] = typeUrl,
+                [UnreadKey] = $"{any.Value.Length.ToString(CultureInfo.InvariantCulture)} bytes of protobuf of a type EnvoyLens has no schema for",
+            };
         }
 
         return new JsonObject { ["@type"] = typeUrl };

@@ -12,7 +12,7 @@ namespace EnvoyLens.TestKit.Live;
 
 /// <summary>
 /// A real HTTP server (Kestrel on 127.0.0.1) playing the Kubernetes API for one test: <c>GET
-/// /api/v1/namespaces/{ns}/pods/{name}</c> from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
+/// /api/v1/namespaces/{ns}/pods/{name}</c> and <c>GET /api/v1/namespaces/{ns}/pods?labelSelector=K=V,...</c> from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
 /// WebSocket port-forward protocol (<c>v4.channel.k8s.io</c>: a channel byte before every message, data on channel 0
 /// and errors on channel 1, each channel's first message starting with the port as two little-endian bytes),
 /// bridged to a TCP port on 127.0.0.1 (the fake admin server). <see cref="WriteKubeconfig"/> points a kubeconfig at it.
@@ -108,6 +108,23 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var request = context.Request;
         Requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty));
         var parts = (request.Path.Value ?? string.Empty).Trim('/').Split('/');
+
+        // api/v1/namespaces/{ns}/pods?labelSelector=k=v,...
+        if (parts.Length == 5 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods" && request.Method == "GET")
+        {
+            var wanted = (request.Query["labelSelector"].FirstOrDefault() ?? string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => p.Split('=', 2))
+                .ToList();
+            var items = Pods.Where(p => p.Key.StartsWith(parts[3] + "/", StringComparison.Ordinal))
+                .OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => p.Value)
+                .Where(pod => wanted.All(w => (string?)pod["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : null)))
+                .Select(pod => (JsonNode)pod.DeepClone())
+                .ToArray();
+            await WriteJson(context, 200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = new JsonObject(), ["items"] = new JsonArray(items) }).ConfigureAwait(false);
+            return;
+        }
 
         // api/v1/namespaces/{ns}/pods/{name}[/portforward]
         if (parts.Length is 6 or 7 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods")

@@ -1,0 +1,171 @@
+using System.CommandLine;
+using EnvoyLens.Core;
+
+namespace EnvoyLens.Cli.Sources;
+
+/// <summary>How to reach a control plane, as given on the command line (files are read when connecting).</summary>
+internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
+{
+    public string? CaFile { get; init; }
+
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public bool InsecureSkipVerify { get; init; }
+
+    /// <summary>A file holding the bearer token, or <c>-</c> for standard input.</summary>
+    public string? TokenFile { get; init; }
+
+    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> is unused).</summary>
+    public bool Istiod { get; init; }
+
+    public string IstioNamespace { get; init; } = "istio-system";
+
+    public string? Revision { get; init; }
+
+    public string? Context { get; init; }
+
+    public string? Kubeconfig { get; init; }
+}
+
+/// <summary>
+/// The options of a command that asks a control plane: <c>--control-plane</c>, the TLS options, <c>--token</c> and
+/// <c>--timeout</c>. A command adds them with <see cref="AddTo"/> and reads them with <see cref="Bind"/>.
+/// </summary>
+internal sealed class ControlPlaneOptions
+{
+    private readonly Option<string?> _address = new("--control-plane")
+    {
+        Description = "The control plane's gRPC address: http://HOST:PORT for plaintext HTTP/2 (istiod: 15010), https://HOST:PORT for TLS (istiod: 15012, with --token). Asks CSDS FetchClientStatus, then StreamClientStatus, then Istio's debug xDS, whichever the server implements.",
+        HelpName = "URL",
+    };
+
+    private readonly Option<string?> _ca = new("--ca")
+    {
+        Description = "With https://, a PEM file of the CA certificates the control plane's certificate must chain to (istiod: the mesh root, e.g. from the istio-ca-root-cert config map); default the system's.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _cert = new("--cert")
+    {
+        Description = "With https://, a PEM client certificate for mutual TLS (with --key).",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<string?> _key = new("--key")
+    {
+        Description = "The PEM private key of --cert.",
+        HelpName = "FILE",
+    };
+
+    private readonly Option<bool> _insecure = new("--insecure-skip-verify")
+    {
+        Description = "With https://, do not check the control plane's certificate (a warning is printed; for a test only).",
+    };
+
+    private readonly Option<string?> _token = new("--token")
+    {
+        Description = "A file holding a bearer token sent with every call, or - to read it from standard input (istiod's 15012 wants a service-account token of audience istio-ca: kubectl create token SA --audience istio-ca).",
+        HelpName = "FILE|-",
+    };
+
+    private readonly Option<string?> _timeout = new("--timeout")
+    {
+        Description = "How long to wait for the control plane's answer, e.g. 10s, 2m (default 30s).",
+        HelpName = "DURATION",
+    };
+
+    private readonly Option<bool> _istiod = new("--istiod")
+    {
+        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there).",
+    };
+
+    private readonly Option<string?> _istioNamespace = new("--istio-namespace", "-i")
+    {
+        Description = "With --istiod, the namespace of istiod (default istio-system).",
+        HelpName = "NAMESPACE",
+    };
+
+    private readonly Option<string?> _revision = new("--revision", "-r")
+    {
+        Description = "With --istiod, the revision of istiod (label istio.io/rev).",
+        HelpName = "REVISION",
+    };
+
+    private readonly Option<string?> _context = new("--context")
+    {
+        Description = "With --istiod, the kubeconfig context to use; default the current context.",
+        HelpName = "NAME",
+    };
+
+    private readonly Option<string?> _kubeconfig = new("--kubeconfig")
+    {
+        Description = "With --istiod, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
+        HelpName = "PATH",
+    };
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(_address);
+        command.Options.Add(_istiod);
+        command.Options.Add(_istioNamespace);
+        command.Options.Add(_revision);
+        command.Options.Add(_context);
+        command.Options.Add(_kubeconfig);
+        command.Options.Add(_ca);
+        command.Options.Add(_cert);
+        command.Options.Add(_key);
+        command.Options.Add(_insecure);
+        command.Options.Add(_token);
+        command.Options.Add(_timeout);
+    }
+
+    public ControlPlaneSpec Bind(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var istiod = result.GetValue(_istiod);
+        var given = result.GetValue(_address);
+        if (istiod && given is not null)
+        {
+            throw new EnvoyLensException("name the control plane once: --control-plane ADDR or --istiod, not both.");
+        }
+
+        var kubernetesOption = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
+            : result.GetValue(_context) is not null ? "--context" : result.GetValue(_kubeconfig) is not null ? "--kubeconfig" : null;
+        if (!istiod && kubernetesOption is not null)
+        {
+            throw new EnvoyLensException($"{kubernetesOption} applies only to --istiod.");
+        }
+
+        var address = istiod ? "http://127.0.0.1:15010" : given
+            ?? throw new EnvoyLensException("no control plane named; give --control-plane http://HOST:PORT (istiod: 15010) or https://HOST:PORT (istiod: 15012 with --token), or --istiod.");
+        var spec = new ControlPlaneSpec(address, result.GetValue(_timeout) is { } t ? SourceOptions.ParseDuration(t, "--timeout") : LiveOptions.DefaultTimeout)
+        {
+            Istiod = istiod,
+            IstioNamespace = result.GetValue(_istioNamespace) ?? "istio-system",
+            Revision = result.GetValue(_revision),
+            Context = result.GetValue(_context),
+            Kubeconfig = result.GetValue(_kubeconfig),
+            CaFile = result.GetValue(_ca),
+            CertFile = result.GetValue(_cert),
+            KeyFile = result.GetValue(_key),
+            InsecureSkipVerify = result.GetValue(_insecure),
+            TokenFile = result.GetValue(_token),
+        };
+        var https = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var tlsOption = spec.CaFile is not null ? "--ca" : spec.CertFile is not null ? "--cert" : spec.KeyFile is not null ? "--key" : spec.InsecureSkipVerify ? "--insecure-skip-verify" : null;
+        if (!https && tlsOption is not null)
+        {
+            throw new EnvoyLensException($"{tlsOption} applies only to an https:// control plane, and '{address}' is not one.");
+        }
+
+        if ((spec.CertFile is null) != (spec.KeyFile is null))
+        {
+            throw new EnvoyLensException("--cert and --key go together: give the client certificate and its private key.");
+        }
+
+        return spec;
+    }
+}
