@@ -4,6 +4,7 @@ using HcmV3 = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using HttpRbacV3 = Envoy.Extensions.Filters.Http.Rbac.V3;
 using NetworkRbacV3 = Envoy.Extensions.Filters.Network.Rbac.V3;
 using RbacV3 = Envoy.Config.Rbac.V3;
+using MatcherV3 = Envoy.Type.Matcher.V3;
 using ListenerV3 = Envoy.Config.Listener.V3;
 using TcpV3 = Envoy.Extensions.Filters.Network.TcpProxy.V3;
 
@@ -152,7 +153,13 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
                     principals.Add(MapPrincipal(p.Value.Principals[i], policyAt.Append("principals").Append(i)));
                 }
 
-                return new RbacPolicy(p.Key, principals, p.Value.Permissions.Count, policyAt);
+                var permissions = new List<RbacPermission>(p.Value.Permissions.Count);
+                for (var i = 0; i < p.Value.Permissions.Count; i++)
+                {
+                    permissions.Add(MapPermission(p.Value.Permissions[i], policyAt.Append("permissions").Append(i)));
+                }
+
+                return new RbacPolicy(p.Key, principals, p.Value.Permissions.Count, policyAt) { Permissions = permissions };
             })
             .ToArray();
         return new RbacConfig(ProtoValues.EnumName(rbac.Action), policies, shadow, at);
@@ -180,7 +187,42 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             RbacV3.Principal.IdentifierOneofCase.AndIds => Set(RbacPrincipalKind.AndIds, principal.AndIds, "and_ids"),
             RbacV3.Principal.IdentifierOneofCase.OrIds => Set(RbacPrincipalKind.OrIds, principal.OrIds, "or_ids"),
             RbacV3.Principal.IdentifierOneofCase.NotId => new RbacPrincipal(RbacPrincipalKind.NotId, null, [MapPrincipal(principal.NotId, at.Append("not_id"))], null, at),
+#pragma warning disable CS0612 // source_ip is deprecated in favour of direct_remote_ip, but control planes still send it
+            RbacV3.Principal.IdentifierOneofCase.SourceIp => new RbacPrincipal(RbacPrincipalKind.SourceIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.SourceIp) },
+#pragma warning restore CS0612
+            RbacV3.Principal.IdentifierOneofCase.DirectRemoteIp => new RbacPrincipal(RbacPrincipalKind.DirectRemoteIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.DirectRemoteIp) },
+            RbacV3.Principal.IdentifierOneofCase.RemoteIp => new RbacPrincipal(RbacPrincipalKind.RemoteIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.RemoteIp) },
+            RbacV3.Principal.IdentifierOneofCase.Header => new RbacPrincipal(RbacPrincipalKind.Header, null, [], null, at) { Header = RouteMapper.MapHeader(principal.Header) },
             var other => new RbacPrincipal(RbacPrincipalKind.Other, null, [], SnakeCase(other.ToString()), at),
+        };
+    }
+
+    private RbacPermission MapPermission(RbacV3.Permission permission, JsonPointer structural)
+    {
+        var at = context.At(permission, structural);
+        RbacPermission Set(RbacPermissionKind kind, RbacV3.Permission.Types.Set? set, string field)
+        {
+            var rules = set?.Rules ?? [];
+            var children = new List<RbacPermission>(rules.Count);
+            for (var i = 0; i < rules.Count; i++)
+            {
+                children.Add(MapPermission(rules[i], at.Append(field).Append("rules").Append(i)));
+            }
+
+            return new RbacPermission(kind, children, null, at);
+        }
+
+        return permission.RuleCase switch
+        {
+            RbacV3.Permission.RuleOneofCase.Any => new RbacPermission(RbacPermissionKind.Any, [], null, at),
+            RbacV3.Permission.RuleOneofCase.AndRules => Set(RbacPermissionKind.AndRules, permission.AndRules, "and_rules"),
+            RbacV3.Permission.RuleOneofCase.OrRules => Set(RbacPermissionKind.OrRules, permission.OrRules, "or_rules"),
+            RbacV3.Permission.RuleOneofCase.NotRule => new RbacPermission(RbacPermissionKind.NotRule, [MapPermission(permission.NotRule, at.Append("not_rule"))], null, at),
+            RbacV3.Permission.RuleOneofCase.DestinationPort => new RbacPermission(RbacPermissionKind.DestinationPort, [], null, at) { Port = (int)permission.DestinationPort },
+            RbacV3.Permission.RuleOneofCase.UrlPath when permission.UrlPath.RuleCase == MatcherV3.PathMatcher.RuleOneofCase.Path =>
+                new RbacPermission(RbacPermissionKind.UrlPath, [], null, at) { Path = ProtoValues.ToStringMatch(permission.UrlPath.Path) },
+            RbacV3.Permission.RuleOneofCase.Header => new RbacPermission(RbacPermissionKind.Header, [], null, at) { Header = RouteMapper.MapHeader(permission.Header) },
+            var other => new RbacPermission(RbacPermissionKind.Other, [], SnakeCase(other.ToString()), at),
         };
     }
 

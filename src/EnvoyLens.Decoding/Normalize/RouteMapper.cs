@@ -217,7 +217,7 @@ internal sealed class RouteMapper(NormalizeContext context)
         return ProtoValues.NullIfEmpty(policy.Name);
     }
 
-    private static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
+    internal static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
     {
         // The deprecated *_match fields are still what older control planes send.
 #pragma warning disable CS0612
