@@ -324,32 +324,70 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return Undetermined(HopKind.NetworkFilter, "(end of chain)", chain.Pointer, "the filter chain ends without a terminal filter (tcp_proxy or HTTP connection manager) that EnvoyLens reads");
         }
 
-        /// <summary>An RBAC filter: only what the request alone decides (no policies), else not evaluated.</summary>
+        /// <summary>
+        /// An RBAC filter's rules and shadow rules, each policy evaluated as far as the request determines it. A denial
+        /// that is certain stops the trace with <c>rbac_access_denied_matched_policy[POLICY]</c>; an outcome that
+        /// depends on what the request does not say is reported as unknown and the trace goes on.
+        /// </summary>
         private TraceVerdict? Rbac(HopKind kind, string name, JsonPointer at, IReadOnlyList<RbacConfig> configs)
         {
+            var http = kind == HopKind.HttpFilter;
+            var facts = new RbacFacts(request.SourcePrincipal, SourceIp(), Target.Port, http ? request.HeaderMap() : null, Target.Path);
             foreach (var config in configs)
             {
+                var results = config.Policies.Select(p => RbacEvaluator.Evaluate(p, facts)).ToList();
+                var details = results.Select(r => $"policy {r.Policy.Name}: {r.Why}").ToList();
+                var matched = results.FirstOrDefault(r => r.Matches == true);
+                var unknown = results.Where(r => r.Matches is null).ToList();
+                var firstUnknownBefore = matched is not null && unknown.Any(u => string.CompareOrdinal(u.Policy.Name, matched.Policy.Name) < 0);
+                var peer = PeerText();
                 if (config.Shadow)
                 {
-                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, "Its shadow rules only count decisions; they never deny."));
+                    var would = config.Action switch
+                    {
+                        "ALLOW" => matched is not null ? $"would allow it (policy {matched.Policy.Name})" : unknown.Count > 0 ? "would decide it in a way that is unknown" : "would deny it",
+                        "DENY" => matched is not null ? $"would deny it (policy {matched.Policy.Name})" : unknown.Count > 0 ? "would decide it in a way that is unknown" : "would allow it",
+                        _ => "only log",
+                    };
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"Its shadow rules ({config.Action}) {would}; shadow rules only count decisions, they never deny.") { Details = details });
                     continue;
                 }
 
-                if (config.Policies.Count == 0)
+                if (config.Action is not ("ALLOW" or "DENY"))
                 {
-                    if (config.Action == "ALLOW")
-                    {
-                        Hops.Add(new TraceHop(kind, HopStatus.Stopped, name, config.Pointer, "RBAC action ALLOW with no policies denies every request."));
-                        return new TraceVerdict(TraceOutcome.Stopped, "rbac_access_denied_matched_policy[none]", kind == HopKind.HttpFilter ? 403u : null,
-                            $"Denied by {name}: an ALLOW policy set with no policies allows nothing (" + (kind == HopKind.HttpFilter ? "403, " : "connection closed, ") + "rbac_access_denied_matched_policy[none]).");
-                    }
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"RBAC action {config.Action} only records decisions; it lets every request pass.") { Details = details });
+                    continue;
+                }
 
-                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"RBAC action {config.Action} with no policies lets every request pass."));
+                var allow = config.Action == "ALLOW";
+                bool? denied = allow
+                    ? (matched is not null ? false : unknown.Count > 0 ? null : true)
+                    : (matched is not null ? true : unknown.Count > 0 ? null : false);
+                if (denied == true)
+                {
+                    var policy = allow ? "none" : matched!.Policy.Name;
+                    var flag = $"rbac_access_denied_matched_policy[{policy}]";
+                    var why = allow
+                        ? config.Policies.Count == 0
+                            ? "RBAC action ALLOW with no policies denies every request."
+                            : $"RBAC action ALLOW: no policy ({string.Join(", ", config.Policies.Select(p => p.Name))}) matches {peer}, so it is denied."
+                        : $"RBAC action DENY: policy {policy} matches {peer}" + (firstUnknownBefore ? " (a policy before it by name is unknown and may be the one logged)" : string.Empty) + ", so it is denied.";
+                    Hops.Add(new TraceHop(kind, HopStatus.Stopped, name, config.Pointer, why) { Details = details });
+                    return new TraceVerdict(TraceOutcome.Stopped, flag, http ? 403u : null,
+                        $"Denied by {name}: " + (http ? "Envoy answers 403 (" : "Envoy closes the connection (") + flag + ").");
+                }
+
+                if (denied == false)
+                {
+                    var why = allow
+                        ? $"RBAC action ALLOW: policy {matched!.Policy.Name} matches {peer}" + (firstUnknownBefore ? " (a policy before it by name is unknown)" : string.Empty) + "."
+                        : config.Policies.Count == 0 ? "RBAC action DENY with no policies lets every request pass." : $"RBAC action DENY: no policy matches {peer}, so it passes.";
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, why) { Details = details });
                     continue;
                 }
 
                 Hops.Add(new TraceHop(kind, HopStatus.NotEvaluated, name, config.Pointer,
-                    $"RBAC action {config.Action} with policies {string.Join(", ", config.Policies.Select(p => p.Name))} is not evaluated (principals and permissions depend on the peer); the trace assumes it lets the request pass."));
+                    $"RBAC action {config.Action}: the decision is unknown, policies {string.Join(", ", unknown.Select(u => u.Policy.Name))} depend on what the request does not determine; the trace assumes it lets the request pass.") { Details = details });
             }
 
             if (configs.Count == 0)
@@ -359,6 +397,11 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
             return null;
         }
+
+        private IPAddress? SourceIp() => request.SourceIp is { } s && IPAddress.TryParse(s, out var ip) ? ip : null;
+
+        private string PeerText() =>
+            "the request from " + (request.SourcePrincipal ?? "an unknown principal") + (request.SourceIp is { } s ? " at " + s : string.Empty);
 
         private TraceVerdict Http(HttpConnectionManager hcm, bool fromRouteConfig = false)
         {
