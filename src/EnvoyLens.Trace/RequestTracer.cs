@@ -398,6 +398,83 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return null;
         }
 
+        /// <summary>
+        /// jwt_authn: the first rule whose match takes the request, what it requires and from which issuers. When no
+        /// token is carried where any required provider looks for one and the requirement cannot be met without a JWT,
+        /// Envoy answers 401 and the trace stops; otherwise the JWT's validity is not evaluated.
+        /// </summary>
+        private TraceVerdict? Jwt(HttpFilter filter, JwtAuthn jwt)
+        {
+            var headers = request.HeaderMap();
+            var query = RouteMatcher.ParseQuery(Target.Query);
+            for (var i = 0; i < jwt.Rules.Count; i++)
+            {
+                var rule = jwt.Rules[i];
+                var match = RouteMatcher.Match(rule.Match, request.Method, Target.Path, Target.Query, headers);
+                if (match.Matches == false)
+                {
+                    continue;
+                }
+
+                var label = "rule " + i.ToString(CultureInfo.InvariantCulture);
+                if (match.Matches is null)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, rule.Pointer, Sentence($"jwt_authn: whether {label} applies is not known ({match.Why}); the trace assumes the request passes")));
+                    return null;
+                }
+
+                if (rule.Requires is not { } requires)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, rule.Pointer, $"jwt_authn: {label} applies and requires no JWT."));
+                    return null;
+                }
+
+                var providers = Providers(requires).Distinct(StringComparer.Ordinal).Select(n => jwt.Providers.FirstOrDefault(p => p.Name == n)).OfType<JwtProvider>().ToList();
+                var issuers = providers.Count == 0 ? "an unknown provider" : string.Join(" or ", providers.Select(p => p.Issuer ?? p.Name + " (any issuer)"));
+                var carried = providers.Any(p => HasToken(p, headers, query));
+                var needs = NeedsJwt(requires);
+                var what = $"jwt_authn: {label} applies ({Describe(requires)}) and needs a JWT from {issuers}";
+                if (!carried && needs == true)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Stopped, filter.Name, rule.Pointer, what + "; the request carries none (no Authorization header was given), so Envoy answers 401."));
+                    return new TraceVerdict(TraceOutcome.Stopped, "jwt_authn_access_denied{Jwt_is_missing}", 401, $"Denied by {filter.Name}: no JWT from {issuers} (401, jwt_authn_access_denied{{Jwt_is_missing}}).");
+                }
+
+                Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, rule.Pointer,
+                    what + (carried ? "; whether the token given is valid is not evaluated, the trace assumes it is." : "; none is carried, which the requirement allows.")));
+                return null;
+            }
+
+            Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, jwt.Pointer, "jwt_authn: no rule applies to this request, so no JWT is verified."));
+            return null;
+        }
+
+        private static IEnumerable<string> Providers(JwtRequirement r) =>
+            (r.ProviderName is { } n && r.Kind == "provider" ? [n] : Array.Empty<string>()).Concat(r.Children.SelectMany(Providers));
+
+        /// <summary>Whether the requirement fails without a JWT: true, false, or null when it is not known.</summary>
+        private static bool? NeedsJwt(JwtRequirement r) => r.Kind switch
+        {
+            "provider" => true,
+            "requires_all" => r.Children.Any(c => NeedsJwt(c) == true) ? true : r.Children.All(c => NeedsJwt(c) == false) ? false : null,
+            "requires_any" => r.Children.Count > 0 && r.Children.All(c => NeedsJwt(c) == true) ? true : r.Children.Any(c => NeedsJwt(c) == false) ? false : null,
+            "allow_missing" or "allow_missing_or_failed" => false,
+            _ => null,
+        };
+
+        private static string Describe(JwtRequirement r) => r.Kind switch
+        {
+            "provider" => "provider " + r.ProviderName,
+            "requires_any" => "any of " + string.Join(", ", r.Children.Select(Describe)),
+            "requires_all" => "all of " + string.Join(", ", r.Children.Select(Describe)),
+            _ => r.Kind + (r.ProviderName is null ? string.Empty : " " + r.ProviderName),
+        };
+
+        private static bool HasToken(JwtProvider p, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, Dictionary<string, string> query) =>
+            p.FromHeaders.Count == 0 && p.FromParams.Count == 0
+                ? headers.ContainsKey("authorization") || query.ContainsKey("access_token")
+                : p.FromHeaders.Any(headers.ContainsKey) || p.FromParams.Any(query.ContainsKey);
+
         private IPAddress? SourceIp() => request.SourceIp is { } s && IPAddress.TryParse(s, out var ip) ? ip : null;
 
         private string PeerText() =>
@@ -428,6 +505,26 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                     continue;
                 }
 
+                if (filter.JwtAuthn is { } jwt)
+                {
+                    if (Jwt(filter, jwt) is { } missing)
+                    {
+                        return missing;
+                    }
+
+                    continue;
+                }
+
+                if (filter.ExtAuthz is { } authz)
+                {
+                    var service = authz.Cluster is { } cluster ? (authz.Kind == "http" ? "HTTP service cluster " : "gRPC service cluster ") + cluster
+                        : authz.Target is { } target ? (authz.Kind == "http" ? "HTTP service " : "Google gRPC target ") + target
+                        : "an authorization service EnvoyLens cannot name";
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, authz.Pointer,
+                        $"ext_authz: decided by {service}" + (authz.FailureModeAllow ? " (failure_mode_allow: requests pass when it is unreachable)" : " (requests are denied when it is unreachable)") + "; the trace assumes it allows the request."));
+                    continue;
+                }
+
                 if (PassThroughHttpFilters.TryGetValue(filter.Name, out var passes))
                 {
                     Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, filter.Extension.Pointer, Sentence("It " + passes)));
@@ -436,8 +533,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
                 var what = filter.Name switch
                 {
-                    "envoy.filters.http.jwt_authn" => "jwt_authn: which requirement applies and whether the JWT is valid is not evaluated" + (request.Headers.Any(h => h.Key.Equals("authorization", StringComparison.OrdinalIgnoreCase)) ? string.Empty : " (no Authorization header was given)"),
-                    "envoy.filters.http.ext_authz" => "ext_authz: the decision is made by an external authorization service",
+                    "envoy.filters.http.jwt_authn" => "jwt_authn: its configuration could not be read, so which requirement applies is not evaluated" + (request.Headers.Any(h => h.Key.Equals("authorization", StringComparison.OrdinalIgnoreCase)) ? string.Empty : " (no Authorization header was given)"),
+                    "envoy.filters.http.ext_authz" => "ext_authz: the decision is made by an external authorization service its configuration does not name",
                     "envoy.filters.http.fault" => "fault injection may delay or abort a share of requests; it is not evaluated",
                     _ when filter.Name.Contains("wasm", StringComparison.Ordinal) || (filter.Extension.TypeName?.Contains("wasm", StringComparison.OrdinalIgnoreCase) ?? false) => "a Wasm filter is not evaluated",
                     _ => $"HTTP filter {filter.Name} ({filter.Extension.TypeName ?? "unknown type"}) is not evaluated",

@@ -5,6 +5,8 @@ using HttpRbacV3 = Envoy.Extensions.Filters.Http.Rbac.V3;
 using NetworkRbacV3 = Envoy.Extensions.Filters.Network.Rbac.V3;
 using RbacV3 = Envoy.Config.Rbac.V3;
 using MatcherV3 = Envoy.Type.Matcher.V3;
+using JwtV3 = Envoy.Extensions.Filters.Http.JwtAuthn.V3;
+using ExtAuthzV3 = Envoy.Extensions.Filters.Http.ExtAuthz.V3;
 using ListenerV3 = Envoy.Config.Listener.V3;
 using TcpV3 = Envoy.Extensions.Filters.Network.TcpProxy.V3;
 
@@ -226,6 +228,51 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
         };
     }
 
+    private static JwtAuthn MapJwt(JwtV3.JwtAuthentication config, JsonPointer at)
+    {
+        var providers = config.Providers
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new JwtProvider(p.Key, ProtoValues.NullIfEmpty(p.Value.Issuer), p.Value.Audiences.ToArray(), at.Append("providers").Append(p.Key))
+            {
+                FromHeaders = p.Value.FromHeaders.Select(h => h.Name.ToLowerInvariant()).ToArray(),
+                FromParams = p.Value.FromParams.ToArray(),
+            })
+            .ToArray();
+        var rules = new List<JwtRule>(config.Rules.Count);
+        for (var i = 0; i < config.Rules.Count; i++)
+        {
+            var rule = config.Rules[i];
+            var requires = rule.RequirementTypeCase switch
+            {
+                JwtV3.RequirementRule.RequirementTypeOneofCase.Requires => MapRequirement(rule.Requires),
+                JwtV3.RequirementRule.RequirementTypeOneofCase.RequirementName when config.RequirementMap.TryGetValue(rule.RequirementName, out var named) => MapRequirement(named),
+                JwtV3.RequirementRule.RequirementTypeOneofCase.RequirementName => new JwtRequirement("other", rule.RequirementName, []),
+                _ => null,
+            };
+            rules.Add(new JwtRule(RouteMapper.MapMatch(rule.Match), requires, at.Append("rules").Append(i)));
+        }
+
+        return new JwtAuthn(providers, rules, at);
+    }
+
+    private static JwtRequirement MapRequirement(JwtV3.JwtRequirement requirement) => requirement.RequiresTypeCase switch
+    {
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.ProviderName => new JwtRequirement("provider", requirement.ProviderName, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.ProviderAndAudiences => new JwtRequirement("provider", requirement.ProviderAndAudiences.ProviderName, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.RequiresAny => new JwtRequirement("requires_any", null, requirement.RequiresAny.Requirements.Select(MapRequirement).ToArray()),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.RequiresAll => new JwtRequirement("requires_all", null, requirement.RequiresAll.Requirements.Select(MapRequirement).ToArray()),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.AllowMissing => new JwtRequirement("allow_missing", null, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.AllowMissingOrFailed => new JwtRequirement("allow_missing_or_failed", null, []),
+        _ => new JwtRequirement("other", null, []),
+    };
+
+    private static ExtAuthz MapExtAuthz(ExtAuthzV3.ExtAuthz config, JsonPointer at) => config.ServicesCase switch
+    {
+        ExtAuthzV3.ExtAuthz.ServicesOneofCase.HttpService => new ExtAuthz("http", ProtoValues.NullIfEmpty(config.HttpService.ServerUri?.Cluster), ProtoValues.NullIfEmpty(config.HttpService.ServerUri?.Uri), config.FailureModeAllow, at),
+        ExtAuthzV3.ExtAuthz.ServicesOneofCase.GrpcService => new ExtAuthz("grpc", ProtoValues.NullIfEmpty(config.GrpcService.EnvoyGrpc?.ClusterName), ProtoValues.NullIfEmpty(config.GrpcService.GoogleGrpc?.TargetUri), config.FailureModeAllow, at),
+        _ => new ExtAuthz("grpc", null, null, config.FailureModeAllow, at),
+    };
+
     /// <summary><c>SourceIp</c> → <c>source_ip</c> (the proto field name of a oneof case).</summary>
     private static string SnakeCase(string pascal)
     {
@@ -277,7 +324,19 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
                 rbac = Rbac(httpRbac.Rules, httpRbac.ShadowRules, context.At(httpRbac, typedAt));
             }
 
-            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac });
+            JwtAuthn? jwt = null;
+            if (filter.TypedConfig is { } jwtTyped && jwtTyped.Is(JwtV3.JwtAuthentication.Descriptor) && context.Unpack<JwtV3.JwtAuthentication>(jwtTyped, typedAt) is { } jwtConfig)
+            {
+                jwt = MapJwt(jwtConfig, context.At(jwtConfig, typedAt));
+            }
+
+            ExtAuthz? extAuthz = null;
+            if (filter.TypedConfig is { } authzTyped && authzTyped.Is(ExtAuthzV3.ExtAuthz.Descriptor) && context.Unpack<ExtAuthzV3.ExtAuthz>(authzTyped, typedAt) is { } authz)
+            {
+                extAuthz = MapExtAuthz(authz, context.At(authz, typedAt));
+            }
+
+            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac, JwtAuthn = jwt, ExtAuthz = extAuthz });
         }
 
         return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at)
