@@ -40,6 +40,19 @@ internal static class RbacEvaluator
         return new RbacPolicyResult(policy, result, why);
     }
 
+    /// <summary>
+    /// A policy judged with every condition unknown: true when it matches any peer and request (any / any), false when
+    /// it can match none (no principals, no permissions, or only contradictions), null when it depends on them.
+    /// </summary>
+    public static bool? MatchesWhateverTheRequest(RbacPolicy policy)
+    {
+        var permission = policy.Permissions.Count == 0 && policy.PermissionCount > 0
+            ? null
+            : RbacLogic.Or(policy.Permissions.Select(p => RbacLogic.Matches(p, _ => null)));
+        var principal = RbacLogic.Or(policy.Principals.Select(p => RbacLogic.Matches(p, _ => null)));
+        return RbacLogic.And([permission, principal]);
+    }
+
     private static bool? Principal(RbacPrincipal p, RbacFacts facts, List<string> unknown)
     {
         switch (p.Kind)

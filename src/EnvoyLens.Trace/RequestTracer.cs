@@ -48,6 +48,38 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
         return new TraceResult(request, run.DestinationIp?.ToString(), run.AddressSource, run.Hops, verdict);
     }
 
+    /// <summary>
+    /// The cluster and endpoints hops alone: what a request routed to <paramref name="cluster"/> meets (NC when the
+    /// cluster is missing, UH when no endpoint is usable, forwarded, or undetermined), with the tracer's own rules.
+    /// </summary>
+    public TraceVerdict Upstream(string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var run = new Run(_snapshot, TraceRequest.For("tcp://" + "upstream:1"), describeSecret);
+        return run.Upstream(cluster);
+    }
+
+    /// <summary>
+    /// Whether an RBAC rule set denies every request from every peer: an ALLOW set none of whose policies can match
+    /// whatever the peer and request are, or a DENY set with a policy that matches them all. Shadow rules never deny.
+    /// </summary>
+    public static bool DeniesEveryone(RbacConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Shadow)
+        {
+            return false;
+        }
+
+        var any = config.Policies.Select(RbacEvaluator.MatchesWhateverTheRequest).ToList();
+        return config.Action switch
+        {
+            "ALLOW" => any.All(m => m == false),
+            "DENY" => any.Any(m => m == true),
+            _ => false,
+        };
+    }
+
     /// <summary>One trace's state: the hops so far.</summary>
     private sealed class Run(EnvoySnapshot snapshot, TraceRequest request, Func<string, string?>? describeSecret)
     {
@@ -101,6 +133,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             });
             return NetworkFilters(chain);
         }
+
+        public TraceVerdict Upstream(string cluster) => ClusterHop(cluster);
 
         private (IPAddress? Ip, string Source) ResolveAddress()
         {
