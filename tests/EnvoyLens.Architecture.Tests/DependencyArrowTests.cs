@@ -21,7 +21,9 @@ public sealed class DependencyArrowTests
         ["EnvoyLens.Model"] = ["EnvoyLens.Core"],
         ["EnvoyLens.Admin"] = ["EnvoyLens.Core", "KubernetesClient.Aot"],
         ["EnvoyLens.Decoding"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Protos", "EnvoyLens.ProtoJson", "EnvoyLens.Generators", "Google.Protobuf", "YamlDotNet"],
-        ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Certs"],
+        // Rules reaches Trace so that rules about requests (EL1009, EL3008) judge clusters, endpoints and RBAC exactly as
+        // `envoylens trace` does instead of keeping a second copy of that logic; Trace itself stays on Core and Model.
+        ["EnvoyLens.Rules"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Certs", "EnvoyLens.Trace"],
         ["EnvoyLens.Certs"] = ["EnvoyLens.Core", "EnvoyLens.Model", "BouncyCastle.Cryptography"],
         ["EnvoyLens.Diff"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
         ["EnvoyLens.Trace"] = ["EnvoyLens.Core", "EnvoyLens.Model"],
