@@ -158,36 +158,14 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             var port = Target.Port;
             var hostPort = Target.Host + ":" + port.ToString(CultureInfo.InvariantCulture);
             var istioCluster = $"outbound|{port.ToString(CultureInfo.InvariantCulture)}||{Target.Host}";
-            foreach (var l in ActiveListeners())
+            if (Index.ServedBy(hostPort, istioCluster, port) is { } served)
             {
-                if (l.Address is not { Port: { } p } a || p != port || IsWildcard(a.Address) || !IPAddress.TryParse(a.Address, out var vip))
-                {
-                    continue;
-                }
-
-                if (l.AllFilterChains.SelectMany(c => c.Filters).Any(f => f.HttpConnectionManager?.RdsRouteConfigName == hostPort || f.TcpProxy?.Cluster == istioCluster))
-                {
-                    return (vip, $"the service VIP of {Target.Host}: listener {l.Name} serves {hostPort}");
-                }
+                return (served.Vip, $"the service VIP of {Target.Host}: listener {served.Listener.Name} serves {hostPort}");
             }
 
-            foreach (var rc in snapshot.RouteConfigs)
+            if (Index.VipOfDomain(Target.Host) is { } domain)
             {
-                foreach (var vh in rc.VirtualHosts)
-                {
-                    if (!vh.Domains.Any(d => d.Equals(Target.Host, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        continue;
-                    }
-
-                    foreach (var d in vh.Domains)
-                    {
-                        if (IPAddress.TryParse(d.Trim('[', ']'), out var vip) && !d.Contains(':', StringComparison.Ordinal) || (d.StartsWith('[') && IPAddress.TryParse(d.Trim('[', ']'), out vip)))
-                        {
-                            return (vip, $"the service VIP of {Target.Host}: virtual host {vh.Name} of route config {rc.Name} lists both");
-                        }
-                    }
-                }
+                return (domain.Vip, $"the service VIP of {Target.Host}: virtual host {domain.Host.Name} of route config {domain.Config.Name} lists both");
             }
 
             if (snapshot.FindCluster(istioCluster) is { } cluster)
@@ -202,22 +180,18 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return (null, $"no IP of {Target.Host} is known to this proxy (give --address); the wildcard listener on port {port.ToString(CultureInfo.InvariantCulture)} is used");
         }
 
-        private IEnumerable<Listener> ActiveListeners() => snapshot.Listeners.Where(l => ReferenceEquals(snapshot.FindListener(l.Name), l));
+        private TraceIndex Index { get; } = TraceIndex.Of(snapshot);
 
-        private static bool IsWildcard(string address) => address is "0.0.0.0" or "::" or "[::]" or "::0";
+        private static bool IsWildcard(string address) => TraceIndex.IsWildcard(address);
 
-        private static IEnumerable<SocketAddress> Addresses(Listener l) =>
-            (l.Address is null ? [] : new[] { l.Address }).Concat(l.AdditionalAddresses).Where(a => a.Kind == "socket" && a.Port is not null);
+        private static IEnumerable<SocketAddress> Addresses(Listener l) => TraceIndex.Addresses(l);
 
         private (Listener? Listener, Listener? HandOffFrom, TraceVerdict? Verdict) SelectListener()
         {
             var port = Target.Port;
-            var listeners = ActiveListeners().ToList();
             if (request.Inbound)
             {
-                var inbound = listeners.FirstOrDefault(l => l.Name == "virtualInbound")
-                    ?? listeners.FirstOrDefault(l => l.TrafficDirection == "INBOUND" && Addresses(l).Any(a => a.Port == 15006))
-                    ?? listeners.FirstOrDefault(l => l.TrafficDirection == "INBOUND");
+                var inbound = Index.Inbound;
                 if (inbound is null)
                 {
                     Hops.Add(new TraceHop(HopKind.Listener, HopStatus.Stopped, "(none)", JsonPointer.Root, "No inbound listener (Istio's virtualInbound on 15006, or one with traffic_direction INBOUND) is in this capture."));
@@ -229,11 +203,11 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 return (inbound, null, null);
             }
 
-            var onPort = listeners.Where(l => Addresses(l).Any(a => a.Port == port)).ToList();
+            var onPort = Index.OnPort(port);
             var exact = DestinationIp is null ? null : onPort.FirstOrDefault(l => Addresses(l).Any(a => a.Port == port && IPAddress.TryParse(a.Address.Trim('[', ']'), out var ip) && ip.Equals(DestinationIp)));
             var wildcard = onPort.FirstOrDefault(l => Addresses(l).Any(a => a.Port == port && IsWildcard(a.Address)));
             var chosen = exact ?? wildcard;
-            var original = listeners.Where(l => l.UseOriginalDst).OrderBy(l => l.TrafficDirection == "OUTBOUND" ? 0 : 1).ThenBy(l => l.Name, StringComparer.Ordinal).FirstOrDefault();
+            var original = Index.OriginalDestination;
             var lost = onPort.Where(l => l != chosen).Select(l => new TraceCandidate(l.Name, l.Meta.Pointer,
                 exact is not null && l == wildcard ? "a listener on the exact destination address wins over the wildcard address" : $"it listens on {string.Join(", ", Addresses(l))}, not the destination")).ToList();
             var dst = (DestinationIp?.ToString() ?? "*") + ":" + port.ToString(CultureInfo.InvariantCulture);
