@@ -131,4 +131,30 @@ public sealed class RbacTraceTests
         Assert.Null(reviews.Verdict.Status);
         Assert.Equal(TraceOutcome.Forwarded, other.Verdict.Outcome);
     }
+
+    [Fact]
+    public void Given_rule_sets_When_asked_whether_they_deny_everyone_Then_only_those_no_peer_or_request_can_pass_are()
+    {
+        static RbacConfig Rules(string rules) => HttpRbac(Dumps.J(rules)).Listeners[0].FilterChains[0].Filters[0].HttpConnectionManager!.HttpFilters[0].Rbac[0];
+
+        Assert.True(RequestTracer.DeniesEveryone(Rules("{'action':'ALLOW'}")));
+        Assert.True(RequestTracer.DeniesEveryone(Rules("{'action':'ALLOW','policies':{'nobody':{'permissions':[{'any':true}],'principals':[{'not_id':{'any':true}}]}}}")));
+        Assert.True(RequestTracer.DeniesEveryone(Rules("{'action':'DENY','policies':{'all':{'permissions':[{'any':true}],'principals':[{'any':true}]}}}")));
+        Assert.False(RequestTracer.DeniesEveryone(Rules(AllowReviewsGet)));
+        Assert.False(RequestTracer.DeniesEveryone(Rules("{'action':'DENY','policies':{'office':{'permissions':[{'any':true}],'principals':[{'remote_ip':{'address_prefix':'192.168.0.0','prefix_len':16}}]}}}")));
+        Assert.False(RequestTracer.DeniesEveryone(Rules("{'action':'DENY'}")));
+    }
+
+    [Fact]
+    public void Given_clusters_When_judged_alone_Then_missing_is_NC_without_usable_endpoints_is_UH_and_healthy_is_forwarded()
+    {
+        var snapshot = Dumps.Decode(Dumps.ConfigDump(
+            clusters: [Dumps.EdsCluster("up"), Dumps.EdsCluster("down")],
+            endpoints: [Dumps.Endpoints("up", ("10.0.0.1", "HEALTHY")), Dumps.Endpoints("down", ("10.0.0.2", "UNHEALTHY"))]));
+        var tracer = new RequestTracer(snapshot);
+
+        Assert.Equal(TraceOutcome.Forwarded, tracer.Upstream("up").Outcome);
+        Assert.Equal("UH", tracer.Upstream("down").ResponseFlag);
+        Assert.Equal("NC", tracer.Upstream("gone").ResponseFlag);
+    }
 }
