@@ -87,7 +87,37 @@ public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> 
 
     /// <summary>The rules (and shadow rules) of an <c>envoy.filters.http.rbac</c> filter; empty for other filters.</summary>
     public IReadOnlyList<RbacConfig> Rbac { get; init; } = [];
+
+    /// <summary>The providers and requirement rules of an <c>envoy.filters.http.jwt_authn</c> filter; null for other filters.</summary>
+    public JwtAuthn? JwtAuthn { get; init; }
+
+    /// <summary>The authorization service of an <c>envoy.filters.http.ext_authz</c> filter; null for other filters.</summary>
+    public ExtAuthz? ExtAuthz { get; init; }
 }
+
+/// <summary>jwt_authn: the JWT providers by name and the requirement rules, first match wins (<c>requirement_map</c> names resolved into <see cref="JwtRule.Requires"/>).</summary>
+public sealed record JwtAuthn(IReadOnlyList<JwtProvider> Providers, IReadOnlyList<JwtRule> Rules, JsonPointer Pointer);
+
+/// <summary>A JWT provider: its name, the issuer it accepts (null when any) and its audiences.</summary>
+public sealed record JwtProvider(string Name, string? Issuer, IReadOnlyList<string> Audiences, JsonPointer Pointer)
+{
+    /// <summary><c>from_headers</c> names; with <see cref="FromParams"/> both empty, Envoy reads <c>Authorization: Bearer</c> and the <c>access_token</c> query parameter.</summary>
+    public IReadOnlyList<string> FromHeaders { get; init; } = [];
+
+    /// <summary><c>from_params</c>: query parameters carrying the token.</summary>
+    public IReadOnlyList<string> FromParams { get; init; } = [];
+}
+
+/// <summary>A jwt_authn rule: the requests it applies to and what they must carry (null: no JWT is verified).</summary>
+public sealed record JwtRule(RouteMatch Match, JwtRequirement? Requires, JsonPointer Pointer);
+
+/// <summary>A JWT requirement: a provider, all or any of child requirements, or allow_missing / allow_missing_or_failed.</summary>
+/// <param name="Kind">provider, requires_any, requires_all, allow_missing, allow_missing_or_failed, or other.</param>
+public sealed record JwtRequirement(string Kind, string? ProviderName, IReadOnlyList<JwtRequirement> Children);
+
+/// <summary>ext_authz: the gRPC or HTTP service that decides, by the cluster (Envoy gRPC, HTTP) or target URI (Google gRPC) it is reached at.</summary>
+/// <param name="Kind">grpc or http.</param>
+public sealed record ExtAuthz(string Kind, string? Cluster, string? Target, bool FailureModeAllow, JsonPointer Pointer);
 
 /// <summary>tcp_proxy: the cluster (or weighted clusters) it sends to.</summary>
 public sealed record TcpProxy(string? StatPrefix, string? Cluster, IReadOnlyList<WeightedCluster> WeightedClusters, JsonPointer Pointer);

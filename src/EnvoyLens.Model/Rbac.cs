@@ -14,8 +14,20 @@ public enum RbacPrincipalKind
     OrIds,
     NotId,
 
-    /// <summary>An identifier EnvoyLens does not evaluate (source_ip, header, metadata, ...); see <see cref="RbacPrincipal.OtherKind"/>.</summary>
+    /// <summary>An identifier EnvoyLens does not evaluate (metadata, filter_state, url_path, ...); see <see cref="RbacPrincipal.OtherKind"/>.</summary>
     Other,
+
+    /// <summary><c>source_ip</c> (deprecated): the connection's source address, in <see cref="RbacPrincipal.Cidr"/>.</summary>
+    SourceIp,
+
+    /// <summary><c>direct_remote_ip</c>: the downstream connection's peer address, in <see cref="RbacPrincipal.Cidr"/>.</summary>
+    DirectRemoteIp,
+
+    /// <summary><c>remote_ip</c>: the original client address (after XFF / proxy protocol), in <see cref="RbacPrincipal.Cidr"/>.</summary>
+    RemoteIp,
+
+    /// <summary><c>header</c>: a request header matcher, in <see cref="RbacPrincipal.Header"/>.</summary>
+    Header,
 }
 
 /// <summary>An RBAC principal; <c>and_ids</c>, <c>or_ids</c> and <c>not_id</c> keep their children.</summary>
@@ -26,6 +38,12 @@ public sealed record RbacPrincipal(
     string? OtherKind,
     JsonPointer Pointer)
 {
+    /// <summary>For the IP kinds: the CIDR range (<c>10.0.0.0/8</c>); else null.</summary>
+    public string? Cidr { get; init; }
+
+    /// <summary>For <see cref="RbacPrincipalKind.Header"/>: the header matcher; else null.</summary>
+    public HeaderMatch? Header { get; init; }
+
     /// <summary>Every authenticated principal_name matcher below this principal, and whether it sits under a <c>not_id</c> (an odd number of them).</summary>
     public IEnumerable<RbacPrincipalName> PrincipalNames(bool negated = false)
     {
@@ -47,9 +65,47 @@ public sealed record RbacPrincipal(
 /// <summary>An authenticated principal_name matcher, flattened out of its principal tree.</summary>
 public sealed record RbacPrincipalName(StringMatch Matcher, bool Negated, JsonPointer Pointer);
 
-/// <summary>One named RBAC policy: its principals (any of which may match) and how many permissions it has.</summary>
+/// <summary>What kind of action an RBAC permission is (config.rbac.v3.Permission's oneof).</summary>
+public enum RbacPermissionKind
+{
+    /// <summary><c>any: true</c>: every action.</summary>
+    Any,
+    AndRules,
+    OrRules,
+    NotRule,
+
+    /// <summary><c>destination_port</c>: in <see cref="RbacPermission.Port"/>.</summary>
+    DestinationPort,
+
+    /// <summary><c>url_path</c>: the path without query, in <see cref="RbacPermission.Path"/>.</summary>
+    UrlPath,
+
+    /// <summary><c>header</c> (<c>:method</c>, <c>:path</c>, <c>:authority</c> or any other header): in <see cref="RbacPermission.Header"/>.</summary>
+    Header,
+
+    /// <summary>A rule EnvoyLens does not evaluate (destination_ip, requested_server_name, metadata, ...); see <see cref="RbacPermission.OtherKind"/>.</summary>
+    Other,
+}
+
+/// <summary>An RBAC permission; <c>and_rules</c>, <c>or_rules</c> and <c>not_rule</c> keep their children.</summary>
+public sealed record RbacPermission(RbacPermissionKind Kind, IReadOnlyList<RbacPermission> Children, string? OtherKind, JsonPointer Pointer)
+{
+    /// <summary>For <see cref="RbacPermissionKind.DestinationPort"/>: the port.</summary>
+    public int? Port { get; init; }
+
+    /// <summary>For <see cref="RbacPermissionKind.UrlPath"/>: the path matcher.</summary>
+    public StringMatch? Path { get; init; }
+
+    /// <summary>For <see cref="RbacPermissionKind.Header"/>: the header matcher.</summary>
+    public HeaderMatch? Header { get; init; }
+}
+
+/// <summary>One named RBAC policy: its principals (any of which may match) and its permissions (any of which may match).</summary>
 public sealed record RbacPolicy(string Name, IReadOnlyList<RbacPrincipal> Principals, int PermissionCount, JsonPointer Pointer)
 {
+    /// <summary>The permissions, in order (<see cref="PermissionCount"/> of them when the decoder read them; empty otherwise).</summary>
+    public IReadOnlyList<RbacPermission> Permissions { get; init; } = [];
+
     public IEnumerable<RbacPrincipalName> PrincipalNames => Principals.SelectMany(p => p.PrincipalNames());
 }
 

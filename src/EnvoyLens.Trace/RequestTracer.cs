@@ -48,6 +48,38 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
         return new TraceResult(request, run.DestinationIp?.ToString(), run.AddressSource, run.Hops, verdict);
     }
 
+    /// <summary>
+    /// The cluster and endpoints hops alone: what a request routed to <paramref name="cluster"/> meets (NC when the
+    /// cluster is missing, UH when no endpoint is usable, forwarded, or undetermined), with the tracer's own rules.
+    /// </summary>
+    public TraceVerdict Upstream(string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        var run = new Run(_snapshot, TraceRequest.For("tcp://" + "upstream:1"), describeSecret);
+        return run.Upstream(cluster);
+    }
+
+    /// <summary>
+    /// Whether an RBAC rule set denies every request from every peer: an ALLOW set none of whose policies can match
+    /// whatever the peer and request are, or a DENY set with a policy that matches them all. Shadow rules never deny.
+    /// </summary>
+    public static bool DeniesEveryone(RbacConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        if (config.Shadow)
+        {
+            return false;
+        }
+
+        var any = config.Policies.Select(RbacEvaluator.MatchesWhateverTheRequest).ToList();
+        return config.Action switch
+        {
+            "ALLOW" => any.All(m => m == false),
+            "DENY" => any.Any(m => m == true),
+            _ => false,
+        };
+    }
+
     /// <summary>One trace's state: the hops so far.</summary>
     private sealed class Run(EnvoySnapshot snapshot, TraceRequest request, Func<string, string?>? describeSecret)
     {
@@ -102,6 +134,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return NetworkFilters(chain);
         }
 
+        public TraceVerdict Upstream(string cluster) => ClusterHop(cluster);
+
         private (IPAddress? Ip, string Source) ResolveAddress()
         {
             if (request.Address is { } given)
@@ -124,36 +158,14 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             var port = Target.Port;
             var hostPort = Target.Host + ":" + port.ToString(CultureInfo.InvariantCulture);
             var istioCluster = $"outbound|{port.ToString(CultureInfo.InvariantCulture)}||{Target.Host}";
-            foreach (var l in ActiveListeners())
+            if (Index.ServedBy(hostPort, istioCluster, port) is { } served)
             {
-                if (l.Address is not { Port: { } p } a || p != port || IsWildcard(a.Address) || !IPAddress.TryParse(a.Address, out var vip))
-                {
-                    continue;
-                }
-
-                if (l.AllFilterChains.SelectMany(c => c.Filters).Any(f => f.HttpConnectionManager?.RdsRouteConfigName == hostPort || f.TcpProxy?.Cluster == istioCluster))
-                {
-                    return (vip, $"the service VIP of {Target.Host}: listener {l.Name} serves {hostPort}");
-                }
+                return (served.Vip, $"the service VIP of {Target.Host}: listener {served.Listener.Name} serves {hostPort}");
             }
 
-            foreach (var rc in snapshot.RouteConfigs)
+            if (Index.VipOfDomain(Target.Host) is { } domain)
             {
-                foreach (var vh in rc.VirtualHosts)
-                {
-                    if (!vh.Domains.Any(d => d.Equals(Target.Host, StringComparison.OrdinalIgnoreCase)))
-                    {
-                        continue;
-                    }
-
-                    foreach (var d in vh.Domains)
-                    {
-                        if (IPAddress.TryParse(d.Trim('[', ']'), out var vip) && !d.Contains(':', StringComparison.Ordinal) || (d.StartsWith('[') && IPAddress.TryParse(d.Trim('[', ']'), out vip)))
-                        {
-                            return (vip, $"the service VIP of {Target.Host}: virtual host {vh.Name} of route config {rc.Name} lists both");
-                        }
-                    }
-                }
+                return (domain.Vip, $"the service VIP of {Target.Host}: virtual host {domain.Host.Name} of route config {domain.Config.Name} lists both");
             }
 
             if (snapshot.FindCluster(istioCluster) is { } cluster)
@@ -168,22 +180,18 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return (null, $"no IP of {Target.Host} is known to this proxy (give --address); the wildcard listener on port {port.ToString(CultureInfo.InvariantCulture)} is used");
         }
 
-        private IEnumerable<Listener> ActiveListeners() => snapshot.Listeners.Where(l => ReferenceEquals(snapshot.FindListener(l.Name), l));
+        private TraceIndex Index { get; } = TraceIndex.Of(snapshot);
 
-        private static bool IsWildcard(string address) => address is "0.0.0.0" or "::" or "[::]" or "::0";
+        private static bool IsWildcard(string address) => TraceIndex.IsWildcard(address);
 
-        private static IEnumerable<SocketAddress> Addresses(Listener l) =>
-            (l.Address is null ? [] : new[] { l.Address }).Concat(l.AdditionalAddresses).Where(a => a.Kind == "socket" && a.Port is not null);
+        private static IEnumerable<SocketAddress> Addresses(Listener l) => TraceIndex.Addresses(l);
 
         private (Listener? Listener, Listener? HandOffFrom, TraceVerdict? Verdict) SelectListener()
         {
             var port = Target.Port;
-            var listeners = ActiveListeners().ToList();
             if (request.Inbound)
             {
-                var inbound = listeners.FirstOrDefault(l => l.Name == "virtualInbound")
-                    ?? listeners.FirstOrDefault(l => l.TrafficDirection == "INBOUND" && Addresses(l).Any(a => a.Port == 15006))
-                    ?? listeners.FirstOrDefault(l => l.TrafficDirection == "INBOUND");
+                var inbound = Index.Inbound;
                 if (inbound is null)
                 {
                     Hops.Add(new TraceHop(HopKind.Listener, HopStatus.Stopped, "(none)", JsonPointer.Root, "No inbound listener (Istio's virtualInbound on 15006, or one with traffic_direction INBOUND) is in this capture."));
@@ -195,11 +203,11 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 return (inbound, null, null);
             }
 
-            var onPort = listeners.Where(l => Addresses(l).Any(a => a.Port == port)).ToList();
+            var onPort = Index.OnPort(port);
             var exact = DestinationIp is null ? null : onPort.FirstOrDefault(l => Addresses(l).Any(a => a.Port == port && IPAddress.TryParse(a.Address.Trim('[', ']'), out var ip) && ip.Equals(DestinationIp)));
             var wildcard = onPort.FirstOrDefault(l => Addresses(l).Any(a => a.Port == port && IsWildcard(a.Address)));
             var chosen = exact ?? wildcard;
-            var original = listeners.Where(l => l.UseOriginalDst).OrderBy(l => l.TrafficDirection == "OUTBOUND" ? 0 : 1).ThenBy(l => l.Name, StringComparer.Ordinal).FirstOrDefault();
+            var original = Index.OriginalDestination;
             var lost = onPort.Where(l => l != chosen).Select(l => new TraceCandidate(l.Name, l.Meta.Pointer,
                 exact is not null && l == wildcard ? "a listener on the exact destination address wins over the wildcard address" : $"it listens on {string.Join(", ", Addresses(l))}, not the destination")).ToList();
             var dst = (DestinationIp?.ToString() ?? "*") + ":" + port.ToString(CultureInfo.InvariantCulture);
@@ -324,32 +332,70 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             return Undetermined(HopKind.NetworkFilter, "(end of chain)", chain.Pointer, "the filter chain ends without a terminal filter (tcp_proxy or HTTP connection manager) that EnvoyLens reads");
         }
 
-        /// <summary>An RBAC filter: only what the request alone decides (no policies), else not evaluated.</summary>
+        /// <summary>
+        /// An RBAC filter's rules and shadow rules, each policy evaluated as far as the request determines it. A denial
+        /// that is certain stops the trace with <c>rbac_access_denied_matched_policy[POLICY]</c>; an outcome that
+        /// depends on what the request does not say is reported as unknown and the trace goes on.
+        /// </summary>
         private TraceVerdict? Rbac(HopKind kind, string name, JsonPointer at, IReadOnlyList<RbacConfig> configs)
         {
+            var http = kind == HopKind.HttpFilter;
+            var facts = new RbacFacts(request.SourcePrincipal, SourceIp(), Target.Port, http ? request.HeaderMap() : null, Target.Path);
             foreach (var config in configs)
             {
+                var results = config.Policies.Select(p => RbacEvaluator.Evaluate(p, facts)).ToList();
+                var details = results.Select(r => $"policy {r.Policy.Name}: {r.Why}").ToList();
+                var matched = results.FirstOrDefault(r => r.Matches == true);
+                var unknown = results.Where(r => r.Matches is null).ToList();
+                var firstUnknownBefore = matched is not null && unknown.Any(u => string.CompareOrdinal(u.Policy.Name, matched.Policy.Name) < 0);
+                var peer = PeerText();
                 if (config.Shadow)
                 {
-                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, "Its shadow rules only count decisions; they never deny."));
+                    var would = config.Action switch
+                    {
+                        "ALLOW" => matched is not null ? $"would allow it (policy {matched.Policy.Name})" : unknown.Count > 0 ? "would decide it in a way that is unknown" : "would deny it",
+                        "DENY" => matched is not null ? $"would deny it (policy {matched.Policy.Name})" : unknown.Count > 0 ? "would decide it in a way that is unknown" : "would allow it",
+                        _ => "only log",
+                    };
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"Its shadow rules ({config.Action}) {would}; shadow rules only count decisions, they never deny.") { Details = details });
                     continue;
                 }
 
-                if (config.Policies.Count == 0)
+                if (config.Action is not ("ALLOW" or "DENY"))
                 {
-                    if (config.Action == "ALLOW")
-                    {
-                        Hops.Add(new TraceHop(kind, HopStatus.Stopped, name, config.Pointer, "RBAC action ALLOW with no policies denies every request."));
-                        return new TraceVerdict(TraceOutcome.Stopped, "rbac_access_denied_matched_policy[none]", kind == HopKind.HttpFilter ? 403u : null,
-                            $"Denied by {name}: an ALLOW policy set with no policies allows nothing (" + (kind == HopKind.HttpFilter ? "403, " : "connection closed, ") + "rbac_access_denied_matched_policy[none]).");
-                    }
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"RBAC action {config.Action} only records decisions; it lets every request pass.") { Details = details });
+                    continue;
+                }
 
-                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, $"RBAC action {config.Action} with no policies lets every request pass."));
+                var allow = config.Action == "ALLOW";
+                bool? denied = allow
+                    ? (matched is not null ? false : unknown.Count > 0 ? null : true)
+                    : (matched is not null ? true : unknown.Count > 0 ? null : false);
+                if (denied == true)
+                {
+                    var policy = allow ? "none" : matched!.Policy.Name;
+                    var flag = $"rbac_access_denied_matched_policy[{policy}]";
+                    var why = allow
+                        ? config.Policies.Count == 0
+                            ? "RBAC action ALLOW with no policies denies every request."
+                            : $"RBAC action ALLOW: no policy ({string.Join(", ", config.Policies.Select(p => p.Name))}) matches {peer}, so it is denied."
+                        : $"RBAC action DENY: policy {policy} matches {peer}" + (firstUnknownBefore ? " (a policy before it by name is unknown and may be the one logged)" : string.Empty) + ", so it is denied.";
+                    Hops.Add(new TraceHop(kind, HopStatus.Stopped, name, config.Pointer, why) { Details = details });
+                    return new TraceVerdict(TraceOutcome.Stopped, flag, http ? 403u : null,
+                        $"Denied by {name}: " + (http ? "Envoy answers 403 (" : "Envoy closes the connection (") + flag + ").");
+                }
+
+                if (denied == false)
+                {
+                    var why = allow
+                        ? $"RBAC action ALLOW: policy {matched!.Policy.Name} matches {peer}" + (firstUnknownBefore ? " (a policy before it by name is unknown)" : string.Empty) + "."
+                        : config.Policies.Count == 0 ? "RBAC action DENY with no policies lets every request pass." : $"RBAC action DENY: no policy matches {peer}, so it passes.";
+                    Hops.Add(new TraceHop(kind, HopStatus.Matched, name, config.Pointer, why) { Details = details });
                     continue;
                 }
 
                 Hops.Add(new TraceHop(kind, HopStatus.NotEvaluated, name, config.Pointer,
-                    $"RBAC action {config.Action} with policies {string.Join(", ", config.Policies.Select(p => p.Name))} is not evaluated (principals and permissions depend on the peer); the trace assumes it lets the request pass."));
+                    $"RBAC action {config.Action}: the decision is unknown, policies {string.Join(", ", unknown.Select(u => u.Policy.Name))} depend on what the request does not determine; the trace assumes it lets the request pass.") { Details = details });
             }
 
             if (configs.Count == 0)
@@ -359,6 +405,88 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
             return null;
         }
+
+        /// <summary>
+        /// jwt_authn: the first rule whose match takes the request, what it requires and from which issuers. When no
+        /// token is carried where any required provider looks for one and the requirement cannot be met without a JWT,
+        /// Envoy answers 401 and the trace stops; otherwise the JWT's validity is not evaluated.
+        /// </summary>
+        private TraceVerdict? Jwt(HttpFilter filter, JwtAuthn jwt)
+        {
+            var headers = request.HeaderMap();
+            var query = RouteMatcher.ParseQuery(Target.Query);
+            for (var i = 0; i < jwt.Rules.Count; i++)
+            {
+                var rule = jwt.Rules[i];
+                var match = RouteMatcher.Match(rule.Match, request.Method, Target.Path, Target.Query, headers);
+                if (match.Matches == false)
+                {
+                    continue;
+                }
+
+                var label = "rule " + i.ToString(CultureInfo.InvariantCulture);
+                if (match.Matches is null)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, rule.Pointer, Sentence($"jwt_authn: whether {label} applies is not known ({match.Why}); the trace assumes the request passes")));
+                    return null;
+                }
+
+                if (rule.Requires is not { } requires)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, rule.Pointer, $"jwt_authn: {label} applies and requires no JWT."));
+                    return null;
+                }
+
+                var providers = Providers(requires).Distinct(StringComparer.Ordinal).Select(n => jwt.Providers.FirstOrDefault(p => p.Name == n)).OfType<JwtProvider>().ToList();
+                var issuers = providers.Count == 0 ? "an unknown provider" : string.Join(" or ", providers.Select(p => p.Issuer ?? p.Name + " (any issuer)"));
+                var carried = providers.Any(p => HasToken(p, headers, query));
+                var needs = NeedsJwt(requires);
+                var what = $"jwt_authn: {label} applies ({Describe(requires)}) and needs a JWT from {issuers}";
+                if (!carried && needs == true)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Stopped, filter.Name, rule.Pointer, what + "; the request carries none (no Authorization header was given), so Envoy answers 401."));
+                    return new TraceVerdict(TraceOutcome.Stopped, "jwt_authn_access_denied{Jwt_is_missing}", 401, $"Denied by {filter.Name}: no JWT from {issuers} (401, jwt_authn_access_denied{{Jwt_is_missing}}).");
+                }
+
+                Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, rule.Pointer,
+                    what + (carried ? "; whether the token given is valid is not evaluated, the trace assumes it is." : "; none is carried, which the requirement allows.")));
+                return null;
+            }
+
+            Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, jwt.Pointer, "jwt_authn: no rule applies to this request, so no JWT is verified."));
+            return null;
+        }
+
+        private static IEnumerable<string> Providers(JwtRequirement r) =>
+            (r.ProviderName is { } n && r.Kind == "provider" ? [n] : Array.Empty<string>()).Concat(r.Children.SelectMany(Providers));
+
+        /// <summary>Whether the requirement fails without a JWT: true, false, or null when it is not known.</summary>
+        private static bool? NeedsJwt(JwtRequirement r) => r.Kind switch
+        {
+            "provider" => true,
+            "requires_all" => r.Children.Any(c => NeedsJwt(c) == true) ? true : r.Children.All(c => NeedsJwt(c) == false) ? false : null,
+            "requires_any" => r.Children.Count > 0 && r.Children.All(c => NeedsJwt(c) == true) ? true : r.Children.Any(c => NeedsJwt(c) == false) ? false : null,
+            "allow_missing" or "allow_missing_or_failed" => false,
+            _ => null,
+        };
+
+        private static string Describe(JwtRequirement r) => r.Kind switch
+        {
+            "provider" => "provider " + r.ProviderName,
+            "requires_any" => "any of " + string.Join(", ", r.Children.Select(Describe)),
+            "requires_all" => "all of " + string.Join(", ", r.Children.Select(Describe)),
+            _ => r.Kind + (r.ProviderName is null ? string.Empty : " " + r.ProviderName),
+        };
+
+        private static bool HasToken(JwtProvider p, IReadOnlyDictionary<string, IReadOnlyList<string>> headers, Dictionary<string, string> query) =>
+            p.FromHeaders.Count == 0 && p.FromParams.Count == 0
+                ? headers.ContainsKey("authorization") || query.ContainsKey("access_token")
+                : p.FromHeaders.Any(headers.ContainsKey) || p.FromParams.Any(query.ContainsKey);
+
+        private IPAddress? SourceIp() => request.SourceIp is { } s && IPAddress.TryParse(s, out var ip) ? ip : null;
+
+        private string PeerText() =>
+            "the request from " + (request.SourcePrincipal ?? "an unknown principal") + (request.SourceIp is { } s ? " at " + s : string.Empty);
 
         private TraceVerdict Http(HttpConnectionManager hcm, bool fromRouteConfig = false)
         {
@@ -385,6 +513,26 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                     continue;
                 }
 
+                if (filter.JwtAuthn is { } jwt)
+                {
+                    if (Jwt(filter, jwt) is { } missing)
+                    {
+                        return missing;
+                    }
+
+                    continue;
+                }
+
+                if (filter.ExtAuthz is { } authz)
+                {
+                    var service = authz.Cluster is { } cluster ? (authz.Kind == "http" ? "HTTP service cluster " : "gRPC service cluster ") + cluster
+                        : authz.Target is { } target ? (authz.Kind == "http" ? "HTTP service " : "Google gRPC target ") + target
+                        : "an authorization service EnvoyLens cannot name";
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, authz.Pointer,
+                        $"ext_authz: decided by {service}" + (authz.FailureModeAllow ? " (failure_mode_allow: requests pass when it is unreachable)" : " (requests are denied when it is unreachable)") + "; the trace assumes it allows the request."));
+                    continue;
+                }
+
                 if (PassThroughHttpFilters.TryGetValue(filter.Name, out var passes))
                 {
                     Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, filter.Extension.Pointer, Sentence("It " + passes)));
@@ -393,8 +541,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
                 var what = filter.Name switch
                 {
-                    "envoy.filters.http.jwt_authn" => "jwt_authn: which requirement applies and whether the JWT is valid is not evaluated" + (request.Headers.Any(h => h.Key.Equals("authorization", StringComparison.OrdinalIgnoreCase)) ? string.Empty : " (no Authorization header was given)"),
-                    "envoy.filters.http.ext_authz" => "ext_authz: the decision is made by an external authorization service",
+                    "envoy.filters.http.jwt_authn" => "jwt_authn: its configuration could not be read, so which requirement applies is not evaluated" + (request.Headers.Any(h => h.Key.Equals("authorization", StringComparison.OrdinalIgnoreCase)) ? string.Empty : " (no Authorization header was given)"),
+                    "envoy.filters.http.ext_authz" => "ext_authz: the decision is made by an external authorization service its configuration does not name",
                     "envoy.filters.http.fault" => "fault injection may delay or abort a share of requests; it is not evaluated",
                     _ when filter.Name.Contains("wasm", StringComparison.Ordinal) || (filter.Extension.TypeName?.Contains("wasm", StringComparison.OrdinalIgnoreCase) ?? false) => "a Wasm filter is not evaluated",
                     _ => $"HTTP filter {filter.Name} ({filter.Extension.TypeName ?? "unknown type"}) is not evaluated",

@@ -155,6 +155,9 @@ public sealed record TraceRequest(
     /// <summary>Start at this route configuration instead of a listener (a capture without listeners, a gateway's RDS route); null to start at the listener.</summary>
     public string? RouteConfigName { get; init; }
 
+    /// <summary>The downstream peer's identity as RBAC's <c>authenticated</c> principal sees it (a SPIFFE ID, <c>--source-principal</c>); null when unknown.</summary>
+    public string? SourcePrincipal { get; init; }
+
     /// <summary>A plain request to <paramref name="target"/> with the defaults of its scheme.</summary>
     public static TraceRequest For(string target) => For(TraceTarget.Parse(target));
 

@@ -33,7 +33,7 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("\nNOT RUN: 11 rules need /stats, /server_info, /certs: capture with `envoylens snapshot` to run them (-v lists them).\n", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("  EL2003", result.Out, StringComparison.Ordinal);
         Assert.EndsWith(
-            "\n1 finding(s): 1 error, 0 warning, 0 info (42 rules: 11 passed, 1 failed, 19 not applicable, 11 not run, 0 disabled, 0 internal error).\n",
+            "\n1 finding(s): 1 error, 0 warning, 0 info (44 rules: 12 passed, 1 failed, 20 not applicable, 11 not run, 0 disabled, 0 internal error).\n",
             result.Out,
             StringComparison.Ordinal);
     }
@@ -111,7 +111,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal("web", finding.GetProperty("resource").GetProperty("name").GetString());
         Assert.Equal("/configs/2/dynamic_route_configs/0/route_config/virtual_hosts/0/routes/0", finding.GetProperty("pointer").GetString());
         Assert.Equal("api-canary", finding.GetProperty("arguments").GetProperty("cluster").GetString());
-        Assert.Equal(42, root.GetProperty("rules").GetArrayLength()); // 31 built-in rules and 11 certificate rules
+        Assert.Equal(44, root.GetProperty("rules").GetArrayLength()); // 33 built-in rules and 11 certificate rules
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == "EL2004" && r.GetProperty("status").GetString() == "notRun");
     }
 
@@ -189,7 +189,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.TrimEnd('\n').Split('\n');
         Assert.StartsWith("ID      SEVERITY  CATEGORY", lines[0], StringComparison.Ordinal);
-        Assert.Equal(43, lines.Length - 1);
+        Assert.Equal(45, lines.Length - 1);
         Assert.StartsWith("EL1001  error     references    HCM names a route configuration that does not exist", lines[2], StringComparison.Ordinal);
     }
 

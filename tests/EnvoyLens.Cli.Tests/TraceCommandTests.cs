@@ -77,6 +77,26 @@ public sealed class TraceCommandTests
     }
 
     [Fact]
+    public void Given_an_inbound_port_allowing_only_reviews_When_productpage_calls_Then_it_stops_with_the_rbac_flag_and_exits_1()
+    {
+        var fixture = TestPaths.Fixture("rules", "EL3008-inbound-port-denies-everyone", "pass", "config_dump.json");
+        string[] args = ["trace", fixture, "http://ratings:9091/ratings/0", "--inbound", "--address", "10.244.1.7", "--source-principal"];
+
+        var denied = Cli.Run([.. args, "spiffe://cluster.local/ns/default/sa/productpage"]);
+        var allowed = Cli.Run([.. args, "spiffe://cluster.local/ns/default/sa/reviews"]);
+        var admin = Cli.Run(["trace", fixture, "http://ratings:9091/admin", "--inbound", "--address", "10.244.1.7", "-o", "json"]);
+
+        Assert.Equal(1, denied.ExitCode);
+        Assert.Contains("Source principal: spiffe://cluster.local/ns/default/sa/productpage\n", denied.Out, StringComparison.Ordinal);
+        Assert.Contains("policy ns[default]-policy[ratings-viewer]-rule[0]: no principal matches the peer", denied.Out, StringComparison.Ordinal);
+        Assert.Contains("Verdict: stopped (flag rbac_access_denied_matched_policy[none], status 403)", denied.Out, StringComparison.Ordinal);
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.Equal(1, admin.ExitCode);
+        using var doc = JsonDocument.Parse(admin.Out);
+        Assert.Equal("rbac_access_denied_matched_policy[ns[default]-policy[deny-admin]-rule[0]]", doc.RootElement.GetProperty("verdict").GetProperty("responseFlag").GetString());
+    }
+
+    [Fact]
     public void Given_a_weighted_route_with_a_share_to_a_missing_cluster_When_traced_Then_that_share_is_reported_NC()
     {
         var result = Cli.Run("trace", RuleFail("EL1002-route-missing-cluster"), "http://web.example.com:8080/api/x", "-H", "host=web.example.com");

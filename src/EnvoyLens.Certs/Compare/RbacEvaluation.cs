@@ -85,59 +85,16 @@ public static class RbacEvaluation
     public static bool? Matches(RbacPolicy policy, string spiffeId)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return Or(policy.Principals.Select(p => Matches(p, spiffeId)));
+        return RbacLogic.Or(policy.Principals.Select(p => Matches(p, spiffeId)));
     }
 
     /// <summary>Whether the principal matches a peer presenting <paramref name="spiffeId"/>; null when unknown.</summary>
     public static bool? Matches(RbacPrincipal principal, string spiffeId)
     {
         ArgumentNullException.ThrowIfNull(principal);
-        return principal.Kind switch
-        {
-            RbacPrincipalKind.Any => true,
-            RbacPrincipalKind.Authenticated => principal.PrincipalName is null || TrustComparison.Matches(principal.PrincipalName, spiffeId),
-            RbacPrincipalKind.AndIds => And(principal.Children.Select(c => Matches(c, spiffeId))),
-            RbacPrincipalKind.OrIds => Or(principal.Children.Select(c => Matches(c, spiffeId))),
-            RbacPrincipalKind.NotId => principal.Children.Count == 1 ? !Matches(principal.Children[0], spiffeId) : null,
-            _ => null,
-        };
-    }
-
-    private static bool? Or(IEnumerable<bool?> values)
-    {
-        var result = (bool?)false;
-        foreach (var v in values)
-        {
-            if (v == true)
-            {
-                return true;
-            }
-
-            if (v is null)
-            {
-                result = null;
-            }
-        }
-
-        return result;
-    }
-
-    private static bool? And(IEnumerable<bool?> values)
-    {
-        var result = (bool?)true;
-        foreach (var v in values)
-        {
-            if (v == false)
-            {
-                return false;
-            }
-
-            if (v is null)
-            {
-                result = null;
-            }
-        }
-
-        return result;
+        ArgumentNullException.ThrowIfNull(spiffeId);
+        return RbacLogic.Matches(principal, p => p.Kind == RbacPrincipalKind.Authenticated
+            ? p.PrincipalName is null || RbacLogic.Matches(p.PrincipalName, spiffeId)
+            : null);
     }
 }

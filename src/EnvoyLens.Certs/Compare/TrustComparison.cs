@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Certs.Validation;
@@ -200,22 +199,8 @@ public static class TrustComparison
             : (false, $"{verifier} would reject {presenter}'s certificate: {result.Reason}");
     }
 
-    /// <summary>Whether an Envoy string matcher matches <paramref name="value"/>.</summary>
-    public static bool Matches(StringMatch matcher, string value)
-    {
-        ArgumentNullException.ThrowIfNull(matcher);
-        ArgumentNullException.ThrowIfNull(value);
-        var comparison = matcher.IgnoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-        return matcher.Kind switch
-        {
-            "exact" => string.Equals(matcher.Value, value, comparison),
-            "prefix" => value.StartsWith(matcher.Value, comparison),
-            "suffix" => value.EndsWith(matcher.Value, comparison),
-            "contains" => value.Contains(matcher.Value, comparison),
-            "safe_regex" => SafeRegex(matcher.Value, value),
-            _ => false,
-        };
-    }
+    /// <summary>Whether an Envoy string matcher matches <paramref name="value"/> (the model's <see cref="RbacLogic.Matches(StringMatch, string)"/>).</summary>
+    public static bool Matches(StringMatch matcher, string value) => RbacLogic.Matches(matcher, value);
 
     /// <summary>The trust domain named by a matcher value (<c>spiffe://td/...</c>, or a prefix that includes the domain).</summary>
     internal static string? TrustDomainOf(string value)
@@ -223,17 +208,5 @@ public static class TrustComparison
         var rest = value["spiffe://".Length..];
         var slash = rest.IndexOf('/', StringComparison.Ordinal);
         return slash > 0 ? rest[..slash] : null;
-    }
-
-    private static bool SafeRegex(string pattern, string value)
-    {
-        try
-        {
-            return Regex.IsMatch(value, "^(?:" + pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-        }
-        catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
-        {
-            return false;
-        }
     }
 }

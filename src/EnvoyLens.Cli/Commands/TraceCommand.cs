@@ -28,6 +28,7 @@ internal static class TraceCommand
         var headers = Add(command, new Option<string[]>("--header", "-H") { Description = "A request header as NAME=VALUE (or NAME:VALUE); repeat it. host or :authority replace the URL's host.", HelpName = "NAME=VALUE" });
         var address = Add(command, new Option<string?>("--address") { Description = "The destination IP the application connected to; default an IP the proxy associates with the host (an Istio service VIP, a cluster endpoint), else the wildcard listener.", HelpName = "IP" });
         var from = Add(command, new Option<string?>("--source") { Description = "The downstream address as IP or IP:PORT, for filter chains that match on the source; default unknown.", HelpName = "IP[:PORT]" });
+        var principal = Add(command, new Option<string?>("--source-principal") { Description = "The downstream peer's identity for RBAC authenticated principals, e.g. spiffe://cluster.local/ns/default/sa/reviews; default unknown (policies that depend on it are reported as unknown).", HelpName = "SPIFFE_ID" });
         var sni = Add(command, new Option<string?>("--sni") { Description = "The TLS server name the client sends; default the host for https://, none otherwise.", HelpName = "NAME" });
         var alpn = Add(command, new Option<string?>("--alpn") { Description = "The ALPN protocols the client offers, comma-separated (e.g. h2,http/1.1); default derived from the scheme.", HelpName = "LIST" });
         var inbound = Add(command, new Option<bool>("--inbound") { Description = "The request arrives at this proxy's workload (Istio's virtualInbound listener on 15006) instead of leaving it." });
@@ -53,6 +54,7 @@ internal static class TraceCommand
                 format.Get(parse))
             {
                 RouteConfig = parse.GetValue(routeConfig),
+                SourcePrincipal = parse.GetValue(principal),
             };
             return service.Run(request, output);
         });

@@ -25,6 +25,9 @@ internal sealed record TraceInvocation(
 {
     /// <summary><c>--route-config</c>: start at this route configuration.</summary>
     public string? RouteConfig { get; init; }
+
+    /// <summary><c>--source-principal</c>: the downstream peer's SPIFFE ID for RBAC's authenticated principals.</summary>
+    public string? SourcePrincipal { get; init; }
 }
 
 /// <summary>
@@ -110,6 +113,7 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
         return new TraceRequest(target, method, headers, invocation.Address, sourceIp, sourcePort, invocation.Sni, alpn, invocation.Inbound)
         {
             RouteConfigName = invocation.RouteConfig,
+            SourcePrincipal = invocation.SourcePrincipal,
         };
     }
 

@@ -4,6 +4,9 @@ using HcmV3 = Envoy.Extensions.Filters.Network.HttpConnectionManager.V3;
 using HttpRbacV3 = Envoy.Extensions.Filters.Http.Rbac.V3;
 using NetworkRbacV3 = Envoy.Extensions.Filters.Network.Rbac.V3;
 using RbacV3 = Envoy.Config.Rbac.V3;
+using MatcherV3 = Envoy.Type.Matcher.V3;
+using JwtV3 = Envoy.Extensions.Filters.Http.JwtAuthn.V3;
+using ExtAuthzV3 = Envoy.Extensions.Filters.Http.ExtAuthz.V3;
 using ListenerV3 = Envoy.Config.Listener.V3;
 using TcpV3 = Envoy.Extensions.Filters.Network.TcpProxy.V3;
 
@@ -152,7 +155,13 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
                     principals.Add(MapPrincipal(p.Value.Principals[i], policyAt.Append("principals").Append(i)));
                 }
 
-                return new RbacPolicy(p.Key, principals, p.Value.Permissions.Count, policyAt);
+                var permissions = new List<RbacPermission>(p.Value.Permissions.Count);
+                for (var i = 0; i < p.Value.Permissions.Count; i++)
+                {
+                    permissions.Add(MapPermission(p.Value.Permissions[i], policyAt.Append("permissions").Append(i)));
+                }
+
+                return new RbacPolicy(p.Key, principals, p.Value.Permissions.Count, policyAt) { Permissions = permissions };
             })
             .ToArray();
         return new RbacConfig(ProtoValues.EnumName(rbac.Action), policies, shadow, at);
@@ -180,9 +189,89 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             RbacV3.Principal.IdentifierOneofCase.AndIds => Set(RbacPrincipalKind.AndIds, principal.AndIds, "and_ids"),
             RbacV3.Principal.IdentifierOneofCase.OrIds => Set(RbacPrincipalKind.OrIds, principal.OrIds, "or_ids"),
             RbacV3.Principal.IdentifierOneofCase.NotId => new RbacPrincipal(RbacPrincipalKind.NotId, null, [MapPrincipal(principal.NotId, at.Append("not_id"))], null, at),
+#pragma warning disable CS0612 // source_ip is deprecated in favour of direct_remote_ip, but control planes still send it
+            RbacV3.Principal.IdentifierOneofCase.SourceIp => new RbacPrincipal(RbacPrincipalKind.SourceIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.SourceIp) },
+#pragma warning restore CS0612
+            RbacV3.Principal.IdentifierOneofCase.DirectRemoteIp => new RbacPrincipal(RbacPrincipalKind.DirectRemoteIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.DirectRemoteIp) },
+            RbacV3.Principal.IdentifierOneofCase.RemoteIp => new RbacPrincipal(RbacPrincipalKind.RemoteIp, null, [], null, at) { Cidr = ProtoValues.ToCidr(principal.RemoteIp) },
+            RbacV3.Principal.IdentifierOneofCase.Header => new RbacPrincipal(RbacPrincipalKind.Header, null, [], null, at) { Header = RouteMapper.MapHeader(principal.Header) },
             var other => new RbacPrincipal(RbacPrincipalKind.Other, null, [], SnakeCase(other.ToString()), at),
         };
     }
+
+    private RbacPermission MapPermission(RbacV3.Permission permission, JsonPointer structural)
+    {
+        var at = context.At(permission, structural);
+        RbacPermission Set(RbacPermissionKind kind, RbacV3.Permission.Types.Set? set, string field)
+        {
+            var rules = set?.Rules ?? [];
+            var children = new List<RbacPermission>(rules.Count);
+            for (var i = 0; i < rules.Count; i++)
+            {
+                children.Add(MapPermission(rules[i], at.Append(field).Append("rules").Append(i)));
+            }
+
+            return new RbacPermission(kind, children, null, at);
+        }
+
+        return permission.RuleCase switch
+        {
+            RbacV3.Permission.RuleOneofCase.Any => new RbacPermission(RbacPermissionKind.Any, [], null, at),
+            RbacV3.Permission.RuleOneofCase.AndRules => Set(RbacPermissionKind.AndRules, permission.AndRules, "and_rules"),
+            RbacV3.Permission.RuleOneofCase.OrRules => Set(RbacPermissionKind.OrRules, permission.OrRules, "or_rules"),
+            RbacV3.Permission.RuleOneofCase.NotRule => new RbacPermission(RbacPermissionKind.NotRule, [MapPermission(permission.NotRule, at.Append("not_rule"))], null, at),
+            RbacV3.Permission.RuleOneofCase.DestinationPort => new RbacPermission(RbacPermissionKind.DestinationPort, [], null, at) { Port = (int)permission.DestinationPort },
+            RbacV3.Permission.RuleOneofCase.UrlPath when permission.UrlPath.RuleCase == MatcherV3.PathMatcher.RuleOneofCase.Path =>
+                new RbacPermission(RbacPermissionKind.UrlPath, [], null, at) { Path = ProtoValues.ToStringMatch(permission.UrlPath.Path) },
+            RbacV3.Permission.RuleOneofCase.Header => new RbacPermission(RbacPermissionKind.Header, [], null, at) { Header = RouteMapper.MapHeader(permission.Header) },
+            var other => new RbacPermission(RbacPermissionKind.Other, [], SnakeCase(other.ToString()), at),
+        };
+    }
+
+    private static JwtAuthn MapJwt(JwtV3.JwtAuthentication config, JsonPointer at)
+    {
+        var providers = config.Providers
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .Select(p => new JwtProvider(p.Key, ProtoValues.NullIfEmpty(p.Value.Issuer), p.Value.Audiences.ToArray(), at.Append("providers").Append(p.Key))
+            {
+                FromHeaders = p.Value.FromHeaders.Select(h => h.Name.ToLowerInvariant()).ToArray(),
+                FromParams = p.Value.FromParams.ToArray(),
+            })
+            .ToArray();
+        var rules = new List<JwtRule>(config.Rules.Count);
+        for (var i = 0; i < config.Rules.Count; i++)
+        {
+            var rule = config.Rules[i];
+            var requires = rule.RequirementTypeCase switch
+            {
+                JwtV3.RequirementRule.RequirementTypeOneofCase.Requires => MapRequirement(rule.Requires),
+                JwtV3.RequirementRule.RequirementTypeOneofCase.RequirementName when config.RequirementMap.TryGetValue(rule.RequirementName, out var named) => MapRequirement(named),
+                JwtV3.RequirementRule.RequirementTypeOneofCase.RequirementName => new JwtRequirement("other", rule.RequirementName, []),
+                _ => null,
+            };
+            rules.Add(new JwtRule(RouteMapper.MapMatch(rule.Match), requires, at.Append("rules").Append(i)));
+        }
+
+        return new JwtAuthn(providers, rules, at);
+    }
+
+    private static JwtRequirement MapRequirement(JwtV3.JwtRequirement requirement) => requirement.RequiresTypeCase switch
+    {
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.ProviderName => new JwtRequirement("provider", requirement.ProviderName, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.ProviderAndAudiences => new JwtRequirement("provider", requirement.ProviderAndAudiences.ProviderName, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.RequiresAny => new JwtRequirement("requires_any", null, requirement.RequiresAny.Requirements.Select(MapRequirement).ToArray()),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.RequiresAll => new JwtRequirement("requires_all", null, requirement.RequiresAll.Requirements.Select(MapRequirement).ToArray()),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.AllowMissing => new JwtRequirement("allow_missing", null, []),
+        JwtV3.JwtRequirement.RequiresTypeOneofCase.AllowMissingOrFailed => new JwtRequirement("allow_missing_or_failed", null, []),
+        _ => new JwtRequirement("other", null, []),
+    };
+
+    private static ExtAuthz MapExtAuthz(ExtAuthzV3.ExtAuthz config, JsonPointer at) => config.ServicesCase switch
+    {
+        ExtAuthzV3.ExtAuthz.ServicesOneofCase.HttpService => new ExtAuthz("http", ProtoValues.NullIfEmpty(config.HttpService.ServerUri?.Cluster), ProtoValues.NullIfEmpty(config.HttpService.ServerUri?.Uri), config.FailureModeAllow, at),
+        ExtAuthzV3.ExtAuthz.ServicesOneofCase.GrpcService => new ExtAuthz("grpc", ProtoValues.NullIfEmpty(config.GrpcService.EnvoyGrpc?.ClusterName), ProtoValues.NullIfEmpty(config.GrpcService.GoogleGrpc?.TargetUri), config.FailureModeAllow, at),
+        _ => new ExtAuthz("grpc", null, null, config.FailureModeAllow, at),
+    };
 
     /// <summary><c>SourceIp</c> → <c>source_ip</c> (the proto field name of a oneof case).</summary>
     private static string SnakeCase(string pascal)
@@ -235,7 +324,19 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
                 rbac = Rbac(httpRbac.Rules, httpRbac.ShadowRules, context.At(httpRbac, typedAt));
             }
 
-            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac });
+            JwtAuthn? jwt = null;
+            if (filter.TypedConfig is { } jwtTyped && jwtTyped.Is(JwtV3.JwtAuthentication.Descriptor) && context.Unpack<JwtV3.JwtAuthentication>(jwtTyped, typedAt) is { } jwtConfig)
+            {
+                jwt = MapJwt(jwtConfig, context.At(jwtConfig, typedAt));
+            }
+
+            ExtAuthz? extAuthz = null;
+            if (filter.TypedConfig is { } authzTyped && authzTyped.Is(ExtAuthzV3.ExtAuthz.Descriptor) && context.Unpack<ExtAuthzV3.ExtAuthz>(authzTyped, typedAt) is { } authz)
+            {
+                extAuthz = MapExtAuthz(authz, context.At(authz, typedAt));
+            }
+
+            filters.Add(new HttpFilter(context.Extension(filter.Name, filter.TypedConfig, filterAt), ecds, filter.Disabled, filter.IsOptional) { Rbac = rbac, JwtAuthn = jwt, ExtAuthz = extAuthz });
         }
 
         return new HttpConnectionManager(ProtoValues.NullIfEmpty(hcm.StatPrefix), rdsName, inline, scopedName, filters, at)

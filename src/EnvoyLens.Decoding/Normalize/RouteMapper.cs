@@ -145,7 +145,7 @@ internal sealed class RouteMapper(NormalizeContext context)
     private static WeightedCluster[] MapWeighted(RouteV3.WeightedCluster weighted) =>
         weighted.Clusters.Select(c => new WeightedCluster(c.Name, c.Weight ?? 0)).ToArray();
 
-    private static RouteMatch MapMatch(RouteV3.RouteMatch? match)
+    internal static RouteMatch MapMatch(RouteV3.RouteMatch? match)
     {
         if (match is null)
         {
@@ -217,7 +217,7 @@ internal sealed class RouteMapper(NormalizeContext context)
         return ProtoValues.NullIfEmpty(policy.Name);
     }
 
-    private static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
+    internal static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
     {
         // The deprecated *_match fields are still what older control planes send.
 #pragma warning disable CS0612

@@ -27,6 +27,11 @@ public static class TraceRenderer
             sb.Append("Header: ").Append(k).Append(": ").Append(HeaderValue(k, value)).Append('\n');
         }
 
+        if (request.SourcePrincipal is { } principal)
+        {
+            sb.Append("Source principal: ").Append(principal).Append('\n');
+        }
+
         sb.Append("Destination: ").Append(result.DestinationAddress ?? "unknown").Append(':').Append(request.Target.Port.ToString(CultureInfo.InvariantCulture))
           .Append(" (").Append(result.AddressSource).Append(")\n\n");
         var n = 0;
@@ -101,6 +106,7 @@ public static class TraceRenderer
             w.WriteString("path", request.Target.Path);
             w.WriteString("query", request.Target.Query);
             w.WriteBoolean("inbound", request.Inbound);
+            WriteNullable(w, "sourcePrincipal", request.SourcePrincipal);
             w.WriteStartArray("headers");
             foreach (var (k, v) in request.Headers)
             {
