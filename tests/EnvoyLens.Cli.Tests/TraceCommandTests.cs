@@ -67,6 +67,15 @@ public sealed class TraceCommandTests
     }
 
     [Fact]
+    public void Given_a_tcp_target_When_traced_as_text_Then_the_header_names_a_connection_without_a_method_or_host()
+    {
+        var result = Cli.Run("trace", RuleFail("EL1003-network-filter-missing-cluster"), "tcp://10.0.0.9:9000");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("Trace: tcp://10.0.0.9:9000\n", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Given_a_route_to_a_cluster_without_usable_endpoints_When_traced_Then_it_stops_with_UH_and_exits_1()
     {
         var result = Cli.Run("trace", RuleFail("EL1005-no-healthy-endpoints"), "http://web.example.com:8080/api/v1", "--header", "host=web.example.com");

@@ -20,7 +20,9 @@ public static class TraceRenderer
         ArgumentNullException.ThrowIfNull(result);
         var sb = new StringBuilder();
         var request = result.Request;
-        sb.Append("Trace: ").Append(request.Method).Append(' ').Append(request.Target).Append(" (host ").Append(request.Authority).Append(')')
+        // A tcp:// target is a connection, not a request: it has no method and no host header.
+        sb.Append("Trace: ").Append(request.Target.IsHttp ? request.Method + " " : string.Empty).Append(request.Target)
+          .Append(request.Target.IsHttp ? " (host " + request.Authority + ")" : string.Empty)
           .Append(request.Inbound ? ", inbound" : string.Empty).Append('\n');
         foreach (var (k, value) in request.Headers)
         {
