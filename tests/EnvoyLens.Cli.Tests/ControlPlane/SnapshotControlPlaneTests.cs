@@ -35,6 +35,7 @@ public sealed class SnapshotControlPlaneTests : IAsyncLifetime
         var result = Cli.Run("snapshot", Reviews, "--control-plane", _server.Url, "-o", output);
 
         Assert.Equal(0, result.ExitCode);
+        Assert.Equal($"wrote {output}: 10 files, 0 values redacted.\n", result.Out);
         var manifest = BundleManifest.Read(File.ReadAllBytes(Path.Combine(output, "manifest.json")), "manifest.json");
         var file = Assert.Single(manifest.Files, f => f.Endpoint == "control_plane");
         Assert.Equal("control_plane.json", file.Path);
