@@ -13,7 +13,8 @@ internal static class SnapshotCommand
         var command = new Command("snapshot",
             "Capture a proxy (--pod or --admin) into a snapshot bundle (directory or .tar.gz) that every command reads " +
             "back; secrets are redacted in memory before anything is written unless --no-redact, and the bundle appears only when " +
-            "complete. Ctrl-C (SIGINT) or SIGTERM deletes the partial capture and exits 130.");
+            "complete. With --control-plane or --istiod it also asks the control plane (read-only) for this proxy's status and config " +
+            "and adds them as control_plane.json; if it cannot be read, nothing is written. Ctrl-C (SIGINT) or SIGTERM deletes the partial capture and exits 130.");
         var source = new SourceOptions();
         source.AddTo(command);
         var to = new Option<string>("--output", "-o")
@@ -31,9 +32,11 @@ internal static class SnapshotCommand
         {
             Description = "Keep secrets in the bundle as Envoy returned them.",
         };
+        var controlPlane = new ControlPlaneOptions(sharesSourceOptions: true);
         command.Options.Add(to);
         command.Options.Add(interval);
         command.Options.Add(noRedact);
+        controlPlane.AddTo(command);
         command.SetAction(parse =>
         {
             var spec = source.Bind(parse);
@@ -43,7 +46,7 @@ internal static class SnapshotCommand
                 throw new EnvoyLensException("--interval needs a live source (--pod or --admin).");
             }
 
-            return service.Run(new SnapshotRequest(spec, parse.GetValue(to)!, every, !parse.GetValue(noRedact)), output);
+            return service.Run(new SnapshotRequest(spec, parse.GetValue(to)!, every, !parse.GetValue(noRedact)) { ControlPlane = controlPlane.BindIfGiven(parse, spec.Live) }, output);
         });
         return command;
     }

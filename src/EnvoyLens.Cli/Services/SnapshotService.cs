@@ -12,7 +12,11 @@ using EnvoyLens.Decoding.Documents;
 namespace EnvoyLens.Cli.Services;
 
 /// <summary>What <c>envoylens snapshot</c> was asked for. <paramref name="Interval"/> asks for a second stats sample.</summary>
-internal sealed record SnapshotRequest(SourceSpec Source, string Output, TimeSpan? Interval, bool Redact);
+internal sealed record SnapshotRequest(SourceSpec Source, string Output, TimeSpan? Interval, bool Redact)
+{
+    /// <summary>Also ask this control plane for the captured proxy's status and config (<c>control_plane.json</c>).</summary>
+    public ControlPlaneSpec? ControlPlane { get; init; }
+}
 
 /// <summary>
 /// <c>envoylens snapshot SOURCE -o DIR|FILE.tar.gz</c>: captures every endpoint of <see cref="CapturePlan.Full"/>
@@ -39,6 +43,12 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
                 ? CaptureLive(request, staging, redactor, interrupt.Token)
                 : (CopyDocuments(request.Source, staging, redactor), new BundleTarget("file", request.Source.Path, null, null, null));
             interrupt.Token.ThrowIfCancellationRequested();
+            if (request.ControlPlane is { } controlPlane)
+            {
+                files = [.. files, ControlPlaneCapture.Capture(controlPlane, request.Source, staging, files, redactor, loader.Notices, clock.GetUtcNow())];
+                interrupt.Token.ThrowIfCancellationRequested();
+            }
+
             var manifest = BundleWriter.Complete(staging, files, target, capturedAt, ToolInfo.NameAndVersion);
             BundleWriter.Publish(staging, manifest, request.Output);
             output.Write(string.Create(CultureInfo.InvariantCulture,

@@ -33,7 +33,7 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
 /// The options of a command that asks a control plane: <c>--control-plane</c>, the TLS options, <c>--token</c> and
 /// <c>--timeout</c>. A command adds them with <see cref="AddTo"/> and reads them with <see cref="Bind"/>.
 /// </summary>
-internal sealed class ControlPlaneOptions
+internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
 {
     private readonly Option<string?> _address = new("--control-plane")
     {
@@ -112,14 +112,40 @@ internal sealed class ControlPlaneOptions
         command.Options.Add(_istiod);
         command.Options.Add(_istioNamespace);
         command.Options.Add(_revision);
-        command.Options.Add(_context);
-        command.Options.Add(_kubeconfig);
+        if (!sharesSourceOptions)
+        {
+            command.Options.Add(_context);
+            command.Options.Add(_kubeconfig);
+        }
+
         command.Options.Add(_ca);
         command.Options.Add(_cert);
         command.Options.Add(_key);
         command.Options.Add(_insecure);
         command.Options.Add(_token);
-        command.Options.Add(_timeout);
+        if (!sharesSourceOptions)
+        {
+            command.Options.Add(_timeout);
+        }
+    }
+
+    /// <summary>
+    /// For a command that also reads a proxy (<c>snapshot</c>): null when no control plane is named; else the control
+    /// plane, with <c>--context</c>, <c>--kubeconfig</c> and <c>--timeout</c> taken from the proxy's options.
+    /// </summary>
+    public ControlPlaneSpec? BindIfGiven(ParseResult result, LiveOptions live)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(live);
+        if (result.GetValue(_address) is null && !result.GetValue(_istiod))
+        {
+            var alone = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
+                : result.GetValue(_ca) is not null ? "--ca" : result.GetValue(_cert) is not null ? "--cert" : result.GetValue(_key) is not null ? "--key"
+                : result.GetValue(_insecure) ? "--insecure-skip-verify" : result.GetValue(_token) is not null ? "--token" : null;
+            return alone is null ? null : throw new EnvoyLensException($"{alone} applies only with --control-plane or --istiod.");
+        }
+
+        return Bind(result) with { Timeout = live.Timeout, Context = live.Context, Kubeconfig = live.Kubeconfig };
     }
 
     public ControlPlaneSpec Bind(ParseResult result)
@@ -133,6 +159,7 @@ internal sealed class ControlPlaneOptions
         }
 
         var kubernetesOption = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
+            : sharesSourceOptions ? null
             : result.GetValue(_context) is not null ? "--context" : result.GetValue(_kubeconfig) is not null ? "--kubeconfig" : null;
         if (!istiod && kubernetesOption is not null)
         {
@@ -141,13 +168,13 @@ internal sealed class ControlPlaneOptions
 
         var address = istiod ? "http://127.0.0.1:15010" : given
             ?? throw new EnvoyLensException("no control plane named; give --control-plane http://HOST:PORT (istiod: 15010) or https://HOST:PORT (istiod: 15012 with --token), or --istiod.");
-        var spec = new ControlPlaneSpec(address, result.GetValue(_timeout) is { } t ? SourceOptions.ParseDuration(t, "--timeout") : LiveOptions.DefaultTimeout)
+        var spec = new ControlPlaneSpec(address, !sharesSourceOptions && result.GetValue(_timeout) is { } t ? SourceOptions.ParseDuration(t, "--timeout") : LiveOptions.DefaultTimeout)
         {
             Istiod = istiod,
             IstioNamespace = result.GetValue(_istioNamespace) ?? "istio-system",
             Revision = result.GetValue(_revision),
-            Context = result.GetValue(_context),
-            Kubeconfig = result.GetValue(_kubeconfig),
+            Context = sharesSourceOptions ? null : result.GetValue(_context),
+            Kubeconfig = sharesSourceOptions ? null : result.GetValue(_kubeconfig),
             CaFile = result.GetValue(_ca),
             CertFile = result.GetValue(_cert),
             KeyFile = result.GetValue(_key),
