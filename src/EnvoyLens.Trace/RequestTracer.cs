@@ -107,6 +107,16 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 return listenerVerdict!;
             }
 
+            _visited.Add(listener.Name);
+            return ListenerChain(listener, handOffFrom);
+        }
+
+        /// <summary>Listeners the connection has entered, to stop a loop through internal listeners.</summary>
+        private readonly HashSet<string> _visited = new(StringComparer.Ordinal);
+
+        /// <summary>The filter chain of a listener the connection has reached, then its network filters.</summary>
+        private TraceVerdict ListenerChain(Listener listener, Listener? handOffFrom)
+        {
             var facts = Facts(listener, handOffFrom);
             if (listener.HasFilterChainMatcher)
             {
@@ -848,8 +858,42 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 Details = lines,
             });
             Tls(cluster);
+            var chosen = usable.OrderBy(e => e.Priority).ThenBy(e => e.Address.ToString(), StringComparer.Ordinal).First();
+            if (chosen.Address.Kind == "internal")
+            {
+                return InternalListener(cluster, chosen.Address.Address);
+            }
+
             return new TraceVerdict(TraceOutcome.Forwarded, null, null,
                 $"Forwarded to cluster {cluster.Name}: {usable.Count.ToString(CultureInfo.InvariantCulture)} usable endpoint(s), e.g. {usable.OrderBy(e => e.Priority).ThenBy(e => e.Address.ToString(), StringComparer.Ordinal).First().Address}.") { Cluster = cluster.Name };
+        }
+
+        /// <summary>
+        /// An endpoint that is an <c>envoy_internal_address</c>: Envoy hands the connection to that internal listener in
+        /// process, and the trace goes on there; a listener met a second time stops the trace.
+        /// </summary>
+        private TraceVerdict InternalListener(Cluster cluster, string address)
+        {
+            var listener = snapshot.FindListener(address)
+                ?? (address.LastIndexOf('/') is var slash and > 0 ? snapshot.FindListener(address[..slash]) : null);
+            var name = listener?.Name ?? address;
+            if (listener is null)
+            {
+                Hops.Add(new TraceHop(HopKind.Listener, HopStatus.Stopped, name, cluster.Meta.Pointer,
+                    $"The endpoint of cluster {cluster.Name} is the internal listener {name}, which is not in the capture."));
+                return new TraceVerdict(TraceOutcome.Stopped, "UF", 503, $"Cluster {cluster.Name} hands the connection to internal listener {name}, which does not exist: the upstream connection fails (response flag UF).") { Cluster = cluster.Name };
+            }
+
+            if (!_visited.Add(listener.Name))
+            {
+                Hops.Add(new TraceHop(HopKind.Listener, HopStatus.Stopped, listener.Name, listener.Meta.Pointer,
+                    $"The endpoint of cluster {cluster.Name} is internal listener {listener.Name}, which this connection has already passed through: the internal hand-offs loop, so the trace stops here."));
+                return new TraceVerdict(TraceOutcome.Stopped, null, null, $"The connection loops through internal listener {listener.Name} (reached again from cluster {cluster.Name}); it never reaches an upstream.") { Cluster = cluster.Name };
+            }
+
+            Hops.Add(new TraceHop(HopKind.Listener, HopStatus.Matched, listener.Name, listener.Meta.Pointer,
+                $"The endpoint of cluster {cluster.Name} is the internal listener {listener.Name} (envoy_internal_address): Envoy hands the connection to it in process, and the trace continues there."));
+            return ListenerChain(listener, null);
         }
 
         private JsonPointer EndpointsPointer(Cluster cluster, IReadOnlyList<Endpoint> endpoints) =>

@@ -15,6 +15,9 @@ public enum HopKind
     Cluster,
     Endpoints,
     UpstreamTls,
+
+    /// <summary>Whether the upstream TLS handshake with the peer of <c>--peer</c> would succeed (added by the command, which compares the two captures).</summary>
+    PeerTrust,
 }
 
 /// <summary>How a hop came out: it matched (the trace goes on), the request stops here, or EnvoyLens could not evaluate it.</summary>

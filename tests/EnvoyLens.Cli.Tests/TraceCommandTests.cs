@@ -208,4 +208,50 @@ public sealed class TraceCommandTests
         Assert.True(File.Exists(path), $"No golden file {golden}; run with ENVOYLENS_UPDATE_GOLDEN=1 to create it.");
         Assert.Equal(File.ReadAllText(path), result.Out);
     }
+
+    [Fact]
+    public void Given_a_peer_from_another_mesh_When_ratings_is_traced_Then_the_upstream_handshake_is_refused_with_UF_and_why()
+    {
+        var result = Cli.Run("trace", Reviews, Ratings, "--peer", TestPaths.Fixture("snapshots", "ratings-other-mesh"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("peer-trust     peer  [stops here]", result.Out, StringComparison.Ordinal);
+        Assert.Contains("The TLS handshake with the peer would fail: this proxy would reject the peer's certificate: No issuer of certificate 'spiffe://other.local/ns/default/sa/bookinfo-ratings'", result.Out, StringComparison.Ordinal);
+        Assert.Contains("the peer would reject this proxy's certificate", result.Out, StringComparison.Ordinal);
+        Assert.Contains("expect another trust domain than 'other.local'", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Verdict: stopped (flag UF)", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_peer_whose_identity_the_cluster_expects_When_traced_Then_each_side_accepts_the_other_and_it_is_forwarded()
+    {
+        var result = Cli.Run("trace", Reviews, "http://reviews.default.svc.cluster.local:9080/reviews/0", "--peer", Reviews, "-o", "json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var doc = JsonDocument.Parse(result.Out);
+        var hop = doc.RootElement.GetProperty("hops").EnumerateArray().Last();
+        Assert.Equal("peer-trust", hop.GetProperty("kind").GetString());
+        Assert.Equal("This proxy and the peer accept each other's certificates and the cluster's SAN matchers accept the peer's identity.", hop.GetProperty("why").GetString());
+        Assert.Equal("forwarded", doc.RootElement.GetProperty("verdict").GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public void Given_a_peer_of_the_same_mesh_with_another_identity_When_ratings_is_traced_Then_the_SAN_matcher_refuses_it()
+    {
+        var result = Cli.Run("trace", Reviews, Ratings, "--peer", Reviews);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The TLS handshake with the peer would fail: No cluster of this proxy expects the peer's identity 'spiffe://cluster.local/ns/default/sa/bookinfo-reviews'", result.Out, StringComparison.Ordinal);
+        Assert.Contains("this proxy accepts the peer's certificate", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_peer_and_a_request_that_stops_before_the_upstream_When_traced_Then_the_peer_is_not_judged()
+    {
+        var result = Cli.Run("trace", Reviews, "http://nosuch.example:9080/", "--address", "10.96.121.33", "--peer", Reviews);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The peer is not judged: the request does not reach an upstream connection.", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Verdict: stopped (flag NR, status 404)", result.Out, StringComparison.Ordinal);
+    }
 }

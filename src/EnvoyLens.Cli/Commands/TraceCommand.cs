@@ -33,6 +33,7 @@ internal static class TraceCommand
         var alpn = Add(command, new Option<string?>("--alpn") { Description = "The ALPN protocols the client offers, comma-separated (e.g. h2,http/1.1); default derived from the scheme.", HelpName = "LIST" });
         var inbound = Add(command, new Option<bool>("--inbound") { Description = "The request arrives at this proxy's workload (Istio's virtualInbound listener on 15006) instead of leaving it." });
         var routeConfig = Add(command, new Option<string?>("--route-config") { Description = "Start at this route configuration instead of a listener (for a capture without listeners, or a gateway's route).", HelpName = "NAME" });
+        var peer = Add(command, new Option<string?>("--peer") { Description = "A capture of the upstream proxy (a file, a bundle, an admin URL or pod/NAME.NAMESPACE[@CONTEXT]): at the upstream TLS hop, say whether each side accepts the other's certificate and the cluster's SAN matchers the peer's identity (certs compare); a refusal stops the request with UF.", HelpName = "SOURCE" });
         var all = Add(command, new Option<bool>("--all") { Description = "Show every candidate that lost at each hop, and why." });
         var format = OutputOptions.TextOrJson("Output format: text or json (schema envoylens-trace/v1).").AddTo(command);
         command.SetAction(parse =>
@@ -55,6 +56,7 @@ internal static class TraceCommand
             {
                 RouteConfig = parse.GetValue(routeConfig),
                 SourcePrincipal = parse.GetValue(principal),
+                Peer = parse.GetValue(peer) is { } p ? SourceSpec.Parse(p) : null,
             };
             return service.Run(request, output);
         });

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EnvoyLens.Cli.Options;
+using EnvoyLens.Certs.Compare;
 using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
@@ -28,6 +29,9 @@ internal sealed record TraceInvocation(
 
     /// <summary><c>--source-principal</c>: the downstream peer's SPIFFE ID for RBAC's authenticated principals.</summary>
     public string? SourcePrincipal { get; init; }
+
+    /// <summary><c>--peer</c>: a capture of the upstream proxy, whose trust is compared with this one at the upstream TLS hop.</summary>
+    public SourceSpec? Peer { get; init; }
 }
 
 /// <summary>
@@ -45,8 +49,81 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
         var request = Request(invocation);
         var loaded = loader.Load(invocation.Source);
         var result = new RequestTracer(loaded.Snapshot, SecretDescriber(loaded.Snapshot, clock.GetUtcNow())).Trace(request);
+        if (invocation.Peer is { } peer)
+        {
+            result = WithPeer(result, loaded.Snapshot, loader.Load(peer).Snapshot, clock.GetUtcNow());
+        }
+
         output.Write(invocation.Format == TextOrJson.Json ? TraceRenderer.Json(result, invocation.All) : TraceRenderer.Text(result, invocation.All));
         return result.Verdict.Outcome == TraceOutcome.Forwarded ? ExitCodes.Ok : NotForwarded;
+    }
+
+    /// <summary>
+    /// The trace with a hop that judges the upstream TLS handshake against the peer's capture (<c>certs compare</c>'s
+    /// logic, this proxy the client with only the chosen cluster's SAN matchers, the peer the server); a handshake that
+    /// would fail stops the request with UF, a peer RBAC that denies this proxy's identity with 403.
+    /// </summary>
+    internal static TraceResult WithPeer(TraceResult result, EnvoySnapshot self, EnvoySnapshot peer, DateTimeOffset now)
+    {
+        var tls = result.Hops.LastOrDefault(h => h.Kind == HopKind.UpstreamTls);
+        if (result.Verdict.Outcome != TraceOutcome.Forwarded || result.Verdict.Cluster is not { } name || tls is null || self.FindCluster(name) is not { } cluster)
+        {
+            return result with
+            {
+                Hops = [.. result.Hops, new TraceHop(HopKind.PeerTrust, HopStatus.NotEvaluated, "peer", tls?.Pointer ?? JsonPointer.Root,
+                    "The peer is not judged: the request does not reach an upstream connection.")],
+            };
+        }
+
+        if (cluster.Tls is null && cluster.TransportSocketMatches.All(m => m.Tls is null))
+        {
+            return result with
+            {
+                Hops = [.. result.Hops, new TraceHop(HopKind.PeerTrust, HopStatus.NotEvaluated, "peer", tls.Pointer,
+                    $"The peer is not judged: cluster {cluster.Name} connects without TLS, so no certificate is exchanged.")],
+            };
+        }
+
+        var client = new EnvoySnapshot(self.Origin, self.Sources, self.Bootstrap, self.ServerInfo, self.Listeners, self.RouteConfigs, [cluster],
+            self.LoadAssignments, self.Secrets, self.Ecds, self.ClusterStatuses, self.ListenerStatuses, self.AdminCertificates, self.InitTargets,
+            self.Stats, self.RawPayloads, self.Diagnostics, self.ConfigDump);
+        var comparison = TrustComparison.Compare(new TrustSide("this proxy", client), new TrustSide("the peer", peer), now);
+        var verdict = comparison.AToB;
+
+        // Only the chosen cluster's matchers are compared: when they name the peer's trust domain but not its identity, this
+        // cluster's connection is refused (certs compare, over every cluster, can only say "if it reaches it through one of them").
+        var sanRefuses = verdict.SanMatchersAcceptServer == false
+            || (verdict.SanMatchersAcceptServer is null && comparison.IdentityB is not null
+                && new[] { cluster.Tls }.Concat(cluster.TransportSocketMatches.Select(m => m.Tls)).OfType<TlsContext>()
+                    .SelectMany(t => t.SubjectAltNameMatchers).Any(m => m.Value.StartsWith("spiffe://", StringComparison.OrdinalIgnoreCase)));
+        var reasons = new[] { (verdict.ClientAccepts == false, verdict.ClientReason), (verdict.ServerAccepts == false, verdict.ServerReason), (sanRefuses, verdict.SanReason) };
+        var refusal = reasons.FirstOrDefault(r => r.Item1).Item2;
+        var details = reasons.Select(r => r.Item2).Append(verdict.RbacReason).Where(r => r.Length > 0 && r != refusal).ToList();
+        if (refusal is not null)
+        {
+            var why = "The TLS handshake with the peer would fail: " + refusal;
+            return result with
+            {
+                Hops = [.. result.Hops, new TraceHop(HopKind.PeerTrust, HopStatus.Stopped, "peer", tls.Pointer, why) { Details = details }],
+                Verdict = new TraceVerdict(TraceOutcome.Stopped, "UF", null, why) { Cluster = name },
+            };
+        }
+
+        if (verdict.RbacAdmitsClient == false)
+        {
+            var why = "The handshake with the peer succeeds, but " + verdict.RbacReason;
+            return result with
+            {
+                Hops = [.. result.Hops, new TraceHop(HopKind.PeerTrust, HopStatus.Stopped, "peer", tls.Pointer, why) { Details = details }],
+                Verdict = new TraceVerdict(TraceOutcome.Stopped, null, 403, why) { Cluster = name },
+            };
+        }
+
+        var status = verdict.CannotTell ? HopStatus.NotEvaluated : HopStatus.Matched;
+        var sentence = verdict.CannotTell
+            ? "Whether this proxy and the peer accept each other's certificates cannot be told from the captures."
+            : "This proxy and the peer accept each other's certificates" + (verdict.SanMatchersAcceptServer == true ? " and the cluster's SAN matchers accept the peer's identity." : ".");
+        return result with { Hops = [.. result.Hops, new TraceHop(HopKind.PeerTrust, status, "peer", tls.Pointer, sentence) { Details = details }] };
     }
 
     /// <summary>

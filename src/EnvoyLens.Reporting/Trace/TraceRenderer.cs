@@ -187,6 +187,7 @@ public static class TraceRenderer
         HopKind.Route => "route",
         HopKind.Cluster => "cluster",
         HopKind.Endpoints => "endpoints",
+        HopKind.PeerTrust => "peer-trust",
         _ => "upstream-tls",
     };
 
