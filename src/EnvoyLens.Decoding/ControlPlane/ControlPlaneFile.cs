@@ -34,7 +34,7 @@ public static class ControlPlaneFile
                 {
                     var entry = Object(item, "proxy.types[]");
                     var typeText = String(entry, "type") ?? throw Invalid("proxy.types[].type is missing");
-                    if (!Enum.TryParse<XdsType>(typeText, ignoreCase: true, out var type) || !Enum.IsDefined(type) || int.TryParse(typeText, out _))
+                    if (!Enum.TryParse<XdsType>(typeText, ignoreCase: true, out var type) || !Enum.IsDefined(type) || int.TryParse(typeText, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
                     {
                         throw Invalid($"proxy.types[].type '{typeText}' is not one of CDS, LDS, EDS, RDS, ECDS");
                     }
