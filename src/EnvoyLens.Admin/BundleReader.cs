@@ -52,6 +52,7 @@ public static class BundleReader
         var manifest = BundleManifest.Read(manifestBytes, shownManifest);
         CheckListedTotal(manifest, directory);
         var documents = new List<RawDocument>();
+        RawFile? controlPlane = null;
         foreach (var file in manifest.Files)
         {
             var rel = CheckRelative(directory, file.Path);
@@ -71,10 +72,10 @@ public static class BundleReader
             }
 
             var content = file.Bytes == 0 ? [] : ReadExactly(full, file.Bytes, source);
-            Add(documents, file, source, content);
+            controlPlane = Add(documents, file, source, content) ?? controlPlane;
         }
 
-        return new RawSnapshot(directory, documents, manifest.CapturedAt);
+        return new RawSnapshot(directory, documents, manifest.CapturedAt) { ControlPlane = controlPlane };
     }
 
     /// <summary>
@@ -113,13 +114,14 @@ public static class BundleReader
         }
 
         var documents = new List<RawDocument>();
+        RawFile? controlPlane = null;
         foreach (var (name, (file, source, _)) in wanted.OrderBy(w => w.Value.Order))
         {
             var content = found.GetValueOrDefault(name) ?? throw Missing(source);
-            Add(documents, file, source, content);
+            controlPlane = Add(documents, file, source, content) ?? controlPlane;
         }
 
-        return new RawSnapshot(archive, documents, manifest.CapturedAt);
+        return new RawSnapshot(archive, documents, manifest.CapturedAt) { ControlPlane = controlPlane };
     }
 
     private readonly record struct Listed(BundleFile File, string Source, int Order);
@@ -336,7 +338,8 @@ public static class BundleReader
         return content;
     }
 
-    private static void Add(List<RawDocument> documents, BundleFile file, string source, byte[] content)
+    /// <summary>Verifies one listed file and keeps it: an admin document in <paramref name="documents"/>, the control plane's view returned.</summary>
+    private static RawFile? Add(List<RawDocument> documents, BundleFile file, string source, byte[] content)
     {
         if (content.LongLength != file.Bytes)
         {
@@ -350,11 +353,18 @@ public static class BundleReader
                 $"{source} does not match its SHA-256 in the bundle manifest; the bundle is damaged or was edited.");
         }
 
+        if (string.Equals(file.Endpoint, RawSnapshot.ControlPlaneEndpoint, StringComparison.Ordinal))
+        {
+            return new RawFile(source, content, file.CapturedAt);
+        }
+
         // Endpoints a later EnvoyLens may capture are verified above but not loaded.
         if (BundleManifest.TryParseEndpoint(file.Endpoint, out var endpoint))
         {
             documents.Add(new RawDocument(endpoint, source, content, file.CapturedAt));
         }
+
+        return null;
     }
 
     private static void CheckListedTotal(BundleManifest manifest, string origin)

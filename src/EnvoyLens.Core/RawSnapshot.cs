@@ -30,5 +30,17 @@ public sealed record RawDocument(AdminEndpoint Endpoint, string Source, byte[] C
 /// </summary>
 public sealed record RawSnapshot(string Origin, IReadOnlyList<RawDocument> Documents, DateTimeOffset? CapturedAt = null)
 {
+    /// <summary>The manifest endpoint name of the control plane's view of the proxy (<c>control_plane.json</c>), not an admin endpoint.</summary>
+    public const string ControlPlaneEndpoint = "control_plane";
+
+    /// <summary>The control plane's view of the proxy (<c>snapshot --control-plane</c>), when the bundle holds one.</summary>
+    public RawFile? ControlPlane { get; init; }
+
     public RawDocument? Get(AdminEndpoint endpoint) => Documents.FirstOrDefault(d => d.Endpoint == endpoint);
 }
+
+/// <summary>Bytes read beside the admin documents (the control plane's view of the proxy), untouched.</summary>
+/// <param name="Source">A human name for error messages.</param>
+/// <param name="Content">The bytes as read.</param>
+/// <param name="CapturedAt">When they were read, when known.</param>
+public sealed record RawFile(string Source, byte[] Content, DateTimeOffset? CapturedAt = null);

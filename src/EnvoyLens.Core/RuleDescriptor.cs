@@ -37,6 +37,9 @@ public enum RuleInputs
     InitDump = 16,
     Certs = 32,
     Listeners = 64,
+
+    /// <summary>The control plane's view of the proxy (a bundle's <c>control_plane.json</c>, from <c>snapshot --control-plane</c>); no admin endpoint provides it.</summary>
+    ControlPlane = 128,
 }
 
 /// <summary>How people read <see cref="RuleInputs"/>: the admin path of each input (<c>/stats</c>), in a fixed order.</summary>
@@ -45,7 +48,10 @@ public static class RuleInputNames
     /// <summary>The name of each input set in <paramref name="inputs"/>, in declaration order.</summary>
     public static string[] Of(RuleInputs inputs) =>
         Enum.GetValues<RuleInputs>().Where(i => i != RuleInputs.None && inputs.HasFlag(i))
-            .Select(i => AdminEndpoints.Providing(i)?.DisplayName ?? i.ToString()).ToArray();
+            .Select(i => AdminEndpoints.Providing(i)?.DisplayName ?? (i == RuleInputs.ControlPlane ? ControlPlane : i.ToString())).ToArray();
+
+    /// <summary>How the control plane's view is named as an input.</summary>
+    public const string ControlPlane = "the control plane's view (snapshot --control-plane)";
 }
 
 /// <summary>

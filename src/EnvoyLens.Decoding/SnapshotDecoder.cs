@@ -64,6 +64,7 @@ public static class SnapshotDecoder
             state.Summary)
         {
             CapturedAt = raw.CapturedAt,
+            ControlPlane = raw.ControlPlane is { } cp ? ControlPlane.ControlPlaneFile.Read(cp) : null,
         };
     }
 

@@ -71,3 +71,21 @@ public sealed record ProxySyncStatus(
 /// <param name="Address">The control plane's address.</param>
 /// <param name="Api">The API that answered, e.g. <c>CSDS FetchClientStatus</c>.</param>
 public sealed record ControlPlaneStatus(string Address, string Api, IReadOnlyList<ProxySyncStatus> Proxies);
+
+/// <summary>
+/// The control plane's view of one captured proxy, read back from a bundle's <c>control_plane.json</c>
+/// (<c>snapshot --control-plane</c>).
+/// </summary>
+/// <param name="Source">The file it was read from.</param>
+/// <param name="Address">The control plane's address.</param>
+/// <param name="NodeId">The node id the control plane was asked about.</param>
+/// <param name="Proxy">The proxy as the control plane reports it: per-type state, versions and NACKs, the proxy's version.</param>
+/// <param name="CapturedAt">When the control plane was asked, when the manifest says.</param>
+/// <param name="StaleSince">Per type, since when it has been STALE, when the file says (<c>types[].since</c>).</param>
+public sealed record ControlPlaneView(
+    string Source,
+    string Address,
+    string NodeId,
+    ProxySyncStatus Proxy,
+    DateTimeOffset? CapturedAt,
+    IReadOnlyDictionary<XdsType, DateTimeOffset> StaleSince);

@@ -111,6 +111,9 @@ public sealed class EnvoySnapshot
     /// <summary>When the capture was taken (a bundle manifest's or a live read's time); null for a plain file, which does not say.</summary>
     public DateTimeOffset? CapturedAt { get; init; }
 
+    /// <summary>The control plane's view of this proxy (a bundle's <c>control_plane.json</c>); null when the capture has none.</summary>
+    public ControlPlaneView? ControlPlane { get; init; }
+
     /// <summary>Every xDS resource of the config dump: listeners, clusters, route configurations, secrets, ECDS configs and load assignments, in that order.</summary>
     public IEnumerable<ResourceMeta> AllResources =>
         Listeners.Select(l => l.Meta).Concat(Clusters.Select(c => c.Meta)).Concat(RouteConfigs.Select(r => r.Meta))
@@ -126,7 +129,7 @@ public sealed class EnvoySnapshot
     /// <summary>The same snapshot with another stats sample (e.g. one that carries an earlier sample); nothing else is copied.</summary>
     public EnvoySnapshot WithStats(StatsSnapshot? stats) =>
         new(Origin, Sources, Bootstrap, ServerInfo, Listeners, RouteConfigs, Clusters, LoadAssignments, Secrets, Ecds, ClusterStatuses,
-            ListenerStatuses, AdminCertificates, InitTargets, stats, RawPayloads, Diagnostics, ConfigDump) { CapturedAt = CapturedAt };
+            ListenerStatuses, AdminCertificates, InitTargets, stats, RawPayloads, Diagnostics, ConfigDump) { CapturedAt = CapturedAt, ControlPlane = ControlPlane };
 
     public Listener? FindListener(string name) => _listeners.GetValueOrDefault(name);
 

@@ -43,8 +43,9 @@ public sealed class AdminEndpointsTests
     [Fact]
     public void Given_rule_inputs_When_named_Then_each_names_the_endpoint_that_provides_it()
     {
-        Assert.Equal(["a config dump", "/clusters", "/stats", "/server_info", "/init_dump", "/certs", "/listeners"],
-            RuleInputNames.Of(RuleInputs.ConfigDump | RuleInputs.Clusters | RuleInputs.Stats | RuleInputs.ServerInfo | RuleInputs.InitDump | RuleInputs.Certs | RuleInputs.Listeners));
+        Assert.Equal(["a config dump", "/clusters", "/stats", "/server_info", "/init_dump", "/certs", "/listeners", "the control plane's view (snapshot --control-plane)"],
+            RuleInputNames.Of(RuleInputs.ConfigDump | RuleInputs.Clusters | RuleInputs.Stats | RuleInputs.ServerInfo | RuleInputs.InitDump | RuleInputs.Certs | RuleInputs.Listeners | RuleInputs.ControlPlane));
+        Assert.Null(AdminEndpoints.Providing(RuleInputs.ControlPlane));
         Assert.Equal(AdminEndpoint.Stats, AdminEndpoints.Providing(RuleInputs.Stats)?.Endpoint);
         Assert.Null(AdminEndpoints.Providing(RuleInputs.None));
     }

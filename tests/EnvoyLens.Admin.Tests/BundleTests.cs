@@ -106,6 +106,32 @@ public sealed class BundleTests : IDisposable
         Assert.Equal([name], Directory.GetFileSystemEntries(_temp.Path).Select(Path.GetFileName));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Given_a_bundle_with_control_plane_json_When_opened_Then_it_is_read_back_beside_the_documents(bool archive)
+    {
+        var controlPlane = Encoding.UTF8.GetBytes("{\"controlPlane\": \"127.0.0.1:15010\"}\n");
+        var manifest = StandardManifest();
+        manifest = manifest with { Files = [.. manifest.Files, BundleFile.For("control_plane", "control_plane.json", controlPlane, "127.0.0.1:15010", Captured)] };
+        var files = StandardFiles();
+        files["control_plane.json"] = controlPlane;
+        var path = archive ? WriteArchive(manifest, files) : WriteDirectory(manifest, files);
+
+        var snapshot = SnapshotSources.Open(path);
+
+        AssertStandardSnapshot(snapshot, path);
+        Assert.Equal(controlPlane, snapshot.ControlPlane?.Content);
+        Assert.Equal(path + "/control_plane.json", snapshot.ControlPlane!.Source);
+        Assert.Equal(Captured, snapshot.ControlPlane.CapturedAt);
+    }
+
+    [Fact]
+    public void Given_a_bundle_without_control_plane_json_When_opened_Then_it_has_no_control_plane_view()
+    {
+        Assert.Null(SnapshotSources.Open(WriteDirectory(StandardManifest(), StandardFiles())).ControlPlane);
+    }
+
     [Fact]
     public void Given_a_file_whose_bytes_were_edited_When_opened_Then_the_hash_mismatch_names_the_file()
     {

@@ -19,7 +19,7 @@ public sealed class CatalogTests
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
         Assert.All(RulePacks.Catalog.Packs, p => Assert.Equal(p.Rules.Select(r => r.Descriptor.Id).Order(StringComparer.Ordinal), p.Rules.Select(r => r.Descriptor.Id)));
         Assert.Equal(["built-in", "certificates"], RulePacks.Catalog.Packs.Select(p => p.Name));
-        Assert.Equal(33, RulePacks.BuiltIn.Rules.Count);
+        Assert.Equal(36, RulePacks.BuiltIn.Rules.Count);
         Assert.Equal(11, RulePacks.Certificates.Rules.Count);
         Assert.Equal([InternalErrorRule.Descriptor.Id, .. ids], RulePacks.Catalog.Descriptors.Select(d => d.Id));
     }

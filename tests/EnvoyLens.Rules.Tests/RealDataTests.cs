@@ -1,3 +1,4 @@
+using EnvoyLens.Core;
 using EnvoyLens.Admin;
 using EnvoyLens.Decoding;
 using EnvoyLens.Rules.BuiltIn;
@@ -35,7 +36,12 @@ public sealed class RealDataTests
 
         var report = new RuleRunner(RulePacks.BuiltIn.Rules).Run(new RuleContext(snapshot, FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot)));
 
-        Assert.DoesNotContain(report.Outcomes, o => o.Status is RuleStatus.InternalError or RuleStatus.NotRun);
+        Assert.DoesNotContain(report.Outcomes, o => o.Status is RuleStatus.InternalError);
+
+        // The bundle was captured without --control-plane: only the rules over the control plane's view are not run.
+        Assert.Equal(
+            RulePacks.BuiltIn.Rules.Where(r => r.Descriptor.Inputs.HasFlag(RuleInputs.ControlPlane)).Select(r => r.Descriptor.Id),
+            report.Outcomes.Where(o => o.Status is RuleStatus.NotRun).Select(o => o.RuleId));
         var finding = Assert.Single(report.Findings, f => f.RuleId == "EL1005");
         Assert.Equal("outbound|9080|v2|ratings.default.svc.cluster.local", finding.Arguments["cluster"]);
     }

@@ -19,7 +19,8 @@ internal sealed class FixedClock(DateTimeOffset now) : TimeProvider
 
 /// <summary>
 /// Loads <c>fixtures/rules/&lt;RuleId&gt;-&lt;slug&gt;/{pass,fail}/</c>: every file of the folder is one admin output
-/// (config_dump.json, stats.txt, server_info.json, ...), read and decoded as one capture.
+/// (config_dump.json, stats.txt, server_info.json, ...), read and decoded as one capture; a folder with a
+/// <c>manifest.json</c> is read as a bundle.
 /// </summary>
 internal static class RuleFixtures
 {
@@ -33,9 +34,11 @@ internal static class RuleFixtures
     public static RuleContext Context(string ruleId, string variant, TimeProvider? clock = null)
     {
         var folder = Folder(ruleId, variant);
-        var documents = Directory.GetFiles(folder).Order(StringComparer.Ordinal)
-            .SelectMany(f => SnapshotSources.Open(f).Documents).ToList();
-        var raw = new RawSnapshot(folder, documents);
+
+        // A folder with a manifest is a bundle (the control-plane rules read its control_plane.json); otherwise loose files.
+        var raw = File.Exists(Path.Combine(folder, "manifest.json"))
+            ? SnapshotSources.Open(folder)
+            : new RawSnapshot(folder, Directory.GetFiles(folder).Order(StringComparer.Ordinal).SelectMany(f => SnapshotSources.Open(f).Documents).ToList());
         var snapshot = SnapshotDecoder.Decode(raw);
         Assert.DoesNotContain(snapshot.Diagnostics, d => d.Level != DiagnosticLevel.Info);
         return new RuleContext(snapshot, clock ?? FixedClock.FixtureNow, RuleContext.InputsOf(raw, snapshot));

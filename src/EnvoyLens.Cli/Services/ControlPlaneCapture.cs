@@ -17,7 +17,7 @@ namespace EnvoyLens.Cli.Services;
 internal static class ControlPlaneCapture
 {
     /// <summary>The manifest endpoint name and file name of the control plane's view.</summary>
-    public const string Endpoint = "control_plane";
+    public const string Endpoint = RawSnapshot.ControlPlaneEndpoint;
 
     public const string FileName = "control_plane.json";
 

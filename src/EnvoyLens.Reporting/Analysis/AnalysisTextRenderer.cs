@@ -70,7 +70,9 @@ public static class AnalysisTextRenderer
         else if (notRun.Count > 0)
         {
             var rules = notRun.Count == 1 ? "1 rule needs" : string.Create(CultureInfo.InvariantCulture, $"{notRun.Count} rules need");
-            sb.Append(CultureInfo.InvariantCulture, $"NOT RUN: {rules} {Describe(Missing(result, notRun))}: capture with `envoylens snapshot` to run them (-v lists them).\n\n");
+            var missing = Missing(result, notRun);
+            var capture = missing.HasFlag(RuleInputs.ControlPlane) ? "`envoylens snapshot` (with --control-plane or --istiod)" : "`envoylens snapshot`";
+            sb.Append(CultureInfo.InvariantCulture, $"NOT RUN: {rules} {Describe(missing)}: capture with {capture} to run them (-v lists them).\n\n");
         }
 
         sb.Append(Summary(result)).Append('\n');

@@ -34,8 +34,14 @@ public sealed record DecodeReport(
             Plain("initTargets", s.InitTargets.Count),
             Plain("stats", s.Stats?.Stats.Count ?? 0),
         };
-        return new DecodeReport(s.Origin, raw.Documents, s.ConfigDump, resources, s.RawPayloads.Count, s.Diagnostics);
+        return new DecodeReport(s.Origin, raw.Documents, s.ConfigDump, resources, s.RawPayloads.Count, s.Diagnostics) { ControlPlane = raw.ControlPlane };
     }
+
+    /// <summary>The control plane's view of the proxy read beside the documents (<c>control_plane.json</c>), when there was one.</summary>
+    public RawFile? ControlPlane { get; init; }
+
+    /// <summary>How many files were read: the documents and the control plane's view.</summary>
+    public int FilesRead => Documents.Count + (ControlPlane is null ? 0 : 1);
 
     private static KindCount Plain(string kind, int n) => new(kind, n, []);
 

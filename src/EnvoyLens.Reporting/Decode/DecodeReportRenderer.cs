@@ -15,11 +15,17 @@ public static class DecodeReportRenderer
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
         sb.Append("Read: ").Append(report.Origin).Append('\n');
-        sb.Append("Documents (").Append(report.Documents.Count.ToString(CultureInfo.InvariantCulture)).Append("):\n");
+        sb.Append("Documents (").Append(report.FilesRead.ToString(CultureInfo.InvariantCulture)).Append("):\n");
         foreach (var d in report.Documents)
         {
             sb.Append("  ").Append(DecodeReport.EndpointName(d.Endpoint)).Append("  ").Append(report.Relative(d.Source))
               .Append("  (").Append(d.Content.Length.ToString(CultureInfo.InvariantCulture)).Append(" bytes)\n");
+        }
+
+        if (report.ControlPlane is { } cp)
+        {
+            sb.Append("  ").Append(RawSnapshot.ControlPlaneEndpoint).Append("  ").Append(report.Relative(cp.Source))
+              .Append("  (").Append(cp.Content.Length.ToString(CultureInfo.InvariantCulture)).Append(" bytes)\n");
         }
 
         if (report.ConfigDump is { } dump)
@@ -79,6 +85,15 @@ public static class DecodeReportRenderer
                 w.WriteString("endpoint", DecodeReport.EndpointName(d.Endpoint));
                 w.WriteString("source", report.Relative(d.Source));
                 w.WriteNumber("bytes", d.Content.Length);
+                w.WriteEndObject();
+            }
+
+            if (report.ControlPlane is { } cp)
+            {
+                w.WriteStartObject();
+                w.WriteString("endpoint", RawSnapshot.ControlPlaneEndpoint);
+                w.WriteString("source", report.Relative(cp.Source));
+                w.WriteNumber("bytes", cp.Content.Length);
                 w.WriteEndObject();
             }
 

@@ -52,6 +52,9 @@ public sealed class RuleContext
     /// <summary>The certificates of <c>/certs</c>.</summary>
     public IReadOnlyList<AdminCertificateSet> AdminCertificates => Reading(RuleInputs.Certs, _snapshot.AdminCertificates);
 
+    /// <summary>The control plane's view of the proxy (<c>control_plane.json</c>), or null.</summary>
+    public ControlPlaneView? ControlPlane => Reading(RuleInputs.ControlPlane, _snapshot.ControlPlane);
+
     /// <summary>When the capture was taken, if known (not an input of its own).</summary>
     public DateTimeOffset? CapturedAt => _snapshot.CapturedAt;
 
@@ -131,6 +134,11 @@ public sealed class RuleContext
         if (snapshot.ListenerStatuses.Count > 0)
         {
             inputs |= RuleInputs.Listeners;
+        }
+
+        if (snapshot.ControlPlane is not null)
+        {
+            inputs |= RuleInputs.ControlPlane;
         }
 
         return inputs;

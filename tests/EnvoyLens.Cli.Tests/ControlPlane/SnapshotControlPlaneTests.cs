@@ -52,6 +52,45 @@ public sealed class SnapshotControlPlaneTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Given_a_bundle_written_with_control_plane_When_decoded_and_analyzed_offline_Then_control_plane_json_is_read_and_its_rules_run()
+    {
+        var output = Path.Combine(_dir, "b");
+        Assert.Equal(0, Cli.Run("snapshot", Reviews, "--control-plane", _server.Url, "-o", output).ExitCode);
+        var asked = _server.Requests.Count;
+
+        var decode = Cli.Run("decode", output);
+        var analyze = Cli.Run("analyze", output, "-o", "json", "--fail-on", "never");
+
+        Assert.Equal(0, decode.ExitCode);
+        Assert.Matches(@"\n  control_plane  control_plane\.json  \(\d+ bytes\)\n", decode.Out);
+        Assert.Equal(0, analyze.ExitCode);
+        using var json = JsonDocument.Parse(analyze.Out);
+        var outcomes = json.RootElement.GetProperty("rules").EnumerateArray()
+            .Where(r => r.GetProperty("id").GetString() is "EL2007" or "EL2008" or "EL2009")
+            .Select(r => r.GetProperty("status").GetString()).ToList();
+        Assert.Equal(3, outcomes.Count);
+        Assert.DoesNotContain("notRun", outcomes);
+        Assert.Equal(asked, _server.Requests.Count); // offline: the control plane is not asked again
+    }
+
+    [Fact]
+    public void Given_a_bundle_whose_control_plane_json_is_unreadable_When_analyzed_Then_one_sentence_names_it_and_exit_2()
+    {
+        var output = Path.Combine(_dir, "b");
+        Assert.Equal(0, Cli.Run("snapshot", Reviews, "--control-plane", _server.Url, "-o", output).ExitCode);
+        var bytes = "{\"controlPlane\": \"x\", \"nodeId\": \"n\"}\n"u8.ToArray();
+        File.WriteAllBytes(Path.Combine(output, "control_plane.json"), bytes);
+        var manifest = BundleManifest.Read(File.ReadAllBytes(Path.Combine(output, BundleManifest.FileName)), "manifest.json");
+        manifest = manifest with { Files = [.. manifest.Files.Select(f => f.Endpoint == "control_plane" ? f with { Sha256 = BundleManifest.Sha256Hex(bytes), Bytes = bytes.Length } : f)] };
+        File.WriteAllBytes(Path.Combine(output, BundleManifest.FileName), BundleManifest.Write(manifest));
+
+        var result = Cli.Run("analyze", output);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"envoylens: {output}/control_plane.json cannot be read: proxy is missing.\n", result.Err);
+    }
+
+    [Fact]
     public void Given_istiod_with_only_its_debug_xDS_When_snapshot_with_control_plane_Then_syncz_and_config_dump_are_used()
     {
         _server.Fetch = null;
