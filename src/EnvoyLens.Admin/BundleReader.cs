@@ -274,7 +274,7 @@ public static class BundleReader
             // Headers and padding come on top of the entries' data: allow an eighth more, plus a little.
             capped = new CappedReadStream(gzip, maxBytes + (maxBytes / 8) + (1 << 20));
             using var tar = new TarReader(capped);
-            while (tar.GetNextEntry(copyData: false) is { } entry)
+            while (NextEntry(tar) is { } entry)
             {
                 var name = entry.Name.Replace('\\', '/');
                 while (name.StartsWith("./", StringComparison.Ordinal))
@@ -304,6 +304,25 @@ public static class BundleReader
         finally
         {
             capped?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The next tar header, or null at the end. A header the runtime's tar reader cannot turn into an entry (a time
+    /// outside the calendar, a number wider than its type, a malformed field) fails with whatever exception its parser
+    /// happens to throw; every one of them but a stream failure is the archive's fault, so it becomes
+    /// <see cref="InvalidDataException"/> and reaches the caller as one sentence naming the archive.
+    /// </summary>
+    private static TarEntry? NextEntry(TarReader tar)
+    {
+        try
+        {
+            return tar.GetNextEntry(copyData: false);
+        }
+        catch (Exception ex) when (ex is not (IOException or OutOfMemoryException or OperationCanceledException or InvalidDataException))
+        {
+            var what = ex is ArgumentException or OverflowException ? "a tar header has a number or time out of range" : ex.Message;
+            throw new InvalidDataException(what, ex);
         }
     }
 
