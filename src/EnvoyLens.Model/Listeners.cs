@@ -17,8 +17,11 @@ public sealed record Listener(
 {
     public string Name => Meta.Name;
 
-    /// <summary>True when the listener chooses filter chains with the unified <c>filter_chain_matcher</c> (xds.type.matcher) instead of each chain's <c>filter_chain_match</c>.</summary>
-    public bool HasFilterChainMatcher { get; init; }
+    /// <summary>The unified <c>filter_chain_matcher</c> (xds.type.matcher) when the listener chooses filter chains with it instead of each chain's <c>filter_chain_match</c>.</summary>
+    public ChainMatcher? FilterChainMatcher { get; init; }
+
+    /// <summary>True when the listener chooses filter chains with the unified <c>filter_chain_matcher</c>.</summary>
+    public bool HasFilterChainMatcher => FilterChainMatcher is not null;
 
     /// <summary>All chains, the default chain last when there is one.</summary>
     public IEnumerable<FilterChain> AllFilterChains =>

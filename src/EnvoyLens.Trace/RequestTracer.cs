@@ -118,11 +118,9 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
         private TraceVerdict ListenerChain(Listener listener, Listener? handOffFrom)
         {
             var facts = Facts(listener, handOffFrom);
-            if (listener.HasFilterChainMatcher)
+            if (listener.FilterChainMatcher is { } matcher)
             {
-                Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.NotEvaluated, "(filter_chain_matcher)", listener.Meta.Pointer.Append("filter_chain_matcher"),
-                    $"Listener {listener.Name} chooses its filter chain with the unified filter_chain_matcher, which is not evaluated.") { Details = [FactsText(facts)] });
-                return new TraceVerdict(TraceOutcome.Undetermined, null, null, $"Listener {listener.Name} chooses filter chains with filter_chain_matcher, which is not evaluated; the outcome is not determined.");
+                return MatcherChain(listener, matcher, facts);
             }
 
             var selection = FilterChainSelector.Select(listener, facts);
@@ -142,6 +140,44 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 Candidates = selection.Lost,
             });
             return NetworkFilters(chain);
+        }
+
+        /// <summary>The filter chain a listener's unified <c>filter_chain_matcher</c> names, then its network filters.</summary>
+        private TraceVerdict MatcherChain(Listener listener, ChainMatcher matcher, ConnectionFacts facts)
+        {
+            var result = ChainMatcherEvaluator.Evaluate(matcher, facts);
+            var details = new List<string> { FactsText(facts) };
+            details.AddRange(result.Steps);
+            switch (result.Outcome)
+            {
+                case ChainMatcherEvaluator.Outcome.Undetermined:
+                    Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.NotEvaluated, "(filter_chain_matcher)", matcher.Pointer,
+                        Sentence($"Listener {listener.Name} chooses its filter chain with the unified filter_chain_matcher, and {result.Reason}")) { Details = details });
+                    return new TraceVerdict(TraceOutcome.Undetermined, null, null, Sentence($"The filter chain of listener {listener.Name} is not determined: {result.Reason}"));
+                case ChainMatcherEvaluator.Outcome.Matched:
+                    var chain = listener.FilterChains.FirstOrDefault(c => c.Name == result.FilterChain);
+                    if (chain is null)
+                    {
+                        Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.Stopped, result.FilterChain!, matcher.Pointer,
+                            $"The filter_chain_matcher of listener {listener.Name} names filter chain {result.FilterChain}, which the listener does not have.") { Details = details });
+                        return new TraceVerdict(TraceOutcome.Stopped, "NR", null, $"Listener {listener.Name} has no filter chain {result.FilterChain}: Envoy closes the connection (response flag NR).");
+                    }
+
+                    Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.Matched, FilterChainSelector.ChainName(chain), chain.Pointer,
+                        $"Filter chain {FilterChainSelector.ChainName(chain)} is chosen by the listener's filter_chain_matcher.") { Details = details });
+                    return NetworkFilters(chain);
+                default:
+                    if (listener.DefaultFilterChain is { } fallback)
+                    {
+                        Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.Matched, FilterChainSelector.ChainName(fallback), fallback.Pointer,
+                            "The listener's filter_chain_matcher does not match the connection, so its default_filter_chain is used.") { Details = details });
+                        return NetworkFilters(fallback);
+                    }
+
+                    Hops.Add(new TraceHop(HopKind.FilterChain, HopStatus.Stopped, "(none)", matcher.Pointer,
+                        $"The filter_chain_matcher of listener {listener.Name} does not match the connection and the listener has no default_filter_chain.") { Details = details });
+                    return new TraceVerdict(TraceOutcome.Stopped, "NR", null, $"Listener {listener.Name} has no filter chain for this connection: Envoy closes it (response flag NR).");
+            }
         }
 
         public TraceVerdict Upstream(string cluster) => ClusterHop(cluster);

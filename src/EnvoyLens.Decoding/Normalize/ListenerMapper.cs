@@ -56,7 +56,9 @@ internal sealed class ListenerMapper(NormalizeContext context, TlsMapper tls, Ro
             defaultChain,
             ProtoValues.ToMetadata(listener.Metadata))
         {
-            HasFilterChainMatcher = listener.FilterChainMatcher is not null,
+            FilterChainMatcher = listener.FilterChainMatcher is { } matcher
+                ? new ChainMatcherMapper(context).Map(matcher, context.At(matcher, at.Append("filter_chain_matcher")))
+                : null,
         };
     }
 
