@@ -42,6 +42,9 @@ public sealed record RouteMatch(
     /// <summary><c>runtime_fraction</c>: the share of matching requests the route takes (e.g. <c>25%</c>) and its runtime key, when set; else null.</summary>
     public string? RuntimeFraction { get; init; }
 
+    /// <summary>The path template when the route matches with <c>path_match_policy</c> <c>envoy.path.match.uri_template</c>; null otherwise (another policy keeps only its name in <see cref="Value"/>).</summary>
+    public string? UriTemplate { get; init; }
+
     /// <summary>Match conditions the model does not carry (<c>tls_context</c>, <c>dynamic_metadata</c>), by field name.</summary>
     public IReadOnlyList<string> OtherConditions { get; init; } = [];
 }
@@ -89,6 +92,9 @@ public sealed record Route(
 
     /// <summary>A route action's <c>regex_rewrite</c> as its pattern and substitution; null when not set.</summary>
     public RegexRewrite? RegexRewrite { get; init; }
+
+    /// <summary>A route action's <c>path_rewrite_policy</c> template (<c>envoy.path.rewrite.uri_template</c>), e.g. <c>/{lang}/{id}</c>; null when not set.</summary>
+    public string? UriTemplateRewrite { get; init; }
 
     /// <summary>A route action's <c>host_rewrite_literal</c>, or <c>auto_host_rewrite</c> / <c>host_rewrite_header:NAME</c> / <c>host_rewrite_path_regex</c> described; null when not set.</summary>
     public string? HostRewrite { get; init; }

@@ -751,6 +751,17 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 return matched is null ? "prefix_rewrite '" + prefix + "' (not applied: the route does not match on a prefix)" : prefix + path[Math.Min(matched.Length, path.Length)..];
             }
 
+            if (route.UriTemplateRewrite is { } rewrite)
+            {
+                if (route.Match.UriTemplate is not { } template || UriTemplate.Compile(template, out _) is not { } compiled)
+                {
+                    return $"path_rewrite_policy '{rewrite}' (not evaluated: the route does not match with a URI template)";
+                }
+
+                var captured = compiled.Match(path);
+                return UriTemplate.Rewrite(rewrite, captured, out var error) ?? $"path_rewrite_policy '{rewrite}' (not evaluated: {error})";
+            }
+
             if (route.RegexRewrite is { } regex)
             {
                 try

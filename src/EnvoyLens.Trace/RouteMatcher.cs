@@ -103,7 +103,20 @@ internal static class RouteMatcher
                     ? MatchResult.Yes("connect_matcher matches a CONNECT request")
                     : MatchResult.No($"connect_matcher matches CONNECT requests only, not {method}");
             case PathMatchKind.PathMatchPolicy:
-                return MatchResult.Unknown($"path_match_policy '{value}' (URI template) is not evaluated");
+                if (match.UriTemplate is not { } template)
+                {
+                    return MatchResult.Unknown($"path_match_policy '{value}' is not a URI template and is not evaluated");
+                }
+
+                if (UriTemplate.Compile(template, out var error) is not { } regex)
+                {
+                    return MatchResult.Unknown($"path_match_policy URI template '{template}' is not evaluated: {error}");
+                }
+
+                // URI templates are case-sensitive whatever case_sensitive says, and never see the query.
+                return regex.IsMatch(path)
+                    ? MatchResult.Yes($"URI template '{template}' matches path '{path}'")
+                    : MatchResult.No($"URI template '{template}' does not match path '{path}'");
             default:
                 return MatchResult.Unknown("its path matcher is not evaluated");
         }

@@ -48,6 +48,7 @@ internal sealed class RouteMapper(NormalizeContext context)
         string? plugin = null;
         string? prefixRewrite = null;
         RegexRewrite? regexRewrite = null;
+        string? uriTemplateRewrite = null;
         string? hostRewrite = null;
 
         switch (route.ActionCase)
@@ -79,6 +80,7 @@ internal sealed class RouteMapper(NormalizeContext context)
                 }
 
                 prefixRewrite = ProtoValues.NullIfEmpty(action.PrefixRewrite);
+                uriTemplateRewrite = UriTemplateRewrite(action.PathRewritePolicy);
                 if (action.RegexRewrite is { } rewrite)
                 {
                     regexRewrite = new RegexRewrite(rewrite.Pattern?.Regex ?? string.Empty, rewrite.Substitution);
@@ -138,6 +140,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             ClusterSpecifierPlugin = ProtoValues.NullIfEmpty(plugin),
             PrefixRewrite = prefixRewrite,
             RegexRewrite = regexRewrite,
+            UriTemplateRewrite = uriTemplateRewrite,
             HostRewrite = hostRewrite,
         };
     }
@@ -159,7 +162,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             RouteV3.RouteMatch.PathSpecifierOneofCase.SafeRegex => (PathMatchKind.SafeRegex, match.SafeRegex?.Regex),
             RouteV3.RouteMatch.PathSpecifierOneofCase.PathSeparatedPrefix => (PathMatchKind.PathSeparatedPrefix, match.PathSeparatedPrefix),
             RouteV3.RouteMatch.PathSpecifierOneofCase.ConnectMatcher => (PathMatchKind.ConnectMatcher, (string?)null),
-            RouteV3.RouteMatch.PathSpecifierOneofCase.PathMatchPolicy => (PathMatchKind.PathMatchPolicy, PathMatchPolicyText(match.PathMatchPolicy)),
+            RouteV3.RouteMatch.PathSpecifierOneofCase.PathMatchPolicy => (PathMatchKind.PathMatchPolicy, UriTemplate(match.PathMatchPolicy) ?? ProtoValues.NullIfEmpty(match.PathMatchPolicy?.Name)),
             _ => (PathMatchKind.None, (string?)null),
         };
 
@@ -179,6 +182,7 @@ internal sealed class RouteMapper(NormalizeContext context)
         return new RouteMatch(kind, value, match.CaseSensitive ?? true, headers, query, match.Grpc is not null)
         {
             RuntimeFraction = RuntimeFractionText(match.RuntimeFraction),
+            UriTemplate = match.PathSpecifierCase == RouteV3.RouteMatch.PathSpecifierOneofCase.PathMatchPolicy ? UriTemplate(match.PathMatchPolicy) : null,
             OtherConditions = other.Count == 0 ? [] : other,
         };
     }
@@ -200,22 +204,21 @@ internal sealed class RouteMapper(NormalizeContext context)
         return string.IsNullOrEmpty(fraction.RuntimeKey) ? share : share + " (runtime key " + fraction.RuntimeKey + ")";
     }
 
-    private static string? PathMatchPolicyText(Envoy.Config.Core.V3.TypedExtensionConfig? policy)
-    {
-        if (policy is null)
-        {
-            return null;
-        }
+    /// <summary>The path template of an <c>envoy.path.match.uri_template</c> policy; null for any other policy.</summary>
+    private static string? UriTemplate(Envoy.Config.Core.V3.TypedExtensionConfig? policy) =>
+        policy?.TypedConfig is { } config &&
+        config.Is(Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig.Descriptor) &&
+        config.TryUnpack<Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig>(out var template)
+            ? template.PathTemplate
+            : null;
 
-        if (policy.TypedConfig is { } config &&
-            config.Is(Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig.Descriptor) &&
-            config.TryUnpack<Envoy.Extensions.Path.Match.UriTemplate.V3.UriTemplateMatchConfig>(out var template))
-        {
-            return template.PathTemplate;
-        }
-
-        return ProtoValues.NullIfEmpty(policy.Name);
-    }
+    /// <summary>The rewrite template of an <c>envoy.path.rewrite.uri_template</c> policy; null when none is set.</summary>
+    private static string? UriTemplateRewrite(Envoy.Config.Core.V3.TypedExtensionConfig? policy) =>
+        policy?.TypedConfig is { } config &&
+        config.Is(Envoy.Extensions.Path.Rewrite.UriTemplate.V3.UriTemplateRewriteConfig.Descriptor) &&
+        config.TryUnpack<Envoy.Extensions.Path.Rewrite.UriTemplate.V3.UriTemplateRewriteConfig>(out var rewrite)
+            ? ProtoValues.NullIfEmpty(rewrite.PathTemplateRewrite)
+            : null;
 
     internal static HeaderMatch MapHeader(RouteV3.HeaderMatcher header)
     {
