@@ -45,6 +45,18 @@ public sealed record Endpoint(
     /// </summary>
     public bool IsUsable => Health is "HEALTHY" or "UNKNOWN" or "DEGRADED" && FailedOutlierCheck != true && FailedActiveHealthCheck != true;
 
+    /// <summary>
+    /// The endpoint's <c>envoy.transport_socket_match</c> metadata (string fields), which the cluster's
+    /// <c>transport_socket_matches</c> are compared with (Istio labels an endpoint with a sidecar <c>tlsMode: istio</c>);
+    /// empty when it has none or the source does not carry metadata (<c>/clusters</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> TransportSocketMatch { get; init; } = EmptyLabels;
+
+    /// <summary>Istio's <c>istio.workload</c> endpoint metadata (<c>NAME;NAMESPACE;SERVICE;REVISION;CLUSTER</c>), or null.</summary>
+    public string? IstioWorkload { get; init; }
+
+    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+
     /// <summary>Why a host is not usable, in a few words (<c>outlier-ejected</c>, else its health).</summary>
     public string Problem =>
         FailedOutlierCheck == true ? "outlier-ejected"

@@ -904,8 +904,8 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
             {
                 Details = lines,
             });
-            Tls(cluster);
             var chosen = usable.OrderBy(e => e.Priority).ThenBy(e => e.Address.ToString(), StringComparer.Ordinal).First();
+            Tls(cluster, chosen);
             if (chosen.Address.Kind == "internal")
             {
                 return InternalListener(cluster, chosen.Address.Address);
@@ -962,7 +962,13 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                 var key = e.Address.ToString();
                 if (!byAddress.TryGetValue(key, out var existing) || (e.Source == EndpointSource.AdminClusters && existing.Source != EndpointSource.AdminClusters))
                 {
-                    byAddress[key] = existing is null || e.Source != EndpointSource.AdminClusters ? e : e with { Priority = existing.Priority, Locality = e.Locality ?? existing.Locality };
+                    byAddress[key] = existing is null || e.Source != EndpointSource.AdminClusters ? e : e with
+                    {
+                        Priority = existing.Priority,
+                        Locality = e.Locality ?? existing.Locality,
+                        TransportSocketMatch = existing.TransportSocketMatch,
+                        IstioWorkload = existing.IstioWorkload,
+                    };
                 }
             }
 
@@ -971,22 +977,15 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
         private static IEnumerable<Endpoint> UsableFirst(IEnumerable<Endpoint> endpoints) => endpoints.OrderBy(e => e.IsUsable ? 0 : 1);
 
-        private void Tls(Cluster cluster)
+        private void Tls(Cluster cluster, Endpoint? endpoint = null)
         {
-            var tls = cluster.Tls;
-            var via = string.Empty;
-            if (tls is null && cluster.TransportSocketMatches.FirstOrDefault(m => m.Tls is not null) is { } match)
-            {
-                tls = match.Tls;
-                via = $" (transport_socket_match {match.Name}: endpoints labelled {string.Join(",", match.Match.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value))})";
-            }
-
+            var (tls, via, socket) = TransportSocketFor(cluster, endpoint);
             if (tls is null)
             {
                 Hops.Add(new TraceHop(HopKind.UpstreamTls, HopStatus.Matched, cluster.Name, cluster.Meta.Pointer,
-                    cluster.TransportSocket is { } ts && !ts.Name.Contains("raw_buffer", StringComparison.Ordinal)
-                        ? $"Transport socket {ts.Name} is not evaluated."
-                        : "Plaintext: the cluster has no TLS transport socket."));
+                    socket is { } ts && !ts.Name.Contains("raw_buffer", StringComparison.Ordinal)
+                        ? Sentence($"Transport socket {ts.Name} is not evaluated" + via)
+                        : Sentence("Plaintext: " + (via.Length > 0 ? "the connection uses no TLS" + via : "the cluster has no TLS transport socket"))));
                 return;
             }
 
@@ -1001,8 +1000,49 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
             details.Add("SAN matchers: " + (tls.SubjectAltNameMatchers.Count == 0 ? "(none: any certificate the CA signed)" : string.Join(", ", tls.SubjectAltNameMatchers.Select(m => m.ToString()))));
             details.Add("client certificate: " + (tls.CertificateSdsNames.Count > 0 ? "SDS " + string.Join(", ", tls.CertificateSdsNames.Select(SecretText)) : tls.InlineCertificateChains.Count > 0 ? "inline" : "(none)"));
+            if (endpoint?.IstioWorkload is { } workload && workload.Split(';') is { Length: >= 2 } parts)
+            {
+                details.Add($"upstream workload (Istio endpoint metadata): {parts[0]} in namespace {parts[1]}");
+            }
+
             details.Add("trusted CA: " + (tls.ValidationSdsName is { } v ? "SDS " + SecretText(v) : tls.HasTrustedCa ? "inline" : tls.SpiffeTrustBundles.Count > 0 ? "SPIFFE bundles " + string.Join(",", tls.SpiffeTrustBundles.Select(b => b.TrustDomain)) : "(none: the upstream is not verified)"));
             Hops.Add(new TraceHop(HopKind.UpstreamTls, HopStatus.Matched, cluster.Name, tls.Pointer, Sentence("The connection to the upstream uses TLS" + via)) { Details = details });
+        }
+
+        /// <summary>
+        /// The transport socket Envoy uses toward <paramref name="endpoint"/>: the first of the cluster's
+        /// <c>transport_socket_matches</c> whose labels the endpoint's <c>envoy.transport_socket_match</c> metadata all
+        /// carries, else the cluster's <c>transport_socket</c> (plaintext when it has none). Without an endpoint (or one
+        /// whose metadata the capture lacks) the first TLS match stands for the cluster, as before.
+        /// </summary>
+        private static (TlsContext? Tls, string Via, TypedExtension? Socket) TransportSocketFor(Cluster cluster, Endpoint? endpoint)
+        {
+            if (cluster.TransportSocketMatches.Count == 0)
+            {
+                return (cluster.Tls, string.Empty, cluster.TransportSocket);
+            }
+
+            string Labels(TransportSocketMatch m) => m.Match.Count == 0 ? "any endpoint" : "endpoints labelled " + string.Join(",", m.Match.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+
+            if (endpoint is null || (endpoint.Source == EndpointSource.AdminClusters && endpoint.TransportSocketMatch.Count == 0))
+            {
+                return cluster.TransportSocketMatches.FirstOrDefault(m => m.Tls is not null) is { } first
+                    ? (first.Tls, $" (transport_socket_match {first.Name}: {Labels(first)}; the chosen endpoint's labels are not in the capture)", first.TransportSocket)
+                    : (cluster.Tls, string.Empty, cluster.TransportSocket);
+            }
+
+            foreach (var match in cluster.TransportSocketMatches)
+            {
+                if (match.Match.All(p => endpoint.TransportSocketMatch.TryGetValue(p.Key, out var v) && v == p.Value))
+                {
+                    return (match.Tls, $" (transport_socket_match {match.Name} applies to endpoint {endpoint.Address}: {Labels(match)})", match.TransportSocket);
+                }
+            }
+
+            // No match: the cluster's own transport_socket (the model fills Tls from Istio's tlsMode match when there is none).
+            return cluster.TransportSocket is null
+                ? (null, $" (no transport_socket_match applies to endpoint {endpoint.Address} and the cluster has no transport_socket)", null)
+                : (cluster.Tls, $" (no transport_socket_match applies to endpoint {endpoint.Address}: the cluster's transport_socket)", cluster.TransportSocket);
         }
 
         private string SecretText(string name)

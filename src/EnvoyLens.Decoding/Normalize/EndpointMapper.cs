@@ -7,6 +7,8 @@ namespace EnvoyLens.Decoding.Normalize;
 /// <summary>ClusterLoadAssignment → <see cref="ClusterLoadAssignment"/> / endpoint rows.</summary>
 internal sealed class EndpointMapper(NormalizeContext context)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+
     public ClusterLoadAssignment Map(EndpointV3.ClusterLoadAssignment assignment, ResourceMeta meta) =>
         new(meta, Endpoints(assignment, meta.Pointer, EndpointSource.Eds, assignment.ClusterName));
 
@@ -48,7 +50,16 @@ internal sealed class EndpointMapper(NormalizeContext context)
                     group.Priority,
                     hostname,
                     source,
-                    lbAt));
+                    lbAt)
+                {
+                    TransportSocketMatch = lb.Metadata?.FilterMetadata.TryGetValue("envoy.transport_socket_match", out var labels) == true
+                        ? ProtoValues.ToStringFields(labels)
+                        : NoLabels,
+                    IstioWorkload = lb.Metadata?.FilterMetadata.TryGetValue("istio", out var istio) == true &&
+                        istio.Fields.TryGetValue("workload", out var workload) && workload.KindCase == Google.Protobuf.WellKnownTypes.Value.KindOneofCase.StringValue
+                            ? workload.StringValue
+                            : null,
+                });
             }
         }
 
