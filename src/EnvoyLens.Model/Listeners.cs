@@ -99,7 +99,11 @@ public sealed record HttpFilter(TypedExtension Extension, IReadOnlyList<string> 
 }
 
 /// <summary>jwt_authn: the JWT providers by name and the requirement rules, first match wins (<c>requirement_map</c> names resolved into <see cref="JwtRule.Requires"/>).</summary>
-public sealed record JwtAuthn(IReadOnlyList<JwtProvider> Providers, IReadOnlyList<JwtRule> Rules, JsonPointer Pointer);
+public sealed record JwtAuthn(IReadOnlyList<JwtProvider> Providers, IReadOnlyList<JwtRule> Rules, JsonPointer Pointer)
+{
+    /// <summary><c>requirement_map</c>: named requirements, which rules and a route's <c>requirement_name</c> refer to.</summary>
+    public IReadOnlyDictionary<string, JwtRequirement> RequirementMap { get; init; } = new Dictionary<string, JwtRequirement>(StringComparer.Ordinal);
+}
 
 /// <summary>A JWT provider: its name, the issuer it accepts (null when any) and its audiences.</summary>
 public sealed record JwtProvider(string Name, string? Issuer, IReadOnlyList<string> Audiences, JsonPointer Pointer)

@@ -7,11 +7,50 @@ public sealed record RouteConfig(ResourceMeta Meta, IReadOnlyList<VirtualHost> V
 {
     public string Name => Meta.Name;
 
+    /// <summary><c>typed_per_filter_config</c>: per-filter settings for every route of the configuration, by filter name.</summary>
+    public IReadOnlyList<PerFilterConfig> PerFilterConfigs { get; init; } = [];
+
     /// <summary><c>ignore_port_in_host_matching</c>: the Host header's port is ignored when virtual hosts are chosen.</summary>
     public bool IgnorePortInHostMatching { get; init; }
 }
 
-public sealed record VirtualHost(string Name, IReadOnlyList<string> Domains, IReadOnlyList<Route> Routes, JsonPointer Pointer, MetadataMap Metadata);
+public sealed record VirtualHost(string Name, IReadOnlyList<string> Domains, IReadOnlyList<Route> Routes, JsonPointer Pointer, MetadataMap Metadata)
+{
+    /// <summary><c>typed_per_filter_config</c>: per-filter settings for the virtual host's routes, by filter name.</summary>
+    public IReadOnlyList<PerFilterConfig> PerFilterConfigs { get; init; } = [];
+}
+
+/// <summary>
+/// One <c>typed_per_filter_config</c> entry: what a route (or its virtual host or route configuration) changes about
+/// one HTTP filter for the requests it takes. The most specific level that names the filter wins.
+/// </summary>
+/// <param name="FilterName">The HTTP filter's name (the map key).</param>
+/// <param name="TypeName">The entry's message type.</param>
+/// <param name="Effect">Disable, enable, replace the filter's settings, or an entry EnvoyLens does not interpret.</param>
+public sealed record PerFilterConfig(string FilterName, string? TypeName, PerFilterEffect Effect, JsonPointer Pointer)
+{
+    /// <summary><c>RBACPerRoute</c>: the rules that replace the filter's own (empty: the route is not enforced).</summary>
+    public IReadOnlyList<RbacConfig>? Rbac { get; init; }
+
+    /// <summary>jwt_authn <c>PerRouteConfig.requirement_name</c>: the requirement of the filter's requirement_map that applies.</summary>
+    public string? JwtRequirementName { get; init; }
+}
+
+/// <summary>What a <see cref="PerFilterConfig"/> does to its filter.</summary>
+public enum PerFilterEffect
+{
+    /// <summary>The filter does not run for these requests (<c>disabled: true</c>).</summary>
+    Disable,
+
+    /// <summary>The filter runs (a filter disabled in the HCM is enabled for these requests) with its own settings.</summary>
+    Enable,
+
+    /// <summary>The filter runs with settings the entry gives (RBAC rules, a JWT requirement).</summary>
+    Override,
+
+    /// <summary>An entry of a type EnvoyLens does not interpret; the filter runs and the entry is reported as not evaluated.</summary>
+    Other,
+}
 
 /// <summary>How a route matches a request path.</summary>
 public enum PathMatchKind
@@ -95,6 +134,9 @@ public sealed record Route(
 
     /// <summary>A route action's <c>path_rewrite_policy</c> template (<c>envoy.path.rewrite.uri_template</c>), e.g. <c>/{lang}/{id}</c>; null when not set.</summary>
     public string? UriTemplateRewrite { get; init; }
+
+    /// <summary><c>typed_per_filter_config</c>: per-filter settings for this route, by filter name.</summary>
+    public IReadOnlyList<PerFilterConfig> PerFilterConfigs { get; init; } = [];
 
     /// <summary>A route action's <c>host_rewrite_literal</c>, or <c>auto_host_rewrite</c> / <c>host_rewrite_header:NAME</c> / <c>host_rewrite_path_regex</c> described; null when not set.</summary>
     public string? HostRewrite { get; init; }

@@ -457,10 +457,18 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
         /// token is carried where any required provider looks for one and the requirement cannot be met without a JWT,
         /// Envoy answers 401 and the trace stops; otherwise the JWT's validity is not evaluated.
         /// </summary>
-        private TraceVerdict? Jwt(HttpFilter filter, JwtAuthn jwt)
+        private TraceVerdict? Jwt(HttpFilter filter, JwtAuthn jwt, PerRoute? perRoute = null)
         {
             var headers = request.HeaderMap();
             var query = RouteMatcher.ParseQuery(Target.Query);
+            if (perRoute?.Config.JwtRequirementName is { } requirementName)
+            {
+                // The route names the requirement: the filter's rules are not consulted.
+                return jwt.RequirementMap.TryGetValue(requirementName, out var named)
+                    ? JwtRequirementHop(filter, jwt, named, $"requirement {requirementName} (named by {perRoute.Level})", perRoute.Config.Pointer, headers, query)
+                    : NotEvaluatedFilter(filter, perRoute.Config.Pointer, $"jwt_authn: {perRoute.Level} names requirement {requirementName}, which the filter's requirement_map does not have");
+            }
+
             for (var i = 0; i < jwt.Rules.Count; i++)
             {
                 var rule = jwt.Rules[i];
@@ -483,24 +491,97 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                     return null;
                 }
 
-                var providers = Providers(requires).Distinct(StringComparer.Ordinal).Select(n => jwt.Providers.FirstOrDefault(p => p.Name == n)).OfType<JwtProvider>().ToList();
-                var issuers = providers.Count == 0 ? "an unknown provider" : string.Join(" or ", providers.Select(p => p.Issuer ?? p.Name + " (any issuer)"));
-                var carried = providers.Any(p => HasToken(p, headers, query));
-                var needs = NeedsJwt(requires);
-                var what = $"jwt_authn: {label} applies ({Describe(requires)}) and needs a JWT from {issuers}";
-                if (!carried && needs == true)
-                {
-                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Stopped, filter.Name, rule.Pointer, what + "; the request carries none (no Authorization header was given), so Envoy answers 401."));
-                    return new TraceVerdict(TraceOutcome.Stopped, "jwt_authn_access_denied{Jwt_is_missing}", 401, $"Denied by {filter.Name}: no JWT from {issuers} (401, jwt_authn_access_denied{{Jwt_is_missing}}).");
-                }
-
-                Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, rule.Pointer,
-                    what + (carried ? "; whether the token given is valid is not evaluated, the trace assumes it is." : "; none is carried, which the requirement allows.")));
-                return null;
+                return JwtRequirementHop(filter, jwt, requires, label, rule.Pointer, headers, query);
             }
 
             Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, jwt.Pointer, "jwt_authn: no rule applies to this request, so no JWT is verified."));
             return null;
+        }
+
+        /// <summary>What a JWT requirement means for this request: a 401 stop when it needs a JWT the request does not carry.</summary>
+        private TraceVerdict? JwtRequirementHop(HttpFilter filter, JwtAuthn jwt, JwtRequirement requires, string label, JsonPointer at,
+            IReadOnlyDictionary<string, IReadOnlyList<string>> headers, Dictionary<string, string> query)
+        {
+            var providers = Providers(requires).Distinct(StringComparer.Ordinal).Select(n => jwt.Providers.FirstOrDefault(p => p.Name == n)).OfType<JwtProvider>().ToList();
+            var issuers = providers.Count == 0 ? "an unknown provider" : string.Join(" or ", providers.Select(p => p.Issuer ?? p.Name + " (any issuer)"));
+            var carried = providers.Any(p => HasToken(p, headers, query));
+            var needs = NeedsJwt(requires);
+            var what = $"jwt_authn: {label} applies ({Describe(requires)}) and needs a JWT from {issuers}";
+            if (!carried && needs == true)
+            {
+                Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Stopped, filter.Name, at, what + "; the request carries none (no Authorization header was given), so Envoy answers 401."));
+                return new TraceVerdict(TraceOutcome.Stopped, "jwt_authn_access_denied{Jwt_is_missing}", 401, $"Denied by {filter.Name}: no JWT from {issuers} (401, jwt_authn_access_denied{{Jwt_is_missing}}).");
+            }
+
+            Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, at,
+                what + (carried ? "; whether the token given is valid is not evaluated, the trace assumes it is." : "; none is carried, which the requirement allows.")));
+            return null;
+        }
+
+        private TraceVerdict? NotEvaluatedFilter(HttpFilter filter, JsonPointer at, string what)
+        {
+            Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, at, Sentence(Capitalize(what) + "; the trace assumes it lets the request pass")));
+            return null;
+        }
+
+        /// <summary>A <c>typed_per_filter_config</c> entry of the route the request will take, with where it was found.</summary>
+        private sealed record PerRoute(PerFilterConfig Config, string Level);
+
+        /// <summary>
+        /// The per-filter settings of the route this request will take, most specific level first (route, then virtual
+        /// host, then route configuration), found before the filters run as Envoy's filters find them; null when the
+        /// route is not determined here (a scoped or missing route configuration, no virtual host, an undetermined route).
+        /// </summary>
+        private Dictionary<string, PerRoute>? PerRouteConfigs(HttpConnectionManager hcm)
+        {
+            var rc = hcm.InlineRouteConfig ?? (hcm.RdsRouteConfigName is { } rds ? snapshot.FindRouteConfig(rds) : null);
+            if (rc is null)
+            {
+                return null;
+            }
+
+            var host = VirtualHostSelector.HostForMatching(request.Authority, hcm.StripAnyHostPort || rc.IgnorePortInHostMatching);
+            if (VirtualHostSelector.Select(rc.VirtualHosts, host) is not { } selected)
+            {
+                return null;
+            }
+
+            var vh = selected.Host;
+            var headers = request.HeaderMap();
+            Route? route = null;
+            var index = 0;
+            for (; index < vh.Routes.Count; index++)
+            {
+                var matches = RouteMatcher.Match(vh.Routes[index].Match, request.Method, Target.Path, Target.Query, headers).Matches;
+                if (matches is null)
+                {
+                    return null;
+                }
+
+                if (matches == true)
+                {
+                    route = vh.Routes[index];
+                    break;
+                }
+            }
+
+            var found = new Dictionary<string, PerRoute>(StringComparer.Ordinal);
+            foreach (var c in rc.PerFilterConfigs)
+            {
+                found[c.FilterName] = new PerRoute(c, "route configuration " + rc.Name);
+            }
+
+            foreach (var c in vh.PerFilterConfigs)
+            {
+                found[c.FilterName] = new PerRoute(c, "virtual host " + vh.Name);
+            }
+
+            foreach (var c in route?.PerFilterConfigs ?? [])
+            {
+                found[c.FilterName] = new PerRoute(c, "route " + RouteName(route!, index));
+            }
+
+            return found;
         }
 
         private static IEnumerable<string> Providers(JwtRequirement r) =>
@@ -536,6 +617,7 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
         private TraceVerdict Http(HttpConnectionManager hcm, bool fromRouteConfig = false)
         {
+            var perRoute = hcm.HttpFilters.Count > 0 ? PerRouteConfigs(hcm) : null;
             foreach (var filter in hcm.HttpFilters)
             {
                 if (filter.Name is "envoy.filters.http.router" || filter.Extension.TypeName == "envoy.extensions.filters.http.router.v3.Router")
@@ -543,15 +625,39 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
                     continue;
                 }
 
-                if (filter.Disabled)
+                var over = perRoute?.GetValueOrDefault(filter.Name);
+                if (over?.Config.Effect == PerFilterEffect.Disable)
                 {
-                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, filter.Extension.Pointer, "It is disabled by default (a route may enable it; per-route config is not evaluated)."));
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, over.Config.Pointer, $"It does not run for this request: the typed_per_filter_config of {over.Level} disables it."));
                     continue;
+                }
+
+                if (filter.Disabled && over is null)
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, filter.Extension.Pointer,
+                        perRoute is null
+                            ? "It is disabled by default; whether the route enables it is not determined here."
+                            : "It is disabled by default and the route this request takes does not enable it."));
+                    continue;
+                }
+
+                if (over is { Config.Effect: PerFilterEffect.Other })
+                {
+                    Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.NotEvaluated, filter.Name, over.Config.Pointer,
+                        $"The typed_per_filter_config of {over.Level} ({over.Config.TypeName ?? "unknown type"}) changes this filter for the request and is not evaluated; the filter's own settings follow."));
                 }
 
                 if (filter.Rbac.Count > 0 || filter.Name == "envoy.filters.http.rbac")
                 {
-                    if (Rbac(HopKind.HttpFilter, filter.Name, filter.Extension.Pointer, filter.Rbac) is { } denied)
+                    var rules = over?.Config.Rbac ?? filter.Rbac;
+                    if (over?.Config.Rbac is { Count: 0 })
+                    {
+                        Hops.Add(new TraceHop(HopKind.HttpFilter, HopStatus.Matched, filter.Name, over.Config.Pointer, $"RBAC is not enforced for this request: the RBACPerRoute of {over.Level} has no rules."));
+                        continue;
+                    }
+
+                    var at = over?.Config.Rbac is not null ? over.Config.Pointer : filter.Extension.Pointer;
+                    if (Rbac(HopKind.HttpFilter, filter.Name, at, rules) is { } denied)
                     {
                         return denied;
                     }
@@ -561,7 +667,7 @@ public sealed class RequestTracer(EnvoySnapshot snapshot, Func<string, string?>?
 
                 if (filter.JwtAuthn is { } jwt)
                 {
-                    if (Jwt(filter, jwt) is { } missing)
+                    if (Jwt(filter, jwt, over) is { } missing)
                     {
                         return missing;
                     }

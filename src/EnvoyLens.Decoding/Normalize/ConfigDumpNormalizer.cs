@@ -54,8 +54,9 @@ internal sealed class ConfigDumpNormalizer
         ArgumentNullException.ThrowIfNull(report);
         _context = new NormalizeContext(source, locate, report, options?.Unpacked, options?.Resolver);
         var tls = new TlsMapper(_context);
-        _routeMapper = new RouteMapper(_context);
-        _listenerMapper = new ListenerMapper(_context, tls, _routeMapper);
+        var rbac = new RbacMapper(_context);
+        _routeMapper = new RouteMapper(_context, rbac);
+        _listenerMapper = new ListenerMapper(_context, tls, _routeMapper, rbac);
         _endpointMapper = new EndpointMapper(_context);
         _clusterMapper = new ClusterMapper(_context, tls, _endpointMapper);
         _secretMapper = new SecretMapper(_context);

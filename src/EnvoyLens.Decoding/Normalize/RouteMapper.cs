@@ -6,7 +6,7 @@ using RouteV3 = Envoy.Config.Route.V3;
 namespace EnvoyLens.Decoding.Normalize;
 
 /// <summary>RouteConfiguration → <see cref="RouteConfig"/> with its virtual hosts and routes.</summary>
-internal sealed class RouteMapper(NormalizeContext context)
+internal sealed class RouteMapper(NormalizeContext context, RbacMapper rbac)
 {
     public RouteConfig Map(RouteV3.RouteConfiguration config, ResourceMeta meta)
     {
@@ -17,7 +17,11 @@ internal sealed class RouteMapper(NormalizeContext context)
             hosts.Add(MapVirtualHost(config.VirtualHosts[i], at.Append("virtual_hosts").Append(i)));
         }
 
-        return new RouteConfig(meta, hosts, config.ValidateClusters) { IgnorePortInHostMatching = config.IgnorePortInHostMatching };
+        return new RouteConfig(meta, hosts, config.ValidateClusters)
+        {
+            IgnorePortInHostMatching = config.IgnorePortInHostMatching,
+            PerFilterConfigs = PerFilter(config.TypedPerFilterConfig, at),
+        };
     }
 
     private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer structural)
@@ -29,7 +33,57 @@ internal sealed class RouteMapper(NormalizeContext context)
             routes.Add(MapRoute(host.Routes[i], at.Append("routes").Append(i)));
         }
 
-        return new VirtualHost(host.Name, host.Domains.ToArray(), routes, at, ProtoValues.ToMetadata(host.Metadata));
+        return new VirtualHost(host.Name, host.Domains.ToArray(), routes, at, ProtoValues.ToMetadata(host.Metadata))
+        {
+            PerFilterConfigs = PerFilter(host.TypedPerFilterConfig, at),
+        };
+    }
+
+    /// <summary>A <c>typed_per_filter_config</c> map, ordered by filter name; what each entry does to its filter.</summary>
+    private IReadOnlyList<PerFilterConfig> PerFilter(Google.Protobuf.Collections.MapField<string, Google.Protobuf.WellKnownTypes.Any> map, JsonPointer owner)
+    {
+        if (map.Count == 0)
+        {
+            return [];
+        }
+
+        var at = owner.Append("typed_per_filter_config");
+        return map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => PerFilterEntry(p.Key, p.Value, at.Append(p.Key))).ToArray();
+    }
+
+    private PerFilterConfig PerFilterEntry(string filter, Google.Protobuf.WellKnownTypes.Any config, JsonPointer at)
+    {
+        var type = ProtoValues.NullIfEmpty(config.TypeUrl) is { } url ? url[(url.LastIndexOf('/') + 1)..] : null;
+        if (config.Is(RouteV3.FilterConfig.Descriptor) && context.Unpack<RouteV3.FilterConfig>(config, at) is { } generic)
+        {
+            // The generic wrapper: disabled; else it enables the filter, with its inner settings when it has some.
+            return generic.Disabled ? new PerFilterConfig(filter, type, PerFilterEffect.Disable, at)
+                : generic.Config is null ? new PerFilterConfig(filter, type, PerFilterEffect.Enable, at)
+                : PerFilterEntry(filter, generic.Config, at.Append("config"));
+        }
+
+        if (config.Is(Envoy.Extensions.Filters.Http.Rbac.V3.RBACPerRoute.Descriptor) &&
+            context.Unpack<Envoy.Extensions.Filters.Http.Rbac.V3.RBACPerRoute>(config, at) is { } rbacPerRoute)
+        {
+            var rules = rbacPerRoute.Rbac is { } r ? rbac.Map(r.Rules, r.ShadowRules, at.Append("rbac")) : [];
+            return new PerFilterConfig(filter, type, PerFilterEffect.Override, at) { Rbac = rules };
+        }
+
+        if (config.Is(Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthzPerRoute.Descriptor) &&
+            context.Unpack<Envoy.Extensions.Filters.Http.ExtAuthz.V3.ExtAuthzPerRoute>(config, at) is { } authz)
+        {
+            return new PerFilterConfig(filter, type, authz.Disabled ? PerFilterEffect.Disable : PerFilterEffect.Enable, at);
+        }
+
+        if (config.Is(Envoy.Extensions.Filters.Http.JwtAuthn.V3.PerRouteConfig.Descriptor) &&
+            context.Unpack<Envoy.Extensions.Filters.Http.JwtAuthn.V3.PerRouteConfig>(config, at) is { } jwt)
+        {
+            return jwt.Disabled
+                ? new PerFilterConfig(filter, type, PerFilterEffect.Disable, at)
+                : new PerFilterConfig(filter, type, PerFilterEffect.Override, at) { JwtRequirementName = ProtoValues.NullIfEmpty(jwt.RequirementName) };
+        }
+
+        return new PerFilterConfig(filter, type, PerFilterEffect.Other, at);
     }
 
     private Route MapRoute(RouteV3.Route route, JsonPointer structural)
@@ -141,6 +195,7 @@ internal sealed class RouteMapper(NormalizeContext context)
             PrefixRewrite = prefixRewrite,
             RegexRewrite = regexRewrite,
             UriTemplateRewrite = uriTemplateRewrite,
+            PerFilterConfigs = PerFilter(route.TypedPerFilterConfig, at),
             HostRewrite = hostRewrite,
         };
     }
