@@ -155,7 +155,10 @@ internal static class AdminJson
 
         if (TryGet(address, "envoy_internal_address", out var internalAddress) && internalAddress.ValueKind == JsonValueKind.Object)
         {
-            return new SocketAddress(String(internalAddress, "server_listener_name") ?? string.Empty, null, "TCP", "internal");
+            // The same text as the config dump's endpoints (NAME/ENDPOINT_ID), so that both views of one host meet.
+            var name = String(internalAddress, "server_listener_name") ?? string.Empty;
+            var endpointId = String(internalAddress, "endpoint_id");
+            return new SocketAddress(string.IsNullOrEmpty(endpointId) ? name : name + "/" + endpointId, null, "TCP", "internal");
         }
 
         return null;

@@ -199,6 +199,21 @@ public sealed class AuthoredEndpointTests
     }
 
     [Fact]
+    public void Given_internal_listener_hosts_in_clusters_json_When_read_Then_the_endpoint_id_is_kept_as_in_the_config_dump()
+    {
+        const string json = """
+            {"cluster_statuses": [{"name": "c", "host_statuses": [
+              {"address": {"envoy_internal_address": {"server_listener_name": "connect_originate", "endpoint_id": "10.0.0.5:9080"}}, "health_status": {"eds_health_status": "HEALTHY"}},
+              {"address": {"envoy_internal_address": {"server_listener_name": "main_internal"}}, "health_status": {"eds_health_status": "HEALTHY"}}]}]}
+            """;
+
+        var hosts = Assert.Single(ClustersDocument.Read(Utf8(json), "clusters.json").Value).Hosts;
+
+        Assert.Equal(["connect_originate/10.0.0.5:9080", "main_internal"], hosts.Select(h => h.Address.ToString()));
+        Assert.All(hosts, h => Assert.Equal("internal", h.Address.Kind));
+    }
+
+    [Fact]
     public void Given_a_config_dump_When_read_as_clusters_Then_the_error_says_it_is_not_clusters_output()
     {
         var ex = Assert.Throws<EnvoyLensException>(() => ClustersDocument.Read(Utf8("{\"configs\": []}"), "x.json"));
