@@ -17,7 +17,7 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
     /// <summary>A file holding the bearer token, or <c>-</c> for standard input.</summary>
     public string? TokenFile { get; init; }
 
-    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> is unused).</summary>
+    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> only says which port: http:// for 15010, https:// for 15012).</summary>
     public bool Istiod { get; init; }
 
     public string IstioNamespace { get; init; } = "istio-system";
@@ -78,7 +78,7 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
 
     private readonly Option<bool> _istiod = new("--istiod")
     {
-        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there).",
+        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there). With --ca or --insecure-skip-verify, its TLS port 15012 instead, sending a 10-minute token of audience istio-ca for the service account 'default' of istiod's namespace, requested through the Kubernetes TokenRequest API (RBAC 'create serviceaccounts/token'), unless --token is given.",
     };
 
     private readonly Option<string?> _istioNamespace = new("--istio-namespace", "-i")
@@ -148,6 +148,13 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
         return Bind(result) with { Timeout = live.Timeout, Context = live.Context, Kubeconfig = live.Kubeconfig };
     }
 
+    /// <summary>Whether <c>--istiod</c> was given (then the command reads the cluster, with <c>--context</c> and <c>--kubeconfig</c>).</summary>
+    public bool IsIstiod(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.GetValue(_istiod);
+    }
+
     public ControlPlaneSpec Bind(ParseResult result)
     {
         ArgumentNullException.ThrowIfNull(result);
@@ -183,7 +190,12 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
         };
         var https = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         var tlsOption = spec.CaFile is not null ? "--ca" : spec.CertFile is not null ? "--cert" : spec.KeyFile is not null ? "--key" : spec.InsecureSkipVerify ? "--insecure-skip-verify" : null;
-        if (!https && tlsOption is not null)
+        if (istiod && tlsOption is not null)
+        {
+            // A TLS option with --istiod means istiod's TLS port 15012 (and a token, requested unless --token).
+            spec = spec with { Address = "https://127.0.0.1:15012" };
+        }
+        else if (!https && tlsOption is not null)
         {
             throw new EnvoyLensException($"{tlsOption} applies only to an https:// control plane, and '{address}' is not one.");
         }

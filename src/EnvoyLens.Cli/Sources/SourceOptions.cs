@@ -284,7 +284,13 @@ internal sealed class SourceOptions
     /// <summary>The one source named on the command line; a usage error when none or several are named.</summary>
     public SourceSpec Bind(ParseResult result) => Bind(result, _path);
 
-    private SourceSpec Bind(ParseResult result, Argument<string?>? path)
+    /// <summary>
+    /// The one source named on the command line, when <paramref name="kubernetesElsewhere"/> says another part of the
+    /// command (<c>--istiod</c>) also reads the cluster: then <c>--context</c> and <c>--kubeconfig</c> are not pod-only.
+    /// </summary>
+    public SourceSpec Bind(ParseResult result, bool ignorePath, bool kubernetesElsewhere) => Bind(result, ignorePath ? null : _path, kubernetesElsewhere);
+
+    private SourceSpec Bind(ParseResult result, Argument<string?>? path, bool kubernetesElsewhere = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (_path is null)
@@ -330,7 +336,8 @@ internal sealed class SourceOptions
         }
 
         var live = LiveOptionsOf(result);
-        if (given[0].Kind != SourceKind.Pod && PodOnlyOptionGiven(live) is { } podOnly)
+        var podOnlyOptions = kubernetesElsewhere ? live with { Context = null, Kubeconfig = null } : live;
+        if (given[0].Kind != SourceKind.Pod && PodOnlyOptionGiven(podOnlyOptions) is { } podOnly)
         {
             throw new EnvoyLensException($"{podOnly} applies only to --pod; the input named is not a pod.");
         }
