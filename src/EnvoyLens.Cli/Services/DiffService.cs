@@ -61,18 +61,20 @@ internal sealed class DiffService(SnapshotLoader loader)
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    /// <summary>A <c>csds://HOST:PORT</c> side that names no node (no path, or an empty one).</summary>
+    /// <summary>A <c>csds://HOST:PORT</c> or <c>istiod://[REV]</c> side that names no node (no path, or an empty one).</summary>
     private static bool NeedsNode(SourceSpec spec) =>
-        spec.Kind == SourceKind.ControlPlane && spec.Path["csds://".Length..].TrimEnd('/') is var rest && !rest.Contains('/', StringComparison.Ordinal);
+        spec.Kind == SourceKind.ControlPlane && SourceSpec.SplitControlPlane(spec.Path).Node.Length == 0;
 
     /// <summary>The control-plane side asking for the node of the other side's capture (its bootstrap's, else its /server_info's node id).</summary>
     private SourceSpec WithNodeOf(SourceSpec controlPlane, SourceSpec other, RawSnapshot raw)
     {
         var node = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = other.Proxy }).Node?.Id;
-        var address = controlPlane.Path.TrimEnd('/');
+        var (istiod, authority, _) = SourceSpec.SplitControlPlane(controlPlane.Path);
+        var address = (istiod ? "istiod://" : "csds://") + authority;
         if (string.IsNullOrEmpty(node))
         {
-            throw new EnvoyLensException($"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give csds://HOST:PORT/NODE_ID.");
+            throw new EnvoyLensException(
+                $"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give {(istiod ? "istiod://[REVISION]/NODE_ID" : "csds://HOST:PORT/NODE_ID")}.");
         }
 
         loader.Notices.Notice($"envoylens: asking {address} for node {node}, the node of {other.Path}.");

@@ -33,8 +33,14 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
 /// The options of a command that asks a control plane: <c>--control-plane</c>, the TLS options, <c>--token</c> and
 /// <c>--timeout</c>. A command adds them with <see cref="AddTo"/> and reads them with <see cref="Bind"/>.
 /// </summary>
-internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
+internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false, bool connectionOnly = false)
 {
+    /// <summary>
+    /// For a command whose inputs may be <c>csds://</c> or <c>istiod://</c> sources (<c>diff</c>): only how to connect
+    /// (TLS, token, istiod's namespace); the address is in the source, the Kubernetes options and timeout are the sources'.
+    /// </summary>
+    public static ControlPlaneOptions ForSources() => new(sharesSourceOptions: true, connectionOnly: true);
+
     private readonly Option<string?> _address = new("--control-plane")
     {
         Description = "The control plane's gRPC address: http://HOST:PORT for plaintext HTTP/2 (istiod: 15010), https://HOST:PORT for TLS (istiod: 15012, with --token). Asks CSDS FetchClientStatus, then StreamClientStatus, then Istio's debug xDS, whichever the server implements.",
@@ -108,6 +114,22 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (connectionOnly)
+        {
+            _istioNamespace.Description = "For an istiod:// input, the namespace of istiod (default istio-system).";
+            _ca.Description = "For a csds:// or istiod:// input: connect with TLS (istiod: port 15012) and check the control plane's certificate against the CA certificates of this PEM file.";
+            _cert.Description = "For a csds:// or istiod:// input: connect with TLS and present this PEM client certificate (with --key).";
+            _insecure.Description = "For a csds:// or istiod:// input: connect with TLS without checking the control plane's certificate (a warning is printed; for a test only).";
+            _token.Description = "For a csds:// or istiod:// input: a file holding a bearer token, or - for standard input (without it, istiod:// over TLS requests one through the Kubernetes TokenRequest API).";
+            command.Options.Add(_istioNamespace);
+            command.Options.Add(_ca);
+            command.Options.Add(_cert);
+            command.Options.Add(_key);
+            command.Options.Add(_insecure);
+            command.Options.Add(_token);
+            return;
+        }
+
         command.Options.Add(_address);
         command.Options.Add(_istiod);
         command.Options.Add(_istioNamespace);
@@ -147,6 +169,35 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
 
         return Bind(result) with { Timeout = live.Timeout, Context = live.Context, Kubeconfig = live.Kubeconfig };
     }
+
+    /// <summary>
+    /// For <see cref="ForSources"/>: how to connect to the <c>csds://</c> and <c>istiod://</c> inputs, or null when no
+    /// connection option was given. The address is a placeholder saying only plaintext (<c>http://</c>) or TLS (<c>https://</c>).
+    /// </summary>
+    public ControlPlaneSpec? BindConnection(ParseResult result, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var spec = new ControlPlaneSpec("http://", timeout)
+        {
+            IstioNamespace = result.GetValue(_istioNamespace) ?? "istio-system",
+            CaFile = result.GetValue(_ca),
+            CertFile = result.GetValue(_cert),
+            KeyFile = result.GetValue(_key),
+            InsecureSkipVerify = result.GetValue(_insecure),
+            TokenFile = result.GetValue(_token),
+        };
+        if ((spec.CertFile is null) != (spec.KeyFile is null))
+        {
+            throw new EnvoyLensException("--cert and --key go together: give the client certificate and its private key.");
+        }
+
+        var tls = spec.CaFile is not null || spec.CertFile is not null || spec.InsecureSkipVerify;
+        var given = tls || spec.TokenFile is not null || result.GetValue(_istioNamespace) is not null;
+        return !given ? null : spec with { Address = tls ? "https://" : "http://" };
+    }
+
+    /// <summary>The option names of <see cref="ForSources"/>, for a message when no input uses them.</summary>
+    public static string ConnectionOptionNames => "--ca, --cert, --key, --insecure-skip-verify, --token and --istio-namespace";
 
     /// <summary>Whether <c>--istiod</c> was given (then the command reads the cluster, with <c>--context</c> and <c>--kubeconfig</c>).</summary>
     public bool IsIstiod(ParseResult result)

@@ -198,4 +198,45 @@ public sealed class StatusIstiodTokenTests : IAsyncLifetime
             Assert.DoesNotContain(_api.IssuedToken, File.ReadAllText(file), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void Given_istiod_over_TLS_When_diff_istiod_node_against_the_capture_Then_the_differing_resources_are_named_with_the_requested_token()
+    {
+        var result = Cli.Run("diff", $"istiod:///{F.ReviewsNode}", Reviews, "--ca", _ca, "--kubeconfig", _kubeconfig, "--exit-code");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(F.ChangedCluster, result.Out, StringComparison.Ordinal);
+        Assert.Contains(F.MissingRoute, result.Out, StringComparison.Ordinal);
+        Assert.Contains(F.ExtraCluster, result.Out, StringComparison.Ordinal);
+        Assert.StartsWith("envoylens: asking istiod pod istiod-7d9c8f6b5-abcde.istio-system port 15012 (TLS, certificate checked for istiod.istio-system.svc; bearer token", result.Err, StringComparison.Ordinal);
+        Assert.Single(_api.TokenRequests);
+        Assert.All(_istiod.Calls, c => Assert.Equal("Bearer " + _api.IssuedToken, c.Authorization));
+        var ads = Envoy.Service.Discovery.V3.DiscoveryRequest.Parser.ParseFrom(_istiod.Requests.Last().Request);
+        Assert.Equal(["reviews-v1-6c8d7b9f4-x2x7q.default"], ads.ResourceNames);
+        Assert.DoesNotContain(_api.IssuedToken, result.Out + result.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_istiod_without_a_node_When_diff_istiod_with_insecure_skip_verify_Then_the_captures_node_is_asked_and_the_warning_printed()
+    {
+        _istiod.RequiredToken = null;
+
+        var result = Cli.Run("diff", "istiod://", Reviews, "--kubeconfig", _kubeconfig, "--exit-code", "--insecure-skip-verify");
+
+        // --insecure-skip-verify makes it TLS: 15012 over the port-forward, unchecked and said so.
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"envoylens: asking istiod:// for node {F.ReviewsNode}, the node of {Reviews}.\n", result.Err, StringComparison.Ordinal);
+        Assert.Contains("WARNING: --insecure-skip-verify: the certificate of istiod pod istiod-7d9c8f6b5-abcde.istio-system port 15012 is NOT checked", result.Err, StringComparison.Ordinal);
+        Assert.Contains(F.ChangedCluster, result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_a_revision_istiod_does_not_have_When_diff_istiod_Then_one_sentence_and_exit_2()
+    {
+        var result = Cli.Run("diff", $"istiod://canary/{F.ReviewsNode}", Reviews, "--kubeconfig", _kubeconfig);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("envoylens: no running istiod pod in namespace istio-system (label app=istiod,istio.io/rev=canary); give --istio-namespace or --revision, or --control-plane ADDR.\n", result.Err);
+        Assert.Empty(_istiod.Calls);
+    }
 }
