@@ -5,7 +5,7 @@ using EnvoyLens.Cli.Sources;
 
 namespace EnvoyLens.Cli.Commands;
 
-/// <summary><c>envoylens status --control-plane ADDR | --istiod [PROXY]</c>: every proxy's sync status as the control plane reports it.</summary>
+/// <summary><c>envoylens status --control-plane ADDR | --istiod [PROXY | PROXY_SOURCE]</c>: every proxy's sync status as the control plane reports it, or one proxy's config against the control plane's.</summary>
 internal static class StatusCommand
 {
     public static Command Create(StatusService service, TextWriter output)
@@ -14,15 +14,20 @@ internal static class StatusCommand
             "Ask a control plane (read-only: CSDS, or Istio's debug xDS as istioctl does) whether each proxy is in sync: one row " +
             "per proxy with the columns of istioctl proxy-status (NAME, CLUSTER, CDS, LDS, EDS, RDS, ECDS, CONTROL PLANE, " +
             "VERSION), each type SYNCED, NOT SENT, STALE or ERROR (a NACK, whose text follows the table). Exit 0 when every " +
-            "listed proxy is in sync, 1 when one is STALE or ERROR, 2 when the control plane cannot be read or the command line is wrong.");
+            "listed proxy is in sync, 1 when one is STALE or ERROR, 2 when the control plane cannot be read or the command line is wrong. " +
+            "Given a proxy source instead of a name, compares that proxy's config with the control plane's (exit 1 when they differ).");
         var proxy = new Argument<string?>("PROXY")
         {
-            Description = "Show only this proxy: POD.NAMESPACE, POD with --namespace, or a node id.",
+            Description = "Show only this proxy: POD.NAMESPACE, POD with --namespace, or a node id. Or a proxy source (an existing config dump file, " +
+                "bundle or folder, an admin URL http://HOST:PORT, or pod/NAME[.NAMESPACE][@CONTEXT] with --namespace, --context, --kubeconfig) to compare " +
+                "that proxy's config with the control plane's config for its node (from its bootstrap), like istioctl proxy-status POD: one line per kind " +
+                "(Match / Don't Match), then each resource that differs; exit 1 when they differ. A PROXY is a source when it names an existing file or " +
+                "folder, or starts with pod/, http:// or https://.",
             Arity = ArgumentArity.ZeroOrOne,
         };
         var ns = new Option<string?>("--namespace", "-n")
         {
-            Description = "Show only the proxies of this namespace.",
+            Description = "Show only the proxies of this namespace (with a pod/NAME source: the pod's namespace).",
             HelpName = "NAMESPACE",
         };
         var format = OutputOptions.Status();
@@ -32,7 +37,11 @@ internal static class StatusCommand
         command.Options.Add(ns);
         format.AddTo(command);
         command.SetAction(parse => service.Run(
-            new StatusRequest(connection.Bind(parse), parse.GetValue(proxy), parse.GetValue(ns), format.Get(parse)),
+            new StatusRequest(
+                connection.Bind(parse, kubernetesElsewhere: StatusService.IsProxySource(parse.GetValue(proxy)) && parse.GetValue(proxy)!.StartsWith("pod/", StringComparison.Ordinal)),
+                parse.GetValue(proxy),
+                parse.GetValue(ns),
+                format.Get(parse)),
             output));
         return command;
     }

@@ -20,29 +20,7 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
-        var (beforeSpec, afterSpec) = (request.Before, request.After);
-        RawSnapshot? beforeRaw = null;
-        RawSnapshot? afterRaw = null;
-        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
-        {
-            beforeRaw = loader.ReadRaw(beforeSpec);
-            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
-        }
-        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
-        {
-            afterRaw = loader.ReadRaw(afterSpec);
-            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
-        }
-
-        var before = Read(beforeSpec, beforeRaw);
-        var after = Read(afterSpec, afterRaw);
-        if (request.Before.Kind == SourceKind.ControlPlane || request.After.Kind == SourceKind.ControlPlane)
-        {
-            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
-            before = ServedByControlPlane(before);
-            after = ServedByControlPlane(after);
-        }
-
+        var (before, after) = Load(request.Before, request.After);
         if (request.Full is { } full)
         {
             return RunFull(before, after, full, request, output);
@@ -59,6 +37,47 @@ internal sealed class DiffService(SnapshotLoader loader)
         }
 
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// The control plane's config for a proxy (<paramref name="controlPlane"/>, a <c>csds://</c> or <c>istiod://</c>
+    /// source, whose node is taken from the proxy's capture when it names none) against the proxy's capture: the
+    /// xDS resources only, compared resource by resource.
+    /// </summary>
+    public ChangeSet CompareWithControlPlane(SourceSpec controlPlane, SourceSpec proxy, DiffOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(controlPlane);
+        var (before, after) = Load(controlPlane, proxy);
+        return SnapshotDiffer.Diff(before, after, options);
+    }
+
+    /// <summary>Both sides as comparable resources; a control-plane side without a node takes the other side's, and then both keep only what xDS serves.</summary>
+    private (CanonicalSnapshot Before, CanonicalSnapshot After) Load(SourceSpec beforeSpec, SourceSpec afterSpec)
+    {
+        var (givenBefore, givenAfter) = (beforeSpec, afterSpec);
+        RawSnapshot? beforeRaw = null;
+        RawSnapshot? afterRaw = null;
+        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
+        {
+            beforeRaw = loader.ReadRaw(beforeSpec);
+            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
+        }
+        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
+        {
+            afterRaw = loader.ReadRaw(afterSpec);
+            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
+        }
+
+        var before = Read(beforeSpec, beforeRaw);
+        var after = Read(afterSpec, afterRaw);
+        if (givenBefore.Kind == SourceKind.ControlPlane || givenAfter.Kind == SourceKind.ControlPlane)
+        {
+            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
+            before = ServedByControlPlane(before);
+            after = ServedByControlPlane(after);
+        }
+
+        return (before, after);
     }
 
     /// <summary>A <c>csds://HOST:PORT</c> or <c>istiod://[REV]</c> side that names no node (no path, or an empty one).</summary>

@@ -101,13 +101,13 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false, bool
 
     private readonly Option<string?> _context = new("--context")
     {
-        Description = "With --istiod, the kubeconfig context to use; default the current context.",
+        Description = "With --istiod or a pod/ PROXY source, the kubeconfig context to use; default the current context.",
         HelpName = "NAME",
     };
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
-        Description = "With --istiod, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
+        Description = "With --istiod or a pod/ PROXY source, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
         HelpName = "PATH",
     };
 
@@ -206,7 +206,8 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false, bool
         return result.GetValue(_istiod);
     }
 
-    public ControlPlaneSpec Bind(ParseResult result)
+    /// <summary>The control plane named; with <paramref name="kubernetesElsewhere"/> (a pod/ input also reads the cluster) <c>--context</c> and <c>--kubeconfig</c> apply without <c>--istiod</c>.</summary>
+    public ControlPlaneSpec Bind(ParseResult result, bool kubernetesElsewhere = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         var istiod = result.GetValue(_istiod);
@@ -217,7 +218,7 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false, bool
         }
 
         var kubernetesOption = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
-            : sharesSourceOptions ? null
+            : sharesSourceOptions || kubernetesElsewhere ? null
             : result.GetValue(_context) is not null ? "--context" : result.GetValue(_kubeconfig) is not null ? "--kubeconfig" : null;
         if (!istiod && kubernetesOption is not null)
         {
