@@ -13,7 +13,7 @@ internal static class StatusCommand
         var command = new Command("status",
             "Ask a control plane (read-only: CSDS, or Istio's debug xDS as istioctl does) whether each proxy is in sync: one row " +
             "per proxy with the columns of istioctl proxy-status (NAME, CLUSTER, CDS, LDS, EDS, RDS, ECDS, CONTROL PLANE, " +
-            "VERSION), each type SYNCED, NOT SENT, STALE or ERROR (a NACK, whose text follows the table). Exit 0 when every " +
+            "VERSION), each type SYNCED, NOT SENT, STALE or ERROR (a NACK, whose text follows the table with --details or -o wide). Exit 0 when every " +
             "listed proxy is in sync, 1 when one is STALE or ERROR, 2 when the control plane cannot be read or the command line is wrong. " +
             "Given a proxy source instead of a name, compares that proxy's config with the control plane's (exit 1 when they differ).");
         var proxy = new Argument<string?>("PROXY")
@@ -30,18 +30,23 @@ internal static class StatusCommand
             Description = "Show only the proxies of this namespace (with a pod/NAME source: the pod's namespace).",
             HelpName = "NAMESPACE",
         };
+        var details = new Option<bool>("--details")
+        {
+            Description = "After the table, one line per NACK: proxy, type, resource, rejected version and the control plane's error text (-o wide, json and yaml always carry it).",
+        };
         var format = OutputOptions.Status();
         var connection = new ControlPlaneOptions();
         command.Arguments.Add(proxy);
         connection.AddTo(command);
         command.Options.Add(ns);
         format.AddTo(command);
+        command.Options.Add(details);
         command.SetAction(parse => service.Run(
             new StatusRequest(
                 connection.Bind(parse, kubernetesElsewhere: StatusService.IsProxySource(parse.GetValue(proxy)) && parse.GetValue(proxy)!.StartsWith("pod/", StringComparison.Ordinal)),
                 parse.GetValue(proxy),
                 parse.GetValue(ns),
-                format.Get(parse)),
+                format.Get(parse)) { Details = parse.GetValue(details) },
             output));
         return command;
     }

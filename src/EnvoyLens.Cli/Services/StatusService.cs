@@ -9,7 +9,11 @@ using EnvoyLens.Reporting.Status;
 namespace EnvoyLens.Cli.Services;
 
 /// <summary>What <c>envoylens status</c> was asked for: <paramref name="Proxy"/> is a proxy's name to show, or a proxy source to compare.</summary>
-internal sealed record StatusRequest(ControlPlaneSpec ControlPlane, string? Proxy, string? Namespace, OutputFormat Format);
+internal sealed record StatusRequest(ControlPlaneSpec ControlPlane, string? Proxy, string? Namespace, OutputFormat Format)
+{
+    /// <summary>Follow the table with each NACK's text (<c>--details</c>; <c>-o wide</c> implies it).</summary>
+    public bool Details { get; init; }
+}
 
 /// <summary>
 /// <c>envoylens status</c>: asks the control plane for its proxies' status (read-only, allowlisted calls), keeps the
@@ -64,7 +68,7 @@ internal sealed class StatusService(SnapshotLoader loader, DiffService diff)
                 StatusRenderer.WriteYaml(shown, output);
                 break;
             default:
-                StatusRenderer.WriteText(shown, output);
+                StatusRenderer.WriteText(shown, output, request.Details || request.Format == OutputFormat.Wide);
                 break;
         }
 
@@ -80,7 +84,7 @@ internal sealed class StatusService(SnapshotLoader loader, DiffService diff)
     {
         if (request.Format is not (OutputFormat.Table or OutputFormat.Json))
         {
-            throw new EnvoyLensException("status PROXY_SOURCE writes a table or json (the change set, schema envoylens-diff/v1), not yaml.");
+            throw new EnvoyLensException($"status PROXY_SOURCE writes a table or json (the change set, schema envoylens-diff/v1), not {(request.Format == OutputFormat.Wide ? "wide" : "yaml")}.");
         }
 
         var cp = request.ControlPlane;
