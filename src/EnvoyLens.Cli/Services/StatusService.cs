@@ -89,6 +89,11 @@ internal sealed class StatusService(SnapshotLoader loader, DiffService diff)
 
         var cp = request.ControlPlane;
         var proxy = SourceSpec.Parse(request.Proxy!);
+        if (request.Namespace is not null && proxy.Kind != SourceKind.Pod)
+        {
+            throw new EnvoyLensException($"--namespace names the pod's namespace when status compares a pod/ source, and '{request.Proxy}' is not a pod.");
+        }
+
         proxy = proxy with
         {
             Live = new LiveOptions

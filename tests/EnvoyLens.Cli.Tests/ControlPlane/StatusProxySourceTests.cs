@@ -131,4 +131,14 @@ public sealed class StatusProxySourceTests : IAsyncLifetime
         Assert.StartsWith("Clusters Don't Match (2 resources differ)\n", result.Out, StringComparison.Ordinal);
         Assert.Contains(api.Requests, r => r.Path == "/api/v1/namespaces/default/pods/reviews-v1-6c8d7b9f4-x2x7q/portforward");
     }
+
+    [Fact]
+    public void Given_a_file_source_and_a_namespace_When_status_Then_a_usage_error_before_any_call()
+    {
+        var result = Cli.Run("status", Reviews, "-n", "default", "--control-plane", _server.Url);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"envoylens: --namespace names the pod's namespace when status compares a pod/ source, and '{Reviews}' is not a pod.\n", result.Err);
+        Assert.Empty(_server.Calls);
+    }
 }
