@@ -29,8 +29,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Pods by <c>namespace/name</c>, as JSON objects (see <see cref="Pod"/>).</summary>
     public ConcurrentDictionary<string, JsonObject> Pods { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The local port a forwarded pod port reaches.</summary>
+    /// <summary>The local port a forwarded pod port reaches (unless <see cref="ForwardPorts"/> names that pod port).</summary>
     public int ForwardTo { get; set; }
+
+    /// <summary>Local ports by pod port, for a test reaching two servers (a proxy's admin port and istiod's xDS port).</summary>
+    public ConcurrentDictionary<int, int> ForwardPorts { get; } = new();
 
     /// <summary>Answer port-forward requests with 403 Forbidden.</summary>
     public bool ForbidPortForward { get; set; }
@@ -251,7 +254,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", ForwardTo, context.RequestAborted).ConfigureAwait(false);
+        await tcp.ConnectAsync("127.0.0.1", ForwardPorts.TryGetValue(port, out var local) ? local : ForwardTo, context.RequestAborted).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var up = Task.Run(async () =>
