@@ -92,7 +92,7 @@ public static class EnvoyLensCli
         root.Subcommands.Add(DiffCommand.Create(new DiffService(loader), output));
         root.Subcommands.Add(CertsCommand.Create(new CertsService(loader), clock, output));
         root.Subcommands.Add(TraceCommand.Create(new TraceService(loader, clock), output));
-        root.Subcommands.Add(StatusCommand.Create(new StatusService(loader), output));
+        root.Subcommands.Add(StatusCommand.Create(new StatusService(loader, new DiffService(loader)), output));
         root.SetAction(NoCommand);
         return root;
     }

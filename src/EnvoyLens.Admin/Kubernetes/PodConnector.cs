@@ -80,15 +80,35 @@ public static class PodConnector
         }
     }
 
+    /// <summary>istiod's plaintext xDS port.</summary>
+    public const int IstiodPlaintextPort = 15010;
+
+    /// <summary>istiod's TLS xDS port, which wants a bearer token.</summary>
+    public const int IstiodTlsPort = 15012;
+
+    /// <summary>The audience of the token istiod's 15012 accepts.</summary>
+    public const string IstiodTokenAudience = "istio-ca";
+
+    /// <summary>The service account whose token is requested for istiod's 15012 (in istiod's namespace), as istioctl does.</summary>
+    public const string IstiodTokenServiceAccount = "default";
+
+    /// <summary>How long a requested token is valid: the shortest the TokenRequest API grants (10 minutes).</summary>
+    public const int IstiodTokenSeconds = 600;
+
     /// <summary>
     /// Finds a running istiod (label <c>app=istiod</c>, and <c>istio.io/rev=REVISION</c> when one is given; the first by
-    /// name) in <paramref name="istioNamespace"/> and returns a control-plane target that reaches its plaintext xDS port
-    /// 15010 through a port-forward; <paramref name="info"/> is told which pod and port.
+    /// name) in <paramref name="istioNamespace"/> and returns a control-plane target that reaches it through a
+    /// port-forward: its plaintext xDS port 15010, or with <paramref name="tls"/> its TLS port 15012 (the certificate is
+    /// checked against the name <c>istiod[-REV].NS.svc</c>), where unless <paramref name="requestToken"/> is false a
+    /// service-account token of audience <c>istio-ca</c> is requested through the Kubernetes TokenRequest API and sent as
+    /// the bearer token; <paramref name="info"/> is told which pod, port and service account. The token itself is never
+    /// written anywhere.
     /// </summary>
     public static async Task<ControlPlane.ControlPlaneTarget> ConnectIstiodAsync(
-        string istioNamespace, string? revision, string? context, string? kubeconfig, TimeSpan timeout, TextWriter? info, CancellationToken cancellationToken = default)
+        string istioNamespace, string? revision, string? context, string? kubeconfig, TimeSpan timeout, TextWriter? info,
+        bool tls = false, bool requestToken = false, CancellationToken cancellationToken = default)
     {
-        const int port = 15010;
+        var port = tls ? IstiodTlsPort : IstiodPlaintextPort;
         var config = BuildConfig(KubeconfigPath(kubeconfig), context);
         var labels = "app=istiod" + (revision is null ? string.Empty : ",istio.io/rev=" + revision);
         var client = new k8s.Kubernetes(config);
@@ -131,13 +151,32 @@ public static class PodConnector
             }
 
             var name = running[0].Metadata.Name;
-            var display = $"pod {name}.{istioNamespace} port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
-            info?.Write($"envoylens: asking istiod {display} (plaintext xDS) through a Kubernetes port-forward.\n");
+            var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var display = $"pod {name}.{istioNamespace} port {portText}";
+            var serviceName = $"{(revision is null or "default" ? "istiod" : "istiod-" + revision)}.{istioNamespace}.svc";
+            string? token = null;
+            string? tokenSource = null;
+            var how = "plaintext xDS";
+            if (tls)
+            {
+                how = $"TLS, certificate checked for {serviceName}";
+                if (requestToken)
+                {
+                    var account = $"{istioNamespace}/{IstiodTokenServiceAccount}";
+                    token = await RequestTokenAsync(client, config.Host, istioNamespace, timeout, cancellationToken).ConfigureAwait(false);
+                    tokenSource = $"the Kubernetes TokenRequest API for service account {account} (audience {IstiodTokenAudience})";
+                    how += $"; bearer token of service account {account}, audience {IstiodTokenAudience}, valid {(IstiodTokenSeconds / 60).ToString(System.Globalization.CultureInfo.InvariantCulture)} minutes, requested through the Kubernetes TokenRequest API";
+                }
+            }
+
+            info?.Write($"envoylens: asking istiod {display} ({how}) through a Kubernetes port-forward.\n");
             return new ControlPlane.ControlPlaneTarget
             {
-                Address = new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/"),
+                Address = new Uri(tls ? $"https://{serviceName}:{portText}/" : $"http://127.0.0.1:{portText}/"),
                 DisplayName = display,
                 Timeout = timeout,
+                Token = token,
+                TokenSource = tokenSource,
                 Resources = client,
                 Connect = async (_, ct) => await OpenAsync(client, name, istioNamespace, port, $"istiod {display}", ct).ConfigureAwait(false),
             };
@@ -147,6 +186,51 @@ public static class PodConnector
             client.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Requests a short-lived token of audience <c>istio-ca</c> for istiod's namespace's default service account (TokenRequest API).</summary>
+    private static async Task<string> RequestTokenAsync(k8s.Kubernetes client, string? host, string ns, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var account = $"{ns}/{IstiodTokenServiceAccount}";
+        var body = new Authenticationv1TokenRequest
+        {
+            ApiVersion = "authentication.k8s.io/v1",
+            Kind = "TokenRequest",
+            Spec = new V1TokenRequestSpec { Audiences = [IstiodTokenAudience], ExpirationSeconds = IstiodTokenSeconds },
+        };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        Authenticationv1TokenRequest answer;
+        try
+        {
+            answer = await client.CoreV1.CreateNamespacedServiceAccountTokenAsync(body, IstiodTokenServiceAccount, ns, cancellationToken: deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} did not answer within {TimeText.SecondsValue(timeout)} s while requesting a token for service account {account}.", ex);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+        {
+            throw new EnvoyLensException(
+                $"requesting a token for service account {account} is forbidden; istiod's port 15012 needs one: your Kubernetes user needs RBAC 'create serviceaccounts/token' in {ns}, or give --token FILE, or ask the plaintext port 15010 (--istiod without TLS options).", ex);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            throw new EnvoyLensException($"there is no service account {account} to request a token for istiod's port 15012; give --token FILE.", ex);
+        }
+        catch (HttpOperationException ex)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} answered {(int)ex.Response.StatusCode} while requesting a token for service account {account}.", ex);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new EnvoyLensException($"the Kubernetes API at {host} cannot be reached while requesting a token for service account {account}: {FirstLine(ex.Message)}.", ex);
+        }
+
+        var token = answer?.Status?.Token;
+        return string.IsNullOrWhiteSpace(token) || token.Any(c => c <= ' ' || c >= 0x7f)
+            ? throw new EnvoyLensException($"the Kubernetes API at {host} answered the TokenRequest for service account {account} without a usable token.")
+            : token;
     }
 
     /// <summary>The kubeconfig to read: <paramref name="given"/>, else the first entry of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>

@@ -2,6 +2,7 @@ using System.CommandLine;
 using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
+using EnvoyLens.Core;
 using EnvoyLens.Diff;
 using EnvoyLens.Reporting.Diff;
 
@@ -18,7 +19,7 @@ internal static class DiffCommand
             "--exit-code 0 when equal and 1 when different; 2 when an input cannot be read or the command line is wrong. Secret " +
             "values print as [redacted] and are not compared (the output says how many) unless --show-secrets.");
         var sources = SourceOptions.Positional(
-            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT), pod/NAME.NAMESPACE[@CONTEXT], or csds://HOST:PORT[/NODE_ID] (the config a control plane holds for that proxy, over plaintext gRPC: CSDS, else istiod's debug xDS; without NODE_ID, the node of the other side's capture)."),
+            ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT), pod/NAME.NAMESPACE[@CONTEXT], csds://HOST:PORT[/NODE_ID] (the config a control plane holds for that proxy: CSDS, else istiod's debug xDS; plaintext gRPC, TLS with --ca, --cert or --insecure-skip-verify), or istiod://[REVISION]/[NODE_ID] (the same from istiod found through Kubernetes in --istio-namespace and port-forwarded to: port 15010, or 15012 with a TLS option and a token); without NODE_ID, the node of the other side's capture."),
             ("AFTER", "The second capture, in any of the same forms."));
         var format = OutputOptions.TextOrJson("Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };
@@ -46,9 +47,21 @@ internal static class DiffCommand
         command.Options.Add(noEds);
         command.Options.Add(full);
         var showSecrets = ShowSecretsOption.AddTo(command);
+        var controlPlane = ControlPlaneOptions.ForSources();
+        controlPlane.AddTo(command);
         command.SetAction(parse =>
         {
             var sides = sources.BindSides(parse);
+            if (controlPlane.BindConnection(parse, sides[0].Live.Timeout) is { } connection)
+            {
+                if (sides.All(s => s.Kind != SourceKind.ControlPlane))
+                {
+                    throw new EnvoyLensException($"{ControlPlaneOptions.ConnectionOptionNames} apply only to a csds:// or istiod:// input, and neither BEFORE nor AFTER is one.");
+                }
+
+                sides = sides.Select(s => s.Kind == SourceKind.ControlPlane ? s with { ControlPlane = connection } : s).ToList();
+            }
+
             return service.Run(
                 new DiffRequest(
                     ShowSecretsOption.Apply(sides[0], parse, showSecrets),

@@ -39,7 +39,7 @@ internal static class SnapshotCommand
         controlPlane.AddTo(command);
         command.SetAction(parse =>
         {
-            var spec = source.Bind(parse);
+            var spec = source.Bind(parse, ignorePath: false, kubernetesElsewhere: controlPlane.IsIstiod(parse));
             var every = parse.GetValue(interval) is { } text ? SourceOptions.ParseDuration(text, "--interval") : (TimeSpan?)null;
             if (every is not null && !spec.IsLive)
             {

@@ -63,8 +63,9 @@ internal static class OutputOptions
 
     /// <summary><c>status -o table|json|yaml</c>.</summary>
     public static ChoiceOption<OutputFormat> Status() =>
-        Create<OutputFormat>("Output format: table (istioctl proxy-status's columns, then one line per NACK), json or yaml (schema envoylens-status/v1, with versions and NACK details).", "table|json|yaml", "table")
+        Create<OutputFormat>("Output format: table (istioctl proxy-status's columns; a NACK shows as ERROR), wide (the table, then one line per NACK with the control plane's error text, as --details), json or yaml (schema envoylens-status/v1, with versions and NACK details).", "table|wide|json|yaml", "table")
             .With("table", OutputFormat.Table)
+            .With("wide", OutputFormat.Wide)
             .With("json", OutputFormat.Json)
             .With("yaml", OutputFormat.Yaml);
 

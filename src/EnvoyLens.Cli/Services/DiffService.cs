@@ -20,29 +20,7 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
-        var (beforeSpec, afterSpec) = (request.Before, request.After);
-        RawSnapshot? beforeRaw = null;
-        RawSnapshot? afterRaw = null;
-        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
-        {
-            beforeRaw = loader.ReadRaw(beforeSpec);
-            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
-        }
-        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
-        {
-            afterRaw = loader.ReadRaw(afterSpec);
-            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
-        }
-
-        var before = Read(beforeSpec, beforeRaw);
-        var after = Read(afterSpec, afterRaw);
-        if (request.Before.Kind == SourceKind.ControlPlane || request.After.Kind == SourceKind.ControlPlane)
-        {
-            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
-            before = ServedByControlPlane(before);
-            after = ServedByControlPlane(after);
-        }
-
+        var (before, after) = Load(request.Before, request.After);
         if (request.Full is { } full)
         {
             return RunFull(before, after, full, request, output);
@@ -61,18 +39,61 @@ internal sealed class DiffService(SnapshotLoader loader)
         return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
     }
 
-    /// <summary>A <c>csds://HOST:PORT</c> side that names no node (no path, or an empty one).</summary>
+    /// <summary>
+    /// The control plane's config for a proxy (<paramref name="controlPlane"/>, a <c>csds://</c> or <c>istiod://</c>
+    /// source, whose node is taken from the proxy's capture when it names none) against the proxy's capture: the
+    /// xDS resources only, compared resource by resource.
+    /// </summary>
+    public ChangeSet CompareWithControlPlane(SourceSpec controlPlane, SourceSpec proxy, DiffOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(controlPlane);
+        var (before, after) = Load(controlPlane, proxy);
+        return SnapshotDiffer.Diff(before, after, options);
+    }
+
+    /// <summary>Both sides as comparable resources; a control-plane side without a node takes the other side's, and then both keep only what xDS serves.</summary>
+    private (CanonicalSnapshot Before, CanonicalSnapshot After) Load(SourceSpec beforeSpec, SourceSpec afterSpec)
+    {
+        var (givenBefore, givenAfter) = (beforeSpec, afterSpec);
+        RawSnapshot? beforeRaw = null;
+        RawSnapshot? afterRaw = null;
+        if (NeedsNode(afterSpec) && beforeSpec.Kind != SourceKind.ControlPlane)
+        {
+            beforeRaw = loader.ReadRaw(beforeSpec);
+            afterSpec = WithNodeOf(afterSpec, beforeSpec, beforeRaw);
+        }
+        else if (NeedsNode(beforeSpec) && afterSpec.Kind != SourceKind.ControlPlane)
+        {
+            afterRaw = loader.ReadRaw(afterSpec);
+            beforeSpec = WithNodeOf(beforeSpec, afterSpec, afterRaw);
+        }
+
+        var before = Read(beforeSpec, beforeRaw);
+        var after = Read(afterSpec, afterRaw);
+        if (givenBefore.Kind == SourceKind.ControlPlane || givenAfter.Kind == SourceKind.ControlPlane)
+        {
+            // istiod's debug config dump holds its bootstrap and static parts too: both sides keep only what xDS serves.
+            before = ServedByControlPlane(before);
+            after = ServedByControlPlane(after);
+        }
+
+        return (before, after);
+    }
+
+    /// <summary>A <c>csds://HOST:PORT</c> or <c>istiod://[REV]</c> side that names no node (no path, or an empty one).</summary>
     private static bool NeedsNode(SourceSpec spec) =>
-        spec.Kind == SourceKind.ControlPlane && spec.Path["csds://".Length..].TrimEnd('/') is var rest && !rest.Contains('/', StringComparison.Ordinal);
+        spec.Kind == SourceKind.ControlPlane && SourceSpec.SplitControlPlane(spec.Path).Node.Length == 0;
 
     /// <summary>The control-plane side asking for the node of the other side's capture (its bootstrap's, else its /server_info's node id).</summary>
     private SourceSpec WithNodeOf(SourceSpec controlPlane, SourceSpec other, RawSnapshot raw)
     {
         var node = SnapshotDecoder.Decode(raw, new DecodeOptions { Proxy = other.Proxy }).Node?.Id;
-        var address = controlPlane.Path.TrimEnd('/');
+        var (istiod, authority, _) = SourceSpec.SplitControlPlane(controlPlane.Path);
+        var address = (istiod ? "istiod://" : "csds://") + authority;
         if (string.IsNullOrEmpty(node))
         {
-            throw new EnvoyLensException($"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give csds://HOST:PORT/NODE_ID.");
+            throw new EnvoyLensException(
+                $"'{controlPlane.Path}' names no node, and '{other.Path}' has no node id (in its bootstrap or /server_info) to take; give {(istiod ? "istiod://[REVISION]/NODE_ID" : "csds://HOST:PORT/NODE_ID")}.");
         }
 
         loader.Notices.Notice($"envoylens: asking {address} for node {node}, the node of {other.Path}.");

@@ -16,9 +16,24 @@ internal static class ControlPlaneConnector
         var (token, source) = ReadToken(spec.TokenFile);
         if (spec.Istiod)
         {
-            var istiod = PodConnector.ConnectIstiodAsync(spec.IstioNamespace, spec.Revision, spec.Context, spec.Kubeconfig, spec.Timeout, notices.Messages)
+            var tls = spec.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+            var istiod = PodConnector.ConnectIstiodAsync(
+                    spec.IstioNamespace, spec.Revision, spec.Context, spec.Kubeconfig, spec.Timeout, notices.Messages, tls, requestToken: tls && token is null)
                 .GetAwaiter().GetResult();
-            return new ControlPlaneClient(istiod with { Token = token, TokenSource = source });
+            if (tls && spec.InsecureSkipVerify)
+            {
+                notices.Notice($"envoylens: WARNING: --insecure-skip-verify: the certificate of istiod {istiod.Display} is NOT checked; anyone between here and there can read these calls (and the token) and answer them.");
+            }
+
+            return new ControlPlaneClient(istiod with
+            {
+                Token = istiod.Token ?? token,
+                TokenSource = istiod.TokenSource ?? source,
+                CaFile = spec.CaFile,
+                CertFile = spec.CertFile,
+                KeyFile = spec.KeyFile,
+                InsecureSkipVerify = spec.InsecureSkipVerify,
+            });
         }
 
         var address = ControlPlaneTarget.ParseAddress(spec.Address, "--control-plane");

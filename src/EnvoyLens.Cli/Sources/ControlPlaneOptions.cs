@@ -17,7 +17,7 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
     /// <summary>A file holding the bearer token, or <c>-</c> for standard input.</summary>
     public string? TokenFile { get; init; }
 
-    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> is unused).</summary>
+    /// <summary>Find istiod through Kubernetes and port-forward to it (then <see cref="Address"/> only says which port: http:// for 15010, https:// for 15012).</summary>
     public bool Istiod { get; init; }
 
     public string IstioNamespace { get; init; } = "istio-system";
@@ -33,8 +33,14 @@ internal sealed record ControlPlaneSpec(string Address, TimeSpan Timeout)
 /// The options of a command that asks a control plane: <c>--control-plane</c>, the TLS options, <c>--token</c> and
 /// <c>--timeout</c>. A command adds them with <see cref="AddTo"/> and reads them with <see cref="Bind"/>.
 /// </summary>
-internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
+internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false, bool connectionOnly = false)
 {
+    /// <summary>
+    /// For a command whose inputs may be <c>csds://</c> or <c>istiod://</c> sources (<c>diff</c>): only how to connect
+    /// (TLS, token, istiod's namespace); the address is in the source, the Kubernetes options and timeout are the sources'.
+    /// </summary>
+    public static ControlPlaneOptions ForSources() => new(sharesSourceOptions: true, connectionOnly: true);
+
     private readonly Option<string?> _address = new("--control-plane")
     {
         Description = "The control plane's gRPC address: http://HOST:PORT for plaintext HTTP/2 (istiod: 15010), https://HOST:PORT for TLS (istiod: 15012, with --token). Asks CSDS FetchClientStatus, then StreamClientStatus, then Istio's debug xDS, whichever the server implements.",
@@ -78,7 +84,7 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
 
     private readonly Option<bool> _istiod = new("--istiod")
     {
-        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there).",
+        Description = "Find istiod through Kubernetes (label app=istiod in --istio-namespace) and ask it through a port-forward to its plaintext xDS port 15010 (needs RBAC 'list pods' and 'create pods/portforward' there). With --ca or --insecure-skip-verify, its TLS port 15012 instead, sending a 10-minute token of audience istio-ca for the service account 'default' of istiod's namespace, requested through the Kubernetes TokenRequest API (RBAC 'create serviceaccounts/token'), unless --token is given.",
     };
 
     private readonly Option<string?> _istioNamespace = new("--istio-namespace", "-i")
@@ -95,19 +101,35 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
 
     private readonly Option<string?> _context = new("--context")
     {
-        Description = "With --istiod, the kubeconfig context to use; default the current context.",
+        Description = "With --istiod or a pod/ PROXY source, the kubeconfig context to use; default the current context.",
         HelpName = "NAME",
     };
 
     private readonly Option<string?> _kubeconfig = new("--kubeconfig")
     {
-        Description = "With --istiod, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
+        Description = "With --istiod or a pod/ PROXY source, the kubeconfig file; default $KUBECONFIG, else ~/.kube/config.",
         HelpName = "PATH",
     };
 
     public void AddTo(Command command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        if (connectionOnly)
+        {
+            _istioNamespace.Description = "For an istiod:// input, the namespace of istiod (default istio-system).";
+            _ca.Description = "For a csds:// or istiod:// input: connect with TLS (istiod: port 15012) and check the control plane's certificate against the CA certificates of this PEM file.";
+            _cert.Description = "For a csds:// or istiod:// input: connect with TLS and present this PEM client certificate (with --key).";
+            _insecure.Description = "For a csds:// or istiod:// input: connect with TLS without checking the control plane's certificate (a warning is printed; for a test only).";
+            _token.Description = "For a csds:// or istiod:// input: a file holding a bearer token, or - for standard input (without it, istiod:// over TLS requests one through the Kubernetes TokenRequest API).";
+            command.Options.Add(_istioNamespace);
+            command.Options.Add(_ca);
+            command.Options.Add(_cert);
+            command.Options.Add(_key);
+            command.Options.Add(_insecure);
+            command.Options.Add(_token);
+            return;
+        }
+
         command.Options.Add(_address);
         command.Options.Add(_istiod);
         command.Options.Add(_istioNamespace);
@@ -148,7 +170,44 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
         return Bind(result) with { Timeout = live.Timeout, Context = live.Context, Kubeconfig = live.Kubeconfig };
     }
 
-    public ControlPlaneSpec Bind(ParseResult result)
+    /// <summary>
+    /// For <see cref="ForSources"/>: how to connect to the <c>csds://</c> and <c>istiod://</c> inputs, or null when no
+    /// connection option was given. The address is a placeholder saying only plaintext (<c>http://</c>) or TLS (<c>https://</c>).
+    /// </summary>
+    public ControlPlaneSpec? BindConnection(ParseResult result, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var spec = new ControlPlaneSpec("http://", timeout)
+        {
+            IstioNamespace = result.GetValue(_istioNamespace) ?? "istio-system",
+            CaFile = result.GetValue(_ca),
+            CertFile = result.GetValue(_cert),
+            KeyFile = result.GetValue(_key),
+            InsecureSkipVerify = result.GetValue(_insecure),
+            TokenFile = result.GetValue(_token),
+        };
+        if ((spec.CertFile is null) != (spec.KeyFile is null))
+        {
+            throw new EnvoyLensException("--cert and --key go together: give the client certificate and its private key.");
+        }
+
+        var tls = spec.CaFile is not null || spec.CertFile is not null || spec.InsecureSkipVerify;
+        var given = tls || spec.TokenFile is not null || result.GetValue(_istioNamespace) is not null;
+        return !given ? null : spec with { Address = tls ? "https://" : "http://" };
+    }
+
+    /// <summary>The option names of <see cref="ForSources"/>, for a message when no input uses them.</summary>
+    public static string ConnectionOptionNames => "--ca, --cert, --key, --insecure-skip-verify, --token and --istio-namespace";
+
+    /// <summary>Whether <c>--istiod</c> was given (then the command reads the cluster, with <c>--context</c> and <c>--kubeconfig</c>).</summary>
+    public bool IsIstiod(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.GetValue(_istiod);
+    }
+
+    /// <summary>The control plane named; with <paramref name="kubernetesElsewhere"/> (a pod/ input also reads the cluster) <c>--context</c> and <c>--kubeconfig</c> apply without <c>--istiod</c>.</summary>
+    public ControlPlaneSpec Bind(ParseResult result, bool kubernetesElsewhere = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         var istiod = result.GetValue(_istiod);
@@ -159,7 +218,7 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
         }
 
         var kubernetesOption = result.GetValue(_istioNamespace) is not null ? "--istio-namespace" : result.GetValue(_revision) is not null ? "--revision"
-            : sharesSourceOptions ? null
+            : sharesSourceOptions || kubernetesElsewhere ? null
             : result.GetValue(_context) is not null ? "--context" : result.GetValue(_kubeconfig) is not null ? "--kubeconfig" : null;
         if (!istiod && kubernetesOption is not null)
         {
@@ -183,7 +242,12 @@ internal sealed class ControlPlaneOptions(bool sharesSourceOptions = false)
         };
         var https = address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
         var tlsOption = spec.CaFile is not null ? "--ca" : spec.CertFile is not null ? "--cert" : spec.KeyFile is not null ? "--key" : spec.InsecureSkipVerify ? "--insecure-skip-verify" : null;
-        if (!https && tlsOption is not null)
+        if (istiod && tlsOption is not null)
+        {
+            // A TLS option with --istiod means istiod's TLS port 15012 (and a token, requested unless --token).
+            spec = spec with { Address = "https://127.0.0.1:15012" };
+        }
+        else if (!https && tlsOption is not null)
         {
             throw new EnvoyLensException($"{tlsOption} applies only to an https:// control plane, and '{address}' is not one.");
         }

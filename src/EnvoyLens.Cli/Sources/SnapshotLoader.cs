@@ -62,20 +62,34 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
     }
 
     /// <summary>
-    /// <c>csds://HOST:PORT/NODE_ID</c>: the config the control plane at HOST:PORT (plaintext gRPC) holds for the proxy
-    /// NODE_ID, as a capture of one config dump (CSDS, else Istio's <c>istio.io/debug/config_dump</c> for POD.NAMESPACE).
+    /// <c>csds://HOST:PORT/NODE_ID</c>: the config the control plane at HOST:PORT holds for the proxy NODE_ID, as a
+    /// capture of one config dump (CSDS, else Istio's <c>istio.io/debug/config_dump</c> for POD.NAMESPACE); plaintext
+    /// gRPC unless the source's connection says TLS. <c>istiod://[REV]/NODE_ID</c>: the same from istiod found through
+    /// Kubernetes (the source's kubeconfig and context) and port-forwarded to.
     /// </summary>
     private RawSnapshot ReadControlPlane(SourceSpec source)
     {
-        var rest = source.Path["csds://".Length..];
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var node = slash < 0 ? string.Empty : Uri.UnescapeDataString(rest[(slash + 1)..]);
-        if (slash <= 0 || node.Length == 0)
+        var (istiod, authority, node) = SourceSpec.SplitControlPlane(source.Path);
+        if (node.Length == 0 || (!istiod && authority.Length == 0))
         {
-            throw new EnvoyLensException($"'{source.Path}' must have the form csds://HOST:PORT/NODE_ID (the proxy's node id, e.g. sidecar~10.0.0.1~POD.NS~NS.svc.cluster.local, or POD.NAMESPACE for istiod); diff takes the node from the other side's capture when only csds://HOST:PORT is given.");
+            throw new EnvoyLensException(istiod
+                ? $"'{source.Path}' must have the form istiod://[REVISION]/NODE_ID (the proxy's node id, or POD.NAMESPACE); diff takes the node from the other side's capture when only istiod://[REVISION] is given."
+                : $"'{source.Path}' must have the form csds://HOST:PORT/NODE_ID (the proxy's node id, e.g. sidecar~10.0.0.1~POD.NS~NS.svc.cluster.local, or POD.NAMESPACE for istiod); diff takes the node from the other side's capture when only csds://HOST:PORT is given.");
         }
 
-        var spec = new ControlPlaneSpec("http://" + rest[..slash], source.Live.Timeout);
+        var connection = source.ControlPlane ?? new ControlPlaneSpec("http://", source.Live.Timeout);
+        var tls = connection.Address.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+        var spec = istiod
+            ? connection with
+            {
+                Istiod = true,
+                Address = tls ? "https://127.0.0.1:15012" : "http://127.0.0.1:15010",
+                Revision = authority.Length == 0 ? null : authority,
+                Context = source.Live.Context,
+                Kubeconfig = source.Live.Kubeconfig,
+                Timeout = source.Live.Timeout,
+            }
+            : connection with { Istiod = false, Address = (tls ? "https://" : "http://") + authority, Timeout = source.Live.Timeout };
         using var client = ControlPlaneConnector.Open(spec, notices);
         var istioProxy = IstioNodeId.TryParse(node) is { } istio ? istio.PodName + "." + istio.Namespace : node;
         var message = client.ReadConfigAsync(node, istioProxy).GetAwaiter().GetResult();

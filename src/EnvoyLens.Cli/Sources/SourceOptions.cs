@@ -25,13 +25,34 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
     /// <summary>True for sources read from a running proxy.</summary>
     public bool IsLive => Kind is SourceKind.Admin or SourceKind.Pod;
 
+    /// <summary>
+    /// For a <see cref="SourceKind.ControlPlane"/> source, how to connect (TLS files, token, istiod's namespace); its
+    /// address and node come from <see cref="Path"/>. Null: plaintext, no token.
+    /// </summary>
+    public ControlPlaneSpec? ControlPlane { get; init; }
+
+    /// <summary>
+    /// The parts of a <see cref="SourceKind.ControlPlane"/> path: whether it is <c>istiod://</c>, what stands between the
+    /// scheme and the next <c>/</c> (HOST:PORT, or istiod's revision, empty for the default) and the node id (unescaped,
+    /// empty when none is named).
+    /// </summary>
+    public static (bool Istiod, string Authority, string Node) SplitControlPlane(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var istiod = path.StartsWith("istiod://", StringComparison.OrdinalIgnoreCase);
+        var rest = path[(istiod ? "istiod://" : "csds://").Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (istiod, rest, string.Empty) : (istiod, rest[..slash], Uri.UnescapeDataString(rest[(slash + 1)..].TrimEnd('/')));
+    }
+
     /// <summary>Several files saved one by one, read as one capture.</summary>
     public static SourceSpec OfFiles(IReadOnlyList<string> files, string? proxy) =>
         new(SourceKind.Files, string.Join(" + ", files), proxy) { Files = files };
 
     /// <summary>
     /// One source named by a single token: <c>csds://HOST:PORT/NODE_ID</c> is the config a control plane holds for a proxy
-    /// (plaintext gRPC), <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE][@CONTEXT]</c>
+    /// (plaintext gRPC unless TLS options are given), <c>istiod://[REV]/NODE_ID</c> the same from istiod found through
+    /// Kubernetes, <c>http(s)://HOST:PORT</c> is an admin URL, <c>pod/NAME[.NAMESPACE][@CONTEXT]</c>
     /// a Kubernetes pod (read through the kubeconfig context after <c>@</c>, else the one the options name, else the
     /// current one), a directory a bundle (or a folder of admin outputs), anything else a file.
     /// </summary>
@@ -42,7 +63,7 @@ internal sealed record SourceSpec(SourceKind Kind, string Path, string? Proxy)
             throw new EnvoyLensException("an empty input was named; give a file or bundle path, an admin URL or pod/NAME.NAMESPACE.");
         }
 
-        if (token.StartsWith("csds://", StringComparison.OrdinalIgnoreCase))
+        if (token.StartsWith("csds://", StringComparison.OrdinalIgnoreCase) || token.StartsWith("istiod://", StringComparison.OrdinalIgnoreCase))
         {
             return new SourceSpec(SourceKind.ControlPlane, token, proxy);
         }
@@ -81,7 +102,7 @@ internal enum SourceKind
     Admin,
     Pod,
 
-    /// <summary><c>csds://HOST:PORT/NODE_ID</c>: the control plane's config for one proxy.</summary>
+    /// <summary><c>csds://HOST:PORT/NODE_ID</c> or <c>istiod://[REV]/NODE_ID</c>: the control plane's config for one proxy.</summary>
     ControlPlane,
 }
 
@@ -284,7 +305,13 @@ internal sealed class SourceOptions
     /// <summary>The one source named on the command line; a usage error when none or several are named.</summary>
     public SourceSpec Bind(ParseResult result) => Bind(result, _path);
 
-    private SourceSpec Bind(ParseResult result, Argument<string?>? path)
+    /// <summary>
+    /// The one source named on the command line, when <paramref name="kubernetesElsewhere"/> says another part of the
+    /// command (<c>--istiod</c>) also reads the cluster: then <c>--context</c> and <c>--kubeconfig</c> are not pod-only.
+    /// </summary>
+    public SourceSpec Bind(ParseResult result, bool ignorePath, bool kubernetesElsewhere) => Bind(result, ignorePath ? null : _path, kubernetesElsewhere);
+
+    private SourceSpec Bind(ParseResult result, Argument<string?>? path, bool kubernetesElsewhere = false)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (_path is null)
@@ -330,7 +357,8 @@ internal sealed class SourceOptions
         }
 
         var live = LiveOptionsOf(result);
-        if (given[0].Kind != SourceKind.Pod && PodOnlyOptionGiven(live) is { } podOnly)
+        var podOnlyOptions = kubernetesElsewhere ? live with { Context = null, Kubeconfig = null } : live;
+        if (given[0].Kind != SourceKind.Pod && PodOnlyOptionGiven(podOnlyOptions) is { } podOnly)
         {
             throw new EnvoyLensException($"{podOnly} applies only to --pod; the input named is not a pod.");
         }
@@ -353,7 +381,8 @@ internal sealed class SourceOptions
         var proxy = result.GetValue(_proxy);
         var specs = _sides.Select(side => SourceSpec.Parse(result.GetValue(side.Token)!, proxy)).ToList();
         var live = LiveOptionsOf(result);
-        if (specs.All(s => s.Kind != SourceKind.Pod) && PodOnlyOptionGiven(live) is { } podOnly)
+        var readsCluster = specs.Any(s => s.Kind == SourceKind.ControlPlane && SourceSpec.SplitControlPlane(s.Path).Istiod);
+        if (specs.All(s => s.Kind != SourceKind.Pod) && PodOnlyOptionGiven(readsCluster ? live with { Context = null, Kubeconfig = null } : live) is { } podOnly)
         {
             var names = _sides.Select(side => side.Token.Name).ToList();
             var none = names.Count == 2 ? $"neither {names[0]} nor {names[1]}" : "none of " + string.Join(", ", names);

@@ -39,7 +39,11 @@ public static class StatusRenderer
     }
 
     /// <summary>Writes the table, then one line per NACK (<c>NACK NAME TYPE RESOURCE (version V): DETAILS</c>).</summary>
-    public static void WriteText(ControlPlaneStatus status, TextWriter output)
+    /// <summary>
+    /// The table (a NACK shows as ERROR in its type's column, as istioctl shows it); with <paramref name="details"/>
+    /// (<c>--details</c>, <c>-o wide</c>) one line per NACK with the control plane's error text follows it.
+    /// </summary>
+    public static void WriteText(ControlPlaneStatus status, TextWriter output, bool details = false)
     {
         ArgumentNullException.ThrowIfNull(status);
         ArgumentNullException.ThrowIfNull(output);
@@ -50,6 +54,10 @@ public static class StatusRenderer
         }
 
         TableRenderer.WriteText(Table(status), output);
+        if (!details)
+        {
+            return;
+        }
         var nacks = status.Proxies
             .SelectMany(p => p.Types.SelectMany(t => t.Errors.Select(e => (Proxy: p.Name, Type: t.Type, Error: e))))
             .ToList();

@@ -43,7 +43,7 @@ internal static class ControlPlaneFixtures
     private static readonly JsonParser Parser = new(JsonParser.Settings.Default.WithTypeRegistry(Registry).WithIgnoreUnknownFields(true));
 
     /// <summary>The sample's config dump with the three changes the control plane's view has.</summary>
-    private static JsonObject ControlPlaneDump()
+    public static JsonObject ControlPlaneDump()
     {
         var dump = JsonNode.Parse(File.ReadAllText(TestPaths.Fixture("snapshots", "reviews", "config_dump.json")))!.AsObject();
         var configs = dump["configs"]!.AsArray();

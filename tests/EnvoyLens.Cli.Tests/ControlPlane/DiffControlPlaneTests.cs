@@ -105,4 +105,28 @@ public sealed class DiffControlPlaneTests : IAsyncLifetime
         Assert.StartsWith($"envoylens: 'csds://127.0.0.1:{_server.Port}' must have the form csds://HOST:PORT/NODE_ID", result.Err, StringComparison.Ordinal);
         Assert.Empty(_server.Calls);
     }
+
+    [Fact]
+    public void Given_a_control_plane_wanting_a_token_When_diff_csds_with_token_Then_it_is_sent_and_without_it_UNAUTHENTICATED_names_the_missing_credential()
+    {
+        _server.RequiredToken = "diff-s3cr3t";
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "diff-s3cr3t");
+            var ok = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}/{F.ReviewsNode}", Reviews, "--token", file, "--exit-code");
+            var refused = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}/{F.ReviewsNode}", Reviews, "--exit-code");
+
+            Assert.Equal(1, ok.ExitCode);
+            Assert.Contains(F.ChangedCluster, ok.Out, StringComparison.Ordinal);
+            Assert.DoesNotContain("diff-s3cr3t", ok.Out + ok.Err, StringComparison.Ordinal);
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Equal("", refused.Out);
+            Assert.EndsWith("was refused as UNAUTHENTICATED ('authentication failure'); EnvoyLens sent no credentials (give --token FILE, or --cert and --key).\n", refused.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

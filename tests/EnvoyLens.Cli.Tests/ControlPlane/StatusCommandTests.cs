@@ -49,8 +49,27 @@ public sealed class StatusCommandTests : IAsyncLifetime
         Assert.Matches(@"^ratings-v1-5f9699cfdf-k8s2p\.default\s+Kubernetes\s+SYNCED\s+STALE\s+SYNCED\s+SYNCED\s+NOT SENT\s+", lines[2]);
         Assert.Matches(@"^reviews-v1-6c8d7b9f4-x2x7q\.default\s+\S+\s+SYNCED\s+SYNCED\s+SYNCED\s+SYNCED\s+NOT SENT\s+", lines[3]);
         Assert.Equal("", lines[4]);
-        Assert.Equal($"NACK productpage-v1-7d6cfb7dfd-9lz4w.bookinfo LDS 0.0.0.0_9080 (version 2026-12-07T10:00:00Z/41): {F.Nack}", lines[5]);
+        // As istioctl: the NACK is ERROR in its column, its text only on request.
+        Assert.Equal(5, lines.Length);
+        Assert.DoesNotContain(F.Nack, result.Out, StringComparison.Ordinal);
         Assert.Equal(["/envoy.service.status.v3.ClientStatusDiscoveryService/FetchClientStatus"], _server.Calls.Select(c => c.Path));
+    }
+
+    [Theory]
+    [InlineData("--details")]
+    [InlineData("-o", "wide")]
+    public void Given_a_NACKed_proxy_When_status_with_details_or_wide_Then_the_NACK_text_follows_the_table(params string[] option)
+    {
+        var result = Cli.Run(["status", "--control-plane", _server.Url, .. option]);
+
+        Assert.Equal(1, result.ExitCode);
+        var lines = result.Out.Split('\n');
+        Assert.Matches(@"^NAME\s+CLUSTER\s+CDS\s+LDS\s+EDS\s+RDS\s+ECDS\s+CONTROL PLANE\s+VERSION$", lines[0]);
+        Assert.Matches(@"^productpage-v1-7d6cfb7dfd-9lz4w\.bookinfo\s+Kubernetes\s+SYNCED\s+ERROR\s+", lines[1]);
+        Assert.Equal("", lines[4]);
+        Assert.Equal($"NACK productpage-v1-7d6cfb7dfd-9lz4w.bookinfo LDS 0.0.0.0_9080 (version 2026-12-07T10:00:00Z/41): {F.Nack}", lines[5]);
+        Assert.Equal("", lines[6]);
+        Assert.Equal(7, lines.Length);
     }
 
     [Fact]

@@ -91,4 +91,23 @@ public sealed class StatusIstiodTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("envoylens: name the control plane once: --control-plane ADDR or --istiod, not both.\n", result.Err);
     }
+
+    [Fact]
+    public async Task Given_a_pod_and_istiod_in_the_cluster_When_status_pod_istiod_Then_both_are_port_forwarded_and_the_pods_config_compared()
+    {
+        await using var admin = await FakeAdminServer.StartAsync(EnvoyLens.TestKit.TestPaths.Fixture("snapshots", "reviews"));
+        _api.ForwardPorts[15000] = admin.Port;
+        _api.Pods["default/reviews-v1-6c8d7b9f4-x2x7q"] = FakeKubernetesApi.Pod("reviews-v1-6c8d7b9f4-x2x7q", "default", "Running", "reviews", "istio-proxy");
+
+        var result = Cli.Run("status", "pod/reviews-v1-6c8d7b9f4-x2x7q.default", "--istiod", "--kubeconfig", _kubeconfig);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("Clusters Don't Match (2 resources differ)\nListeners Match\nRoutes Don't Match (1 resource differs)\n", result.Out, StringComparison.Ordinal);
+        Assert.Contains("envoylens: reading pod reviews-v1-6c8d7b9f4-x2x7q.default, container istio-proxy, admin port 15000.\n", result.Err, StringComparison.Ordinal);
+        Assert.Contains($"envoylens: asking istiod:// for node {F.ReviewsNode}, the node of reviews-v1-6c8d7b9f4-x2x7q.default.\n", result.Err, StringComparison.Ordinal);
+        Assert.Contains("envoylens: asking istiod pod istiod-7d9c8f6b5-abcde.istio-system port 15010 (plaintext xDS) through a Kubernetes port-forward.\n", result.Err, StringComparison.Ordinal);
+        var ads = Envoy.Service.Discovery.V3.DiscoveryRequest.Parser.ParseFrom(_istiod.Requests.Last().Request);
+        Assert.Equal("istio.io/debug/config_dump", ads.TypeUrl);
+        Assert.Equal(["reviews-v1-6c8d7b9f4-x2x7q.default"], ads.ResourceNames);
+    }
 }

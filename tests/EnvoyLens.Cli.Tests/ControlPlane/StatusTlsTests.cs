@@ -109,4 +109,36 @@ public sealed class StatusTlsTests : IAsyncLifetime
         Assert.StartsWith($"envoylens: WARNING: --insecure-skip-verify: the certificate of {_server.Url} is NOT checked;", result.Err, StringComparison.Ordinal);
         Assert.Contains("reviews-v1-6c8d7b9f4-x2x7q.default", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_the_mesh_CA_When_diff_csds_over_TLS_Then_the_control_planes_config_is_compared()
+    {
+        var result = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}/{F.ReviewsNode}", TestKit.TestPaths.Fixture("snapshots", "reviews"), "--ca", _ca, "--exit-code");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(F.ChangedCluster, result.Out, StringComparison.Ordinal);
+        Assert.Single(_server.Requests);
+    }
+
+    [Fact]
+    public void Given_another_CA_When_diff_csds_over_TLS_Then_one_sentence_names_the_certificate_problem()
+    {
+        var result = Cli.Run("diff", $"csds://127.0.0.1:{_server.Port}/{F.ReviewsNode}", TestKit.TestPaths.Fixture("snapshots", "reviews"), "--ca", _otherCa);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains($"failed in the TLS handshake: the server's certificate does not chain to a CA of '{_otherCa}' (", result.Err, StringComparison.Ordinal);
+        Assert.Single(result.Err.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Given_TLS_options_but_no_control_plane_input_When_diff_Then_a_usage_error()
+    {
+        var reviews = TestKit.TestPaths.Fixture("snapshots", "reviews");
+
+        var result = Cli.Run("diff", reviews, reviews, "--ca", _ca);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("envoylens: --ca, --cert, --key, --insecure-skip-verify, --token and --istio-namespace apply only to a csds:// or istiod:// input, and neither BEFORE nor AFTER is one.\n", result.Err);
+    }
 }

@@ -15,7 +15,10 @@ namespace EnvoyLens.TestKit.Live;
 /// /api/v1/namespaces/{ns}/pods/{name}</c> and <c>GET /api/v1/namespaces/{ns}/pods?labelSelector=K=V,...</c> from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
 /// WebSocket port-forward protocol (<c>v4.channel.k8s.io</c>: a channel byte before every message, data on channel 0
 /// and errors on channel 1, each channel's first message starting with the port as two little-endian bytes),
-/// bridged to a TCP port on 127.0.0.1 (the fake admin server). <see cref="WriteKubeconfig"/> points a kubeconfig at it.
+/// bridged to a TCP port on 127.0.0.1 (the fake admin server), and the TokenRequest API (<c>POST
+/// /api/v1/namespaces/{ns}/serviceaccounts/{name}/token</c>) for the service accounts of <see cref="ServiceAccounts"/>:
+/// it answers with <see cref="IssuedToken"/> and records each request's body in <see cref="TokenRequests"/>.
+/// <see cref="WriteKubeconfig"/> points a kubeconfig at it.
 /// </summary>
 public sealed class FakeKubernetesApi : IAsyncDisposable
 {
@@ -26,8 +29,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Pods by <c>namespace/name</c>, as JSON objects (see <see cref="Pod"/>).</summary>
     public ConcurrentDictionary<string, JsonObject> Pods { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The local port a forwarded pod port reaches.</summary>
+    /// <summary>The local port a forwarded pod port reaches (unless <see cref="ForwardPorts"/> names that pod port).</summary>
     public int ForwardTo { get; set; }
+
+    /// <summary>Local ports by pod port, for a test reaching two servers (a proxy's admin port and istiod's xDS port).</summary>
+    public ConcurrentDictionary<int, int> ForwardPorts { get; } = new();
 
     /// <summary>Answer port-forward requests with 403 Forbidden.</summary>
     public bool ForbidPortForward { get; set; }
@@ -37,6 +43,18 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     /// <summary>Every request received, in order.</summary>
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+
+    /// <summary>Service accounts (<c>namespace/name</c>) that a token can be requested for; others answer 404.</summary>
+    public ConcurrentDictionary<string, bool> ServiceAccounts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The token every TokenRequest is answered with.</summary>
+    public string IssuedToken { get; set; } = "issued-" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Answer TokenRequests with 403 Forbidden.</summary>
+    public bool ForbidTokenRequest { get; set; }
+
+    /// <summary>Every TokenRequest received: the service account (<c>namespace/name</c>) and the request's JSON body.</summary>
+    public ConcurrentQueue<(string ServiceAccount, JsonObject Body)> TokenRequests { get; } = new();
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -126,6 +144,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
+        // api/v1/namespaces/{ns}/serviceaccounts/{name}/token (TokenRequest)
+        if (parts.Length == 7 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "serviceaccounts" && parts[6] == "token"
+            && request.Method == "POST")
+        {
+            await TokenRequestAsync(context, parts[3], parts[5]).ConfigureAwait(false);
+            return;
+        }
+
         // api/v1/namespaces/{ns}/pods/{name}[/portforward]
         if (parts.Length is 6 or 7 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods")
         {
@@ -152,6 +178,50 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         await WriteJson(context, 404, Status(404, "NotFound", "the server could not find the requested resource")).ConfigureAwait(false);
+    }
+
+    private async Task TokenRequestAsync(HttpContext context, string ns, string name)
+    {
+        JsonObject body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false) as JsonObject
+                ?? throw new System.Text.Json.JsonException("not an object");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            await WriteJson(context, 400, Status(400, "BadRequest", "the TokenRequest body is not a JSON object: " + e.Message)).ConfigureAwait(false);
+            return;
+        }
+
+        TokenRequests.Enqueue((ns + "/" + name, body));
+        if (ForbidTokenRequest)
+        {
+            await WriteJson(context, 403, Status(403, "Forbidden",
+                $"serviceaccounts \"{name}\" is forbidden: User \"test\" cannot create resource \"serviceaccounts/token\" in API group \"\" in the namespace \"{ns}\"")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!ServiceAccounts.ContainsKey(ns + "/" + name))
+        {
+            await WriteJson(context, 404, Status(404, "NotFound", $"serviceaccounts \"{name}\" not found")).ConfigureAwait(false);
+            return;
+        }
+
+        if ((string?)body["kind"] != "TokenRequest" || body["spec"] is not JsonObject spec)
+        {
+            await WriteJson(context, 400, Status(400, "BadRequest", "the body is not a TokenRequest with a spec")).ConfigureAwait(false);
+            return;
+        }
+
+        var seconds = spec["expirationSeconds"]?.GetValue<long>() ?? 3600;
+        var answer = (JsonObject)body.DeepClone();
+        answer["status"] = new JsonObject
+        {
+            ["token"] = IssuedToken,
+            ["expirationTimestamp"] = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(seconds).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        };
+        await WriteJson(context, 201, answer).ConfigureAwait(false);
     }
 
     private async Task PortForwardAsync(HttpContext context, string ns, string name)
@@ -184,7 +254,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", ForwardTo, context.RequestAborted).ConfigureAwait(false);
+        await tcp.ConnectAsync("127.0.0.1", ForwardPorts.TryGetValue(port, out var local) ? local : ForwardTo, context.RequestAborted).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var up = Task.Run(async () =>
