@@ -30,13 +30,22 @@ public sealed record AnalysisHtmlInput(ReportHeader Header, AnalysisResult Resul
 /// </summary>
 public static class AnalysisHtmlRenderer
 {
+    /// <summary>Findings of one rule shown in full (evidence and fix); the rest of that rule's are one line each.</summary>
+    public const int FullFindingsPerRule = 100;
+
+    /// <summary>Resources whose configuration the page embeds (the first named by findings, in report order).</summary>
+    public const int MaxConfigs = 100;
+
+    /// <summary>Characters of one resource's YAML the page embeds; a longer one is cut with a note.</summary>
+    public const int MaxConfigChars = 40_000;
+
     public static string Render(AnalysisHtmlInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var result = input.Result;
         var summary = new List<(string, string)>
         {
-            ("Findings", string.Create(CultureInfo.InvariantCulture, $"{result.Findings.Count} ({result.Count(Severity.Error)} errors, {result.Count(Severity.Warning)} warnings, {result.Count(Severity.Info)} info)")),
+            ("Findings", string.Create(CultureInfo.InvariantCulture, $"{result.Findings.Count} ({Count(result.Count(Severity.Error), "error")}, {Count(result.Count(Severity.Warning), "warning")}, {result.Count(Severity.Info)} info)")),
             ("Rules", string.Join(", ", AnalysisResult.Statuses.Select(s => (s, n: result.CountRules(s))).Where(x => x.n > 0).Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.n} {x.s}")))),
         };
         if (result.Baseline is { } baseline)
@@ -68,7 +77,7 @@ public static class AnalysisHtmlRenderer
         var anchors = new Dictionary<ResourceRef, string>();
         foreach (var f in input.Result.Findings)
         {
-            if (f.Resource is { } r && input.Configs.ContainsKey(r) && !anchors.ContainsKey(r))
+            if (anchors.Count < MaxConfigs && f.Resource is { } r && input.Configs.ContainsKey(r) && !anchors.ContainsKey(r))
             {
                 anchors[r] = "config-" + anchors.Count.ToString(CultureInfo.InvariantCulture);
             }
@@ -101,6 +110,15 @@ public static class AnalysisHtmlRenderer
             w.Element("p", "No findings.", ("class", "note"));
         }
 
+        var compact = result.Findings.GroupBy(f => f.RuleId, StringComparer.Ordinal).Where(g => g.Count() > FullFindingsPerRule).ToList();
+        if (compact.Count > 0)
+        {
+            w.Element("p", string.Create(CultureInfo.InvariantCulture,
+                $"Large report: beyond the first {FullFindingsPerRule} findings of a rule ({string.Join(", ", compact.Select(g => $"{g.Key}: {g.Count()}"))}), each finding is one line " +
+                $"(resource and message); 'analyze -o json' holds their evidence. Configuration is embedded for the first {MaxConfigs} resources named."), ("class", "note"), ("id", "compacted"));
+        }
+
+        var shownInFull = new Dictionary<string, int>(StringComparer.Ordinal);
         var categories = result.Descriptors.ToDictionary(d => d.Id, d => d.Category, StringComparer.Ordinal);
         foreach (var bySeverity in result.Findings.GroupBy(f => f.Severity).OrderByDescending(g => g.Key))
         {
@@ -113,7 +131,16 @@ public static class AnalysisHtmlRenderer
                 w.Element("h3", string.Create(CultureInfo.InvariantCulture, $"{Area(byArea.Key)} ({byArea.Count()})"));
                 foreach (var f in byArea.Order(Finding.ReportOrder))
                 {
-                    WriteFinding(w, result, f, anchors);
+                    var n = shownInFull.GetValueOrDefault(f.RuleId);
+                    shownInFull[f.RuleId] = n + 1;
+                    if (n < FullFindingsPerRule)
+                    {
+                        WriteFinding(w, result, f, anchors);
+                    }
+                    else
+                    {
+                        WriteCompact(w, f);
+                    }
                 }
 
                 w.Close("div").Line();
@@ -166,6 +193,13 @@ public static class AnalysisHtmlRenderer
         w.Close("dl").Close("article").Line();
     }
 
+    private static void WriteCompact(HtmlWriter w, Finding f)
+    {
+        w.Open("article", ("class", "finding compact"), ("data-severity", AnalysisResult.Level(f.Severity)), ("data-rule", f.RuleId))
+            .Element("a", f.RuleId, ("class", "rule-link"), ("href", "#rule-" + f.RuleId)).Markup(" ")
+            .Element("code", f.Resource?.ToString() ?? "proxy").Markup(" ").Text(f.Message).Close("article").Line();
+    }
+
     private static void WriteConfigs(HtmlWriter w, AnalysisHtmlInput input, Dictionary<ResourceRef, string> anchors)
     {
         if (anchors.Count == 0)
@@ -178,11 +212,17 @@ public static class AnalysisHtmlRenderer
         foreach (var (resource, anchor) in anchors.OrderBy(a => a.Value.Length).ThenBy(a => a.Value, StringComparer.Ordinal))
         {
             w.Open("details", ("class", "config"), ("id", anchor)).Element("summary", resource.ToString())
-                .Element("pre", input.Configs[resource]).Close("details").Line();
+                .Element("pre", Cut(input.Configs[resource], resource)).Close("details").Line();
         }
 
         w.Close("section").Line();
     }
+
+    private static string Cut(string yaml, ResourceRef resource) =>
+        yaml.Length <= MaxConfigChars
+            ? yaml
+            : string.Concat(yaml.AsSpan(0, yaml.LastIndexOf('\n', MaxConfigChars) + 1),
+                string.Create(CultureInfo.InvariantCulture, $"# ... cut at {MaxConfigChars} of {yaml.Length} characters; 'envoylens config' with -o yaml prints {resource} in full.\n"));
 
     private static void WriteRules(HtmlWriter w, AnalysisResult result)
     {
@@ -201,6 +241,8 @@ public static class AnalysisHtmlRenderer
 
         w.Close("section").Line();
     }
+
+    private static string Count(int n, string word) => string.Create(CultureInfo.InvariantCulture, $"{n} {word}{(n == 1 ? "" : "s")}");
 
     private static string Inputs(RuleInputs inputs) =>
         inputs == RuleInputs.None ? "nothing beyond the model" : string.Join(", ", RuleInputNames.Of(inputs));

@@ -89,6 +89,7 @@ details.group>summary{font-size:1.15em;font-weight:600;margin:.6em 0}
 h3{font-size:1em;color:#57606a;margin:.8em 0 .3em}
 .finding{border:1px solid #d0d7de;border-left:6px solid #8c959f;border-radius:4px;padding:.4em .8em;margin:.4em 0}
 .finding[data-severity=error]{border-left-color:#d73a49}.finding[data-severity=warning]{border-left-color:#e6a100}.finding[data-severity=info]{border-left-color:#2f80ed}
+.finding.compact{padding:.1em .6em;margin:.15em 0;font-size:.9em}
 .finding .message{margin:.3em 0;font-weight:500}
 .finding dl{display:grid;grid-template-columns:max-content 1fr;gap:.1em .8em;margin:.2em 0;font-size:.92em}
 .finding dt{color:#57606a}.finding dd{margin:0;overflow-wrap:anywhere}

@@ -20,6 +20,12 @@ public static class TrafficMap
     /// <summary>Above this many nodes the whole map is not drawn at all (the file must stay small).</summary>
     public const int FullLimit = 4000;
 
+    /// <summary>The collapsed map is drawn from at most this many nodes with findings (clusters, then the worst, first).</summary>
+    public const int MaxSeeds = 150;
+
+    /// <summary>Endpoints of each cluster the collapsed map keeps.</summary>
+    public const int CollapsedEndpoints = 2;
+
     /// <summary>Endpoints drawn per cluster; the rest are one "N more" node.</summary>
     public const int EndpointsPerCluster = 6;
 
@@ -64,8 +70,12 @@ public static class TrafficMap
         else
         {
             var collapsed = Collapse(graph);
+            var withFindings = graph.Nodes.Count(n => n.Worst is not null && n.Layer < 5);
+            var drawn = Math.Min(withFindings, MaxSeeds);
             w.Element("p", string.Create(CultureInfo.InvariantCulture,
-                $"{graph.Nodes.Count} nodes: showing the {collapsed.Nodes.Count} on the paths to the {clustersWithFindings} clusters (and other resources) with findings."), ("class", "note"));
+                $"{graph.Nodes.Count} nodes, {clustersWithFindings} clusters with findings: collapsed to the {collapsed.Nodes.Count} nodes on the paths to " +
+                $"{(drawn == withFindings ? "the" : "the first")} {drawn} of the {withFindings} resources with findings (clusters and the worst first), " +
+                $"with at most {CollapsedEndpoints} endpoints each."), ("class", "note"));
             if (graph.Nodes.Count <= FullLimit)
             {
                 w.Open("button", ("type", "button"), ("id", "expand-map"), ("data-toggle", "traffic-map-full"), ("data-collapse", "traffic-map-collapsed-box"),
@@ -264,12 +274,21 @@ public static class TrafficMap
         return new Graph([.. nodes.Values], edges);
     }
 
-    /// <summary>The nodes with findings, everything upstream of them, and the endpoints of the clusters kept.</summary>
+    /// <summary>
+    /// The nodes with findings (at most <see cref="MaxSeeds"/>, clusters and the worst first), everything upstream of
+    /// them, and up to <see cref="CollapsedEndpoints"/> endpoints of each cluster kept.
+    /// </summary>
     internal static Graph Collapse(Graph graph)
     {
         var parents = graph.Edges.ToLookup(e => e.To, e => e.From, StringComparer.Ordinal);
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        var stack = new Stack<string>(graph.Nodes.Where(n => n.Worst is not null && n.Layer < 5).Select(n => n.Id));
+        var seeds = graph.Nodes.Where(n => n.Worst is not null && n.Layer < 5)
+            .OrderByDescending(n => n.Worst)
+            .ThenBy(n => n.Layer == 4 ? 0 : 1)
+            .ThenBy(n => n.Layer)
+            .ThenBy(n => n.Id, StringComparer.Ordinal)
+            .Take(MaxSeeds);
+        var stack = new Stack<string>(seeds.Select(n => n.Id));
         while (stack.Count > 0)
         {
             var id = stack.Pop();
@@ -283,9 +302,12 @@ public static class TrafficMap
         }
 
         var byId = graph.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
-        foreach (var e in graph.Edges.Where(e => keep.Contains(e.From) && byId[e.From].Layer == 4 && byId[e.To].Layer == 5).ToList())
+        foreach (var children in graph.Edges.Where(e => keep.Contains(e.From) && byId[e.From].Layer == 4 && byId[e.To].Layer == 5).GroupBy(e => e.From).ToList())
         {
-            keep.Add(e.To);
+            foreach (var e in children.Take(CollapsedEndpoints))
+            {
+                keep.Add(e.To);
+            }
         }
 
         return new Graph(graph.Nodes.Where(n => keep.Contains(n.Id)).ToList(), graph.Edges.Where(e => keep.Contains(e.From) && keep.Contains(e.To)).ToList());
