@@ -162,3 +162,69 @@ public sealed partial class HtmlReportTests : IDisposable
     [GeneratedRegex("<a class=\"resource-link\" href=\"#(config-[0-9]+)\"")]
     private static partial Regex ResourceLink();
 }
+
+/// <summary><c>diff -o html</c> and <c>trace -o html</c>: golden pages, and as many rows and hops as their JSON.</summary>
+public sealed class DiffAndTraceHtmlTests
+{
+    private static readonly string Reviews = TestPaths.Fixture("snapshots", "reviews");
+
+    private const string Ratings = "http://ratings.default.svc.cluster.local:9080/ratings/0";
+
+    private static string Side(string fixture, string side) => TestPaths.Fixture("diff", fixture, side + ".json");
+
+    /// <summary>Refresh with <c>ENVOYLENS_UPDATE_GOLDEN=1 dotnet test tests/EnvoyLens.Cli.Tests --filter FullyQualifiedName~DiffAndTraceHtml</c>.</summary>
+    [Theory]
+    [InlineData("diff-weighted-shift.html", "diff", "weighted-shift")]
+    [InlineData("diff-secret-rotated.html", "diff", "secret-rotated")]
+    [InlineData("trace-ratings.html", "trace", null)]
+    public void Given_a_fixture_When_rendered_as_html_Then_the_page_matches_its_golden_file(string golden, string command, string? fixture)
+    {
+        string[] args = command == "diff" ? ["diff", Side(fixture!, "before"), Side(fixture!, "after"), "-o", "html"] : ["trace", Reviews, Ratings, "-o", "html"];
+        var result = Cli.RunAt(AnalyzeTestKit.FixtureNow, args);
+        var page = result.Out.Replace(TestPaths.RepoRoot, "REPO", StringComparison.Ordinal);
+        var path = Path.Combine(TestPaths.RepoRoot, "tests", "EnvoyLens.Cli.Tests", "Golden", golden);
+        if (Environment.GetEnvironmentVariable("ENVOYLENS_UPDATE_GOLDEN") == "1")
+        {
+            File.WriteAllText(path, page);
+        }
+
+        Assert.Equal("", result.Err);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(page, Cli.RunAt(AnalyzeTestKit.FixtureNow, args).Out.Replace(TestPaths.RepoRoot, "REPO", StringComparison.Ordinal));
+        Assert.True(File.Exists(path), $"No golden file {golden}; run with ENVOYLENS_UPDATE_GOLDEN=1 to create it.");
+        Assert.Equal(File.ReadAllText(path), page);
+    }
+
+    [Theory]
+    [InlineData("weighted-shift")]
+    [InlineData("outlier-lost")]
+    [InlineData("rbac-gained")]
+    public void Given_a_diff_fixture_When_rendered_as_html_Then_it_has_a_row_per_changed_path_and_every_summary_sentence(string fixture)
+    {
+        var html = Cli.Run("diff", Side(fixture, "before"), Side(fixture, "after"), "-o", "html", "--exit-code");
+        var json = JsonNode.Parse(Cli.Run("diff", Side(fixture, "before"), Side(fixture, "after"), "-o", "json").Out)!;
+
+        Assert.Equal(1, html.ExitCode);
+        var changes = json["changes"]!.AsArray();
+        var fieldChanges = changes.Count(c => c!["path"]!.GetValue<string>().Length > 0);
+        Assert.Equal(fieldChanges, Regex.Count(html.Out, "<tr data-change="));
+        foreach (var sentence in json["summaries"]!.AsArray())
+        {
+            Assert.Contains("<li>" + Reporting.Html.HtmlWriter.Escape(sentence!.GetValue<string>()) + "</li>", html.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Single(Regex.Matches(html.Out, "<script"));
+    }
+
+    [Fact]
+    public void Given_a_request_that_stops_When_traced_as_html_Then_the_stopping_hop_is_the_one_highlighted_and_the_exit_code_is_the_traces()
+    {
+        var html = Cli.Run("trace", Reviews, "http://nosuch.example:9080/", "--address", "10.96.121.33", "-o", "html");
+        var json = JsonNode.Parse(Cli.Run("trace", Reviews, "http://nosuch.example:9080/", "--address", "10.96.121.33", "-o", "json").Out)!;
+
+        Assert.Equal(1, html.ExitCode);
+        Assert.Equal(json["hops"]!.AsArray().Count, Regex.Count(html.Out, "<div class=\"hop[ \"]"));
+        Assert.Single(Regex.Matches(html.Out, "class=\"hop stop\""));
+        Assert.Contains("[stops here]", html.Out, StringComparison.Ordinal);
+    }
+}

@@ -9,6 +9,14 @@ internal enum TextOrJson
     Json,
 }
 
+/// <summary>The forms of <c>diff</c> and <c>trace</c>: text, JSON, or one self-contained HTML page.</summary>
+internal enum TextJsonOrHtml
+{
+    Text,
+    Json,
+    Html,
+}
+
 /// <summary>Output forms of <c>envoylens analyze</c>.</summary>
 internal enum AnalyzeFormat
 {
@@ -38,6 +46,13 @@ internal static class OutputOptions
             .With("json", Options.TextOrJson.Json);
         return acceptTable ? option.With("table", Options.TextOrJson.Text, listed: false) : option;
     }
+
+    /// <summary><c>-o text|json|html</c> (default text).</summary>
+    public static ChoiceOption<TextJsonOrHtml> TextJsonOrHtml(string description) =>
+        Create<Options.TextJsonOrHtml>(description, "text|json|html", "text")
+            .With("text", Options.TextJsonOrHtml.Text)
+            .With("json", Options.TextJsonOrHtml.Json)
+            .With("html", Options.TextJsonOrHtml.Html);
 
     /// <summary><c>analyze -o text|json|sarif|html</c>.</summary>
     public static ChoiceOption<AnalyzeFormat> Analyze() =>

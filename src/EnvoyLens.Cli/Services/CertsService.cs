@@ -51,7 +51,7 @@ internal sealed class CertsService(SnapshotLoader loader)
         {
             var count = inventory.Groups.Sum(g => g.Certificates.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
             var header = HtmlReports.Header("certs", source, loaded, at.GetUtcNow(), $"{count} certificates listed: exit 0 (certs lists; 'envoylens analyze' judges)");
-            output.Write(CertificateTimeline.Render(header, inventory));
+            output.Write(CertificateTimeline.Render(header, inventory, at.GetUtcNow()));
             return ExitCodes.Ok;
         }
 

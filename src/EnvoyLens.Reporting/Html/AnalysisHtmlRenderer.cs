@@ -58,7 +58,7 @@ public static class AnalysisHtmlRenderer
         WriteFindings(w, result, anchors);
         if (input.Certificates is { } inventory)
         {
-            CertificateTimeline.Write(w, inventory, input.Header.At);
+            CertificateTimeline.Write(w, inventory, input.Header.At ?? throw new ArgumentException("An analysis report is judged at an instant.", nameof(input)));
         }
 
         if (input.Snapshot is { } snapshot)

@@ -29,16 +29,16 @@ public static class CertificateTimeline
     ];
 
     /// <summary><c>certs -o html</c>: the header, then this section.</summary>
-    public static string Render(ReportHeader header, CertificateInventory inventory)
+    public static string Render(ReportHeader header, CertificateInventory inventory, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(inventory);
         var counts = Statuses
-            .Select(s => (s.Label, Count: inventory.Groups.SelectMany(g => g.Certificates).Count(c => CertificateChecks.TimeStatusOf(c, header.At, CertificatePolicy.Default) == s.Status)))
+            .Select(s => (s.Label, Count: inventory.Groups.SelectMany(g => g.Certificates).Count(c => CertificateChecks.TimeStatusOf(c, at, CertificatePolicy.Default) == s.Status)))
             .Where(x => x.Count > 0)
             .Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.Count} {x.Label}"));
         var w = HtmlPage.Begin(header, [("Certificates", string.Join(", ", counts) is { Length: > 0 } text ? text : "none")]);
-        Write(w, inventory, header.At);
+        Write(w, inventory, at);
         return HtmlPage.End(w);
     }
 

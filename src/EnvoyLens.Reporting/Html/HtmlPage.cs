@@ -5,7 +5,7 @@ namespace EnvoyLens.Reporting.Html;
 /// <summary>
 /// What every HTML report says at its top: where the capture came from (<paramref name="Source"/>, and the bundle's
 /// manifest in a few words when there is one), which proxy (kind and version), when it was captured, the instant it
-/// was judged at (<c>--at</c>), and the command's verdict with its exit code.
+/// was judged at (<c>--at</c>; null when nothing is judged against time), and the command's verdict with its exit code.
 /// </summary>
 public sealed record ReportHeader(
     string Command,
@@ -14,7 +14,7 @@ public sealed record ReportHeader(
     string? ProxyKind,
     string? ProxyVersion,
     DateTimeOffset? CapturedAt,
-    DateTimeOffset At,
+    DateTimeOffset? At,
     string Verdict);
 
 /// <summary>
@@ -38,10 +38,20 @@ public static class HtmlPage
         w.Element("h1", $"envoylens {header.Command}");
         w.Open("dl", ("class", "facts"));
         Fact(w, "Source", header.Source);
-        Fact(w, "Manifest", header.Manifest ?? "none (not a bundle)");
-        Fact(w, "Proxy", string.Join(" ", new[] { header.ProxyKind ?? "unknown kind", header.ProxyVersion is { } v ? "version " + v : "version unknown" }));
-        Fact(w, "Captured", header.CapturedAt is { } c ? TimeText.Utc(c) : "unknown");
-        Fact(w, "Judged at", TimeText.Utc(header.At));
+
+        // A report of two captures (diff) says what each side is in its summary instead.
+        if (header.ProxyKind is not null)
+        {
+            Fact(w, "Manifest", header.Manifest ?? "none (not a bundle)");
+            Fact(w, "Proxy", header.ProxyKind + (header.ProxyVersion is { } v ? " version " + v : ", version unknown"));
+            Fact(w, "Captured", header.CapturedAt is { } c ? TimeText.Utc(c) : "unknown");
+        }
+
+        if (header.At is { } at)
+        {
+            Fact(w, "Judged at", TimeText.Utc(at));
+        }
+
         foreach (var (label, value) in summary)
         {
             Fact(w, label, value);
@@ -105,7 +115,8 @@ th{background:#f6f8fa}
 svg text{font-family:system-ui,sans-serif;font-size:11px}
 .legend span{display:inline-block;margin-right:1em}.legend i{display:inline-block;width:1em;height:.8em;margin-right:.3em;vertical-align:middle}
 .note{color:#57606a}
-.side{display:grid;grid-template-columns:1fr 1fr;gap:.5em}
+table.side-by-side{width:100%;table-layout:fixed}table.side-by-side td pre{margin:0;max-height:20em;white-space:pre-wrap;overflow-wrap:anywhere;border:none;background:none;padding:0}
+table.side-by-side th:first-child{width:30%}
 .removed{background:#ffebe9}.added{background:#dafbe1}
 .hop{border:1px solid #d0d7de;border-radius:4px;padding:.4em .8em;margin:0 0 0 1.5em;position:relative}
 .hop-arrow{margin-left:2.2em;color:#8c959f}
