@@ -139,6 +139,44 @@ public sealed class AnalyzeReportTests : IClassFixture<Browser>, IDisposable
     }
 
     [Fact]
+    public async Task Given_a_mesh_too_big_for_the_whole_map_When_opened_Then_the_map_is_collapsed_and_the_button_expands_and_collapses_it()
+    {
+        var dump = Path.Combine(_dir, "mesh.json");
+        using (var stream = File.Create(dump))
+        {
+            MeshGenerator.Write(stream, new MeshSpec(60));
+        }
+
+        var errors = new List<string>();
+        var page = await _browser.Open(Reports.Write(_dir, "mesh.html", "analyze", dump, "-o", "html", "--at", At), errors);
+        using var json = JsonDocument.Parse(Reports.Run("analyze", dump, "-o", "json", "--at", At).Out);
+        var clusters = json.RootElement.GetProperty("findings").EnumerateArray()
+            .Where(f => f.GetProperty("resource").ValueKind == JsonValueKind.Object && f.GetProperty("resource").GetProperty("kind").GetString() == "Cluster")
+            .Select(f => f.GetProperty("resource").GetProperty("name").GetString()!)
+            .ToHashSet(StringComparer.Ordinal);
+        var full = page.Locator("#traffic-map-full");
+        var collapsed = page.Locator("#traffic-map-collapsed");
+        var button = page.Locator("#expand-map");
+        Assert.True(await page.Locator("#traffic-map-full g.node").CountAsync() > Html.TrafficMap.CollapseAbove);
+        Assert.True(await collapsed.IsVisibleAsync());
+        Assert.False(await full.IsVisibleAsync());
+        Assert.True(await page.Locator("#traffic-map-collapsed g.node").CountAsync() < await page.Locator("#traffic-map-full g.node").CountAsync());
+
+        await button.ClickAsync();
+
+        Assert.True(await full.IsVisibleAsync());
+        Assert.False(await collapsed.IsVisibleAsync());
+        Assert.Equal(clusters.Count, await page.Locator("#traffic-map-full g.node.cluster.has-finding").CountAsync());
+        Assert.Equal("Show only what has findings", await button.TextContentAsync());
+
+        await button.ClickAsync();
+
+        Assert.False(await full.IsVisibleAsync());
+        Assert.True(await collapsed.IsVisibleAsync());
+        Assert.Empty(errors);
+    }
+
+    [Fact]
     public async Task Given_the_generated_50_MB_dump_When_analyzed_as_html_Then_the_page_is_under_5_MB_collapsed_and_opens_cleanly()
     {
         var dump = Path.Combine(_dir, "mesh.json");

@@ -78,7 +78,7 @@ public static class TrafficMap
                 $"with at most {CollapsedEndpoints} endpoints each."), ("class", "note"));
             if (graph.Nodes.Count <= FullLimit)
             {
-                w.Open("button", ("type", "button"), ("id", "expand-map"), ("data-toggle", "traffic-map-full"), ("data-collapse", "traffic-map-collapsed-box"),
+                w.Open("button", ("type", "button"), ("id", "expand-map"), ("data-toggle", "traffic-map-full-box"), ("data-collapse", "traffic-map-collapsed-box"),
                     ("data-more", "Show the whole map"), ("data-less", "Show only what has findings")).Text("Show the whole map").Close("button");
             }
             else
