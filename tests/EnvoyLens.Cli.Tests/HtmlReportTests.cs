@@ -217,6 +217,16 @@ public sealed class DiffAndTraceHtmlTests
     }
 
     [Fact]
+    public void Given_full_and_html_When_diffed_Then_exit_2_with_one_sentence_and_no_page()
+    {
+        var result = Cli.Run("diff", Side("outlier-lost", "before"), Side("outlier-lost", "after"), "--full", "outbound|9080||ratings.default.svc.cluster.local", "-o", "html");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Equal("envoylens: --full prints one resource's unified diff as text and has no HTML form; leave out -o html, or --full for the HTML page of every change.\n", result.Err);
+    }
+
+    [Fact]
     public void Given_a_request_that_stops_When_traced_as_html_Then_the_stopping_hop_is_the_one_highlighted_and_the_exit_code_is_the_traces()
     {
         var html = Cli.Run("trace", Reviews, "http://nosuch.example:9080/", "--address", "10.96.121.33", "-o", "html");

@@ -21,6 +21,11 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
+        if (request.Full is not null && request.Format == TextJsonOrHtml.Html)
+        {
+            throw new EnvoyLensException("--full prints one resource's unified diff as text and has no HTML form; leave out -o html, or --full for the HTML page of every change.");
+        }
+
         var (beforeSpec, afterSpec) = (request.Before, request.After);
         RawSnapshot? beforeRaw = null;
         RawSnapshot? afterRaw = null;
