@@ -86,7 +86,7 @@ public static class EnvoyLensCli
         root.Options.Add(new VersionOption { Action = new VersionAction() });
         root.Subcommands.Add(ConfigCommand.Create(new ConfigViewService(loader, clock), output));
         root.Subcommands.Add(DecodeCommand.Create(new DecodeReportService(loader), output));
-        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(loader, clock), output));
+        root.Subcommands.Add(AnalyzeCommand.Create(new AnalyzeService(loader, clock), clock, output));
         root.Subcommands.Add(RulesCommand.Create(output));
         root.Subcommands.Add(SnapshotCommand.Create(new SnapshotService(loader, clock), output));
         root.Subcommands.Add(DiffCommand.Create(new DiffService(loader), output));

@@ -119,7 +119,7 @@ public sealed class AnalyzeCommandTests
     [InlineData(new[] { "--disable", "EL9999" }, "envoylens: --disable names 'EL9999', which is not a rule id; run 'envoylens rules' to list the rules.\n")]
     [InlineData(new[] { "--severity", "EL1001" }, "envoylens: --severity 'EL1001' must have the form ID=LEVEL, e.g. EL1004=error.\n")]
     [InlineData(new[] { "--fail-on", "sometimes" }, "envoylens: --fail-on must be error, warning, info or never, not 'sometimes'.\n")]
-    [InlineData(new[] { "-o", "xml" }, "envoylens: --output must be text, json or sarif, not 'xml'.\n")]
+    [InlineData(new[] { "-o", "xml" }, "envoylens: --output must be text, json, sarif or html, not 'xml'.\n")]
     [InlineData(new[] { "--baseline", "no-such-baseline.json" }, "envoylens: cannot read baseline 'no-such-baseline.json': no such file.\n")]
     public void Given_a_misused_option_When_analyzed_Then_exit_2_with_one_sentence(string[] options, string expected)
     {

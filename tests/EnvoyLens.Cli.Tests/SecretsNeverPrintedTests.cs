@@ -35,9 +35,9 @@ public sealed class SecretsNeverPrintedTests : IDisposable
     [
         .. new[] { "bootstrap", "clusters", "listeners", "routes", "endpoints", "secrets", "ecds", "all" }
             .SelectMany(v => new[] { "table", "json", "yaml" }.Select(o => $"config {v} BEFORE -o {o}")),
-        "analyze BEFORE -o text --fail-on never", "analyze BEFORE -o json --fail-on never", "analyze BEFORE -o sarif --fail-on never",
-        "decode BEFORE", "decode BEFORE -o json", "certs BEFORE", "certs BEFORE -o json",
-        "diff BEFORE AFTER", "diff BEFORE AFTER -o json", "diff BEFORE AFTER --full bootstrap", "diff BEFORE AFTER --full default",
+        "analyze BEFORE -o text --fail-on never", "analyze BEFORE -o json --fail-on never", "analyze BEFORE -o sarif --fail-on never", "analyze BEFORE -o html --fail-on never",
+        "decode BEFORE", "decode BEFORE -o json", "certs BEFORE", "certs BEFORE -o json", "certs BEFORE -o html",
+        "diff BEFORE AFTER", "diff BEFORE AFTER -o json", "diff BEFORE AFTER -o html", "diff BEFORE AFTER --full bootstrap", "diff BEFORE AFTER --full default",
         "diff BEFORE AFTER --full LISTENER", "diff BEFORE AFTER --full ROUTES",
     ]);
 

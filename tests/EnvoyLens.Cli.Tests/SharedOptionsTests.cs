@@ -40,7 +40,7 @@ public sealed class SharedOptionsTests
         Assert.Equal(AnalyzeFormat.Sarif, format.Get(command.Parse(["-o", "SARIF"])));
         Assert.Equal(AnalyzeFormat.Json, format.Get(command.Parse(["--output", "json"])));
         Assert.Equal(AnalyzeFormat.Text, format.Get(command.Parse([])));
-        Assert.Equal("--output must be text, json or sarif, not 'xml'.", Assert.Throws<EnvoyLensException>(() => format.Get(command.Parse(["-o", "xml"]))).Message);
+        Assert.Equal("--output must be text, json, sarif or html, not 'xml'.", Assert.Throws<EnvoyLensException>(() => format.Get(command.Parse(["-o", "xml"]))).Message);
     }
 
     [Theory]

@@ -8,7 +8,7 @@ namespace EnvoyLens.Cli.Commands;
 /// <summary><c>envoylens analyze [PATH]</c>: runs the rule catalog and reports findings; exit 1 at or above <c>--fail-on</c>.</summary>
 internal static class AnalyzeCommand
 {
-    public static Command Create(AnalyzeService service, TextWriter output)
+    public static Command Create(AnalyzeService service, TimeProvider clock, TextWriter output)
     {
         var command = new Command("analyze",
             "Check a capture against the rule catalog ('envoylens rules') and report what is wrong, where (resource and " +
@@ -59,6 +59,7 @@ internal static class AnalyzeCommand
         command.Options.Add(statsBefore);
         command.Options.Add(verbose);
         command.Options.Add(sarifRoot);
+        var at = new AtOption("Judge time-dependent rules (certificate validity) at this instant (ISO 8601, UTC when no offset is given) instead of now.").AddTo(command);
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
@@ -71,6 +72,7 @@ internal static class AnalyzeCommand
             {
                 Verbose = parse.GetValue(verbose),
                 SarifRoot = parse.GetValue(sarifRoot),
+                At = at.Get(parse, clock),
             },
             output));
         return command;

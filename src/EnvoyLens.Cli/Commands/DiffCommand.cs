@@ -21,7 +21,7 @@ internal static class DiffCommand
         var sources = SourceOptions.Positional(
             ("BEFORE", "The first capture: a config dump file, a snapshot bundle or folder of admin outputs, an admin URL (http://HOST:PORT), pod/NAME.NAMESPACE[@CONTEXT], csds://HOST:PORT[/NODE_ID] (the config a control plane holds for that proxy: CSDS, else istiod's debug xDS; plaintext gRPC, TLS with --ca, --cert or --insecure-skip-verify), or istiod://[REVISION]/[NODE_ID] (the same from istiod found through Kubernetes in --istio-namespace and port-forwarded to: port 15010, or 15012 with a TLS option and a token); without NODE_ID, the node of the other side's capture."),
             ("AFTER", "The second capture, in any of the same forms."));
-        var format = OutputOptions.TextOrJson("Output format: text (summary, then field paths old -> new) or json (schema envoylens-diff/v1).");
+        var format = OutputOptions.TextJsonOrHtml("Output format: text (summary, then field paths old -> new), json (schema envoylens-diff/v1) or html (one self-contained page, changed paths side by side).");
         var exitCode = new Option<bool>("--exit-code") { Description = "Exit 1 when the captures differ, 0 when they are equal." };
         var ignore = new Option<string[]>("--ignore")
         {

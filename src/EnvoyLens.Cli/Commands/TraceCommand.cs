@@ -35,7 +35,7 @@ internal static class TraceCommand
         var routeConfig = Add(command, new Option<string?>("--route-config") { Description = "Start at this route configuration instead of a listener (for a capture without listeners, or a gateway's route).", HelpName = "NAME" });
         var peer = Add(command, new Option<string?>("--peer") { Description = "A capture of the upstream proxy (a file, a bundle, an admin URL or pod/NAME.NAMESPACE[@CONTEXT]): at the upstream TLS hop, say whether each side accepts the other's certificate and the cluster's SAN matchers the peer's identity (certs compare); a refusal stops the request with UF.", HelpName = "SOURCE" });
         var all = Add(command, new Option<bool>("--all") { Description = "Show every candidate that lost at each hop, and why." });
-        var format = OutputOptions.TextOrJson("Output format: text or json (schema envoylens-trace/v1).").AddTo(command);
+        var format = OutputOptions.TextJsonOrHtml("Output format: text, json (schema envoylens-trace/v1) or html (one self-contained page, the hops as a path).").AddTo(command);
         command.SetAction(parse =>
         {
             var path = source.PathToken(parse);

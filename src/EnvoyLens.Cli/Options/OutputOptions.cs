@@ -9,12 +9,21 @@ internal enum TextOrJson
     Json,
 }
 
+/// <summary>The forms of <c>diff</c> and <c>trace</c>: text, JSON, or one self-contained HTML page.</summary>
+internal enum TextJsonOrHtml
+{
+    Text,
+    Json,
+    Html,
+}
+
 /// <summary>Output forms of <c>envoylens analyze</c>.</summary>
 internal enum AnalyzeFormat
 {
     Text,
     Json,
     Sarif,
+    Html,
 }
 
 /// <summary>Output forms of the <c>envoylens certs</c> list: the table fitted to a width, every column, or JSON.</summary>
@@ -23,6 +32,7 @@ internal enum CertsListFormat
     Table,
     Wide,
     Json,
+    Html,
 }
 
 /// <summary>Every command's typed <c>--output</c>/<c>-o</c>: one word set per form, one error sentence for all.</summary>
@@ -37,19 +47,28 @@ internal static class OutputOptions
         return acceptTable ? option.With("table", Options.TextOrJson.Text, listed: false) : option;
     }
 
-    /// <summary><c>analyze -o text|json|sarif</c>.</summary>
+    /// <summary><c>-o text|json|html</c> (default text).</summary>
+    public static ChoiceOption<TextJsonOrHtml> TextJsonOrHtml(string description) =>
+        Create<Options.TextJsonOrHtml>(description, "text|json|html", "text")
+            .With("text", Options.TextJsonOrHtml.Text)
+            .With("json", Options.TextJsonOrHtml.Json)
+            .With("html", Options.TextJsonOrHtml.Html);
+
+    /// <summary><c>analyze -o text|json|sarif|html</c>.</summary>
     public static ChoiceOption<AnalyzeFormat> Analyze() =>
-        Create<AnalyzeFormat>("Output format: text (findings grouped by severity), json (schema envoylens-analysis/v1) or sarif (SARIF 2.1.0).", "text|json|sarif", "text")
+        Create<AnalyzeFormat>("Output format: text (findings grouped by severity), json (schema envoylens-analysis/v1), sarif (SARIF 2.1.0) or html (one self-contained page: findings, certificate timeline, traffic map).", "text|json|sarif|html", "text")
             .With("text", AnalyzeFormat.Text)
             .With("json", AnalyzeFormat.Json)
-            .With("sarif", AnalyzeFormat.Sarif);
+            .With("sarif", AnalyzeFormat.Sarif)
+            .With("html", AnalyzeFormat.Html);
 
-    /// <summary><c>certs -o table|wide|json</c>.</summary>
+    /// <summary><c>certs -o table|wide|json|html</c>.</summary>
     public static ChoiceOption<CertsListFormat> CertsList() =>
-        Create<CertsListFormat>("Output format: table (fits the terminal, else 120 columns, dropping the least useful columns), wide (every column) or json.", "table|wide|json", "table")
+        Create<CertsListFormat>("Output format: table (fits the terminal, else 120 columns, dropping the least useful columns), wide (every column), json or html (one self-contained page with a validity timeline).", "table|wide|json|html", "table")
             .With("table", CertsListFormat.Table)
             .With("wide", CertsListFormat.Wide)
-            .With("json", CertsListFormat.Json);
+            .With("json", CertsListFormat.Json)
+            .With("html", CertsListFormat.Html);
 
     /// <summary><c>config VIEW -o FORMAT</c>: the tables, or the resources in full, or the rows as data.</summary>
     public static ChoiceOption<OutputFormat> Config() =>

@@ -1,10 +1,13 @@
+using System.Globalization;
 using EnvoyLens.Admin;
+using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Analysis;
+using EnvoyLens.Reporting.Html;
 using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
@@ -22,6 +25,9 @@ internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, S
 
     /// <summary>SARIF artifact URIs are relative to this directory (<c>--sarif-root</c>); null for the working directory.</summary>
     public string? SarifRoot { get; init; }
+
+    /// <summary>The instant the rules judge at (<c>--at</c>); null for the command's clock.</summary>
+    public TimeProvider? At { get; init; }
 }
 
 /// <summary>
@@ -36,7 +42,8 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var baseline = request.Baseline is null ? null : ReadBaseline(request.Baseline);
         var loaded = loader.Load(request.Source);
         var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
-        var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
+        var at = request.At ?? clock;
+        var context = new RuleContext(snapshot, at, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
         var report = RulePacks.Catalog.Runner().Run(context, request.Options);
         var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
         if (baseline is not null)
@@ -45,13 +52,32 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
             result = result with { Findings = fresh, Baseline = request.Baseline, BaselineSuppressed = result.Findings.Count - fresh.Count };
         }
 
+        var exit = request.FailOn is { } threshold && result.Findings.Any(f => f.Severity >= threshold) ? ExitCodes.Findings : ExitCodes.Ok;
         output.Write(request.Format switch
         {
             AnalyzeFormat.Json => AnalysisJsonRenderer.Render(result),
             AnalyzeFormat.Sarif => SarifRenderer.Render(result, ToolInfo.Version, SarifOptionsFor(request, loaded.Raw, result.Findings)),
+            AnalyzeFormat.Html => AnalysisHtmlRenderer.Render(HtmlInput(request, loaded with { Snapshot = snapshot }, result, at.GetUtcNow(), exit)),
             _ => AnalysisTextRenderer.Render(result, request.Verbose),
         });
-        return request.FailOn is { } threshold && result.Findings.Any(f => f.Severity >= threshold) ? ExitCodes.Findings : ExitCodes.Ok;
+        return exit;
+    }
+
+    /// <summary>What the HTML page draws: the result, its header and verdict, the findings' resources as normalized YAML, certificates and the snapshot.</summary>
+    private static AnalysisHtmlInput HtmlInput(AnalyzeRequest request, LoadedSnapshot loaded, AnalysisResult result, DateTimeOffset at, int exit)
+    {
+        var count = result.Findings.Count.ToString(CultureInfo.InvariantCulture) + (result.Findings.Count == 1 ? " finding" : " findings");
+        var verdict = request.FailOn is not { } threshold
+            ? $"{count}; no --fail-on threshold: exit {exit.ToString(CultureInfo.InvariantCulture)}"
+            : exit == ExitCodes.Findings
+                ? $"FAIL: findings at or above {AnalysisResult.Level(threshold)} ({count} in all): exit {exit.ToString(CultureInfo.InvariantCulture)}"
+                : $"PASS: nothing at or above {AnalysisResult.Level(threshold)} ({count} in all): exit {exit.ToString(CultureInfo.InvariantCulture)}";
+        return new AnalysisHtmlInput(HtmlReports.Header("analyze", request.Source, loaded, at, verdict), result)
+        {
+            Configs = HtmlReports.Configs(request.Source, loaded.Raw, result.Findings.Where(f => f.Resource is not null).Select(f => f.Resource!.Value)),
+            Certificates = CertificateInventory.From(loaded.Snapshot),
+            Snapshot = loaded.Snapshot,
+        };
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Reporting.Certs;
+using EnvoyLens.Reporting.Html;
 using EnvoyLens.Reporting.Rendering;
 using EnvoyLens.Reporting.Tables;
 
@@ -45,7 +46,16 @@ internal sealed class CertsService(SnapshotLoader loader)
     {
         RefuseCertificateFile(source);
         var loaded = loader.Load(source);
-        var (rows, problems) = CertificateStatus.Rows(CertificateInventory.From(loaded.Snapshot), at.GetUtcNow());
+        var inventory = CertificateInventory.From(loaded.Snapshot);
+        if (format == CertsListFormat.Html)
+        {
+            var count = inventory.Groups.Sum(g => g.Certificates.Count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var header = HtmlReports.Header("certs", source, loaded, at.GetUtcNow(), $"{count} certificates listed: exit 0 (certs lists; 'envoylens analyze' judges)");
+            output.Write(CertificateTimeline.Render(header, inventory, at.GetUtcNow()));
+            return ExitCodes.Ok;
+        }
+
+        var (rows, problems) = CertificateStatus.Rows(inventory, at.GetUtcNow());
         var tables = new List<Table> { CertificatesView.Build(rows, format == CertsListFormat.Table ? width : null) };
         if (problems.Count > 0 || format == CertsListFormat.Json)
         {

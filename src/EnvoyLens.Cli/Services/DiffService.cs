@@ -6,11 +6,12 @@ using EnvoyLens.Decoding.Canonical;
 using EnvoyLens.Diff;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Diff;
+using EnvoyLens.Reporting.Html;
 
 namespace EnvoyLens.Cli.Services;
 
 /// <summary>What <c>envoylens diff</c> was asked for. <paramref name="Full"/> names one resource (<c>[kind:]name</c>) to show as a unified diff.</summary>
-internal sealed record DiffRequest(SourceSpec Before, SourceSpec After, TextOrJson Format, bool ExitCode, DiffOptions Options, string? Full);
+internal sealed record DiffRequest(SourceSpec Before, SourceSpec After, TextJsonOrHtml Format, bool ExitCode, DiffOptions Options, string? Full);
 
 /// <summary>
 /// <c>envoylens diff</c>: loads both captures, compares their config dumps resource by resource and writes the
@@ -20,6 +21,11 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
+        if (request.Full is not null && request.Format == TextJsonOrHtml.Html)
+        {
+            throw new EnvoyLensException("--full prints one resource's unified diff as text and has no HTML form; leave out -o html, or --full for the HTML page of every change.");
+        }
+
         var (before, after) = Load(request.Before, request.After);
         if (request.Full is { } full)
         {
@@ -27,16 +33,23 @@ internal sealed class DiffService(SnapshotLoader loader)
         }
 
         var changes = SnapshotDiffer.Diff(before, after, request.Options);
-        if (request.Format == TextOrJson.Json)
+        var exit = request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+        if (request.Format == TextJsonOrHtml.Json)
         {
             ChangeSetJsonRenderer.Render(changes, output);
+        }
+        else if (request.Format == TextJsonOrHtml.Html)
+        {
+            var verdict = (changes.IsEmpty ? "no differences" : "the captures differ") + ": exit " + exit.ToString(System.Globalization.CultureInfo.InvariantCulture) +
+                (request.ExitCode ? "" : " (without --exit-code)");
+            output.Write(DiffHtmlRenderer.Render(new ReportHeader("diff", $"{request.Before.Path} → {request.After.Path}", null, null, null, null, null, verdict), changes));
         }
         else
         {
             ChangeSetTextRenderer.Render(changes, output);
         }
 
-        return request.ExitCode && !changes.IsEmpty ? ExitCodes.Findings : ExitCodes.Ok;
+        return exit;
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using EnvoyLens.Certs.Inventory;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
 using EnvoyLens.Model;
+using EnvoyLens.Reporting.Html;
 using EnvoyLens.Reporting.Trace;
 using EnvoyLens.Trace;
 
@@ -22,7 +23,7 @@ internal sealed record TraceInvocation(
     string? Alpn,
     bool Inbound,
     bool All,
-    TextOrJson Format)
+    TextJsonOrHtml Format)
 {
     /// <summary><c>--route-config</c>: start at this route configuration.</summary>
     public string? RouteConfig { get; init; }
@@ -54,8 +55,15 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
             result = WithPeer(result, loaded.Snapshot, loader.Load(peer).Snapshot, clock.GetUtcNow());
         }
 
-        output.Write(invocation.Format == TextOrJson.Json ? TraceRenderer.Json(result, invocation.All) : TraceRenderer.Text(result, invocation.All));
-        return result.Verdict.Outcome == TraceOutcome.Forwarded ? ExitCodes.Ok : NotForwarded;
+        var exit = result.Verdict.Outcome == TraceOutcome.Forwarded ? ExitCodes.Ok : NotForwarded;
+        output.Write(invocation.Format switch
+        {
+            TextJsonOrHtml.Json => TraceRenderer.Json(result, invocation.All),
+            TextJsonOrHtml.Html => TraceHtmlRenderer.Render(
+                HtmlReports.Header("trace", invocation.Source, loaded, clock.GetUtcNow(), $"{TraceRenderer.OutcomeName(result.Verdict.Outcome)}: exit {exit.ToString(CultureInfo.InvariantCulture)}"), result),
+            _ => TraceRenderer.Text(result, invocation.All),
+        });
+        return exit;
     }
 
     /// <summary>
