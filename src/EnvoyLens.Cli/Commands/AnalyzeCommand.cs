@@ -59,6 +59,7 @@ internal static class AnalyzeCommand
         command.Options.Add(statsBefore);
         command.Options.Add(verbose);
         command.Options.Add(sarifRoot);
+        var at = new AtOption("Judge certificate validity and time at this instant (ISO 8601, UTC when no offset is given) instead of now; a Linkerd bundle's capture time comes first.").AddTo(command);
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(
@@ -71,6 +72,7 @@ internal static class AnalyzeCommand
             {
                 Verbose = parse.GetValue(verbose),
                 SarifRoot = parse.GetValue(sarifRoot),
+                At = parse.GetValue(at.Option),
             },
             output));
         return command;

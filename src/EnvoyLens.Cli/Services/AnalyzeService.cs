@@ -20,6 +20,9 @@ internal sealed record AnalyzeRequest(SourceSpec Source, AnalyzeFormat Format, S
     /// <summary>Text output prints every finding, all evidence and every rule that did not run (<c>-v</c>).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary><c>--at</c>: the instant rules judge time at instead of now; null for now.</summary>
+    public string? At { get; init; }
+
     /// <summary>SARIF artifact URIs are relative to this directory (<c>--sarif-root</c>); null for the working directory.</summary>
     public string? SarifRoot { get; init; }
 }
@@ -36,9 +39,14 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var baseline = request.Baseline is null ? null : ReadBaseline(request.Baseline);
         var loaded = loader.Load(request.Source);
         var snapshot = request.StatsBefore is null ? loaded.Snapshot : WithEarlierStats(loaded, request.StatsBefore);
-        var context = new RuleContext(snapshot, clock, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
+        var context = new RuleContext(snapshot, AtOption.Parse(request.At, clock), RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
         var report = RulePacks.Catalog.Runner().Run(context, request.Options);
-        var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
+        var result = ToResult(snapshot.Origin, report) with
+        {
+            Available = context.Available,
+            Proxy = snapshot.Proxy,
+            ProxyVersion = snapshot.Linkerd?.Version ?? snapshot.ServerInfo?.Version,
+        };
         if (baseline is not null)
         {
             var fresh = result.Findings.Where(f => !baseline.Contains(FindingIdentity.Of(f))).ToList();
