@@ -6,7 +6,7 @@ using EnvoyLens.Cli.Sources;
 
 namespace EnvoyLens.Cli.Commands;
 
-/// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare</c>.</summary>
+/// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare | linkerd</c>.</summary>
 internal static class CertsCommand
 {
     public static Command Create(CertsService service, TimeProvider clock, TextWriter output)
@@ -23,7 +23,7 @@ internal static class CertsCommand
             var kind = format.Get(parse);
             return service.List(source.Bind(parse), kind, at.Get(parse, clock), CertsService.TableWidth(output), output);
         });
-        var subcommands = new[] { Inspect(clock, output), Verify(clock, output), Compare(service, clock, output) };
+        var subcommands = new[] { Inspect(clock, output), Verify(clock, output), Compare(service, clock, output), Linkerd(clock, output) };
         foreach (var subcommand in subcommands)
         {
             command.Subcommands.Add(subcommand);
@@ -99,6 +99,26 @@ internal static class CertsCommand
                 purpose.Get(parse), profile.Get(parse)),
             format.Get(parse),
             output));
+        return command;
+    }
+
+    private static Command Linkerd(TimeProvider clock, TextWriter output)
+    {
+        var command = new Command("linkerd",
+            "Run linkerd check's identity checks offline on Linkerd's trust anchors and issuer certificate: certificate config, the anchors' " +
+            "algorithm, validity and 60 days left, the issuer's algorithm (ECDSA P-256), validity, 60 days left and path to a trust anchor, " +
+            "and the issuer's name against the identity domain. One line per check. Exit 0 when none failed (the 60-day checks only " +
+            "warn), 1 when one failed, 2 unusable input.");
+        var anchors = new Option<string>("--anchors") { Description = "The trust anchors (PEM), as in the linkerd-identity-trust-roots ConfigMap.", HelpName = "FILE", Required = true };
+        var issuer = new Option<string>("--issuer") { Description = "The issuer certificate (PEM; its key is never needed), as in the linkerd-identity-issuer Secret.", HelpName = "FILE", Required = true };
+        var domain = new Option<string>("--identity-domain") { Description = "The identity trust domain; the issuer must be named identity.linkerd.DOMAIN.", HelpName = "DOMAIN", DefaultValueFactory = _ => "cluster.local" };
+        command.Options.Add(anchors);
+        command.Options.Add(issuer);
+        command.Options.Add(domain);
+        var at = new AtOption().AddTo(command);
+        var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
+        command.SetAction(parse => CertFilesService.Linkerd(parse.GetValue(anchors)!, parse.GetValue(issuer)!, parse.GetValue(domain) ?? "cluster.local",
+            at.Get(parse, clock), format.Get(parse), output));
         return command;
     }
 
