@@ -23,6 +23,12 @@ public static class PodConnector
     /// <summary>The admin port used when <c>--admin-port</c> is not given.</summary>
     public const int DefaultAdminPort = 15000;
 
+    /// <summary>The container Linkerd injects: its proxy is linkerd2-proxy, not Envoy.</summary>
+    public const string LinkerdContainer = "linkerd-proxy";
+
+    /// <summary>linkerd2-proxy's admin port (<c>/metrics</c>, <c>/ready</c>, <c>/live</c>).</summary>
+    public const int LinkerdAdminPort = 4191;
+
     /// <summary>
     /// Resolves <paramref name="selector"/> to a running pod and its Envoy container; <paramref name="info"/> is told
     /// which pod, container and port were chosen. Problems are <see cref="EnvoyLensException"/>s of one sentence.
@@ -61,14 +67,18 @@ public static class PodConnector
             }
 
             var container = ChooseContainer(pod, selector.Container, display);
-            var port = selector.Port ?? (container == "consul-dataplane" ? 19000 : DefaultAdminPort);
-            info?.Write($"envoylens: reading {display}, container {container}, admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n");
+            var linkerd = container == LinkerdContainer;
+            var port = selector.Port ?? (container == "consul-dataplane" ? 19000 : linkerd ? LinkerdAdminPort : DefaultAdminPort);
+            info?.Write(linkerd
+                ? $"envoylens: reading {display}, container {container} (Linkerd's proxy, linkerd2-proxy), admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n"
+                : $"envoylens: reading {display}, container {container}, admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n");
             var target = $"{display} (container {container})";
             return new AdminTarget("pod", $"{display} port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/"))
             {
                 Name = $"{name}.{ns}",
                 Container = container,
                 Port = port,
+                Proxy = linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy,
                 Resources = client,
                 Connect = async (_, ct) => await OpenAsync(client, name, ns, port, target, ct).ConfigureAwait(false),
             };
@@ -251,9 +261,11 @@ public static class PodConnector
                 : throw new EnvoyLensException($"{display} has no container '{wanted}' (its containers: {listed}).");
         }
 
+        // An Envoy sidecar wins; a pod with Linkerd's proxy (and no Envoy) is read as a linkerd2-proxy.
         return KnownEnvoyContainers.FirstOrDefault(k => names.Contains(k, StringComparer.Ordinal))
+            ?? (names.Contains(LinkerdContainer, StringComparer.Ordinal) ? LinkerdContainer : null)
             ?? throw new EnvoyLensException(
-                $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}; its containers: {listed}); name one with --container.");
+                $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}) nor Linkerd's {LinkerdContainer} (its containers: {listed}); name one with --container.");
     }
 
     private static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ public sealed record AdminTarget(string Kind, string Display, Uri BaseAddress)
     /// <summary>The admin port.</summary>
     public int? Port { get; init; }
 
+    /// <summary>The kind of proxy behind the admin port; it decides which paths may be requested (<see cref="AdminAllowlist"/>).</summary>
+    public ProxyKind Proxy { get; init; }
+
     /// <summary>Opens a connection to the admin port; null to dial <see cref="BaseAddress"/> directly.</summary>
     public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? Connect { get; init; }
 

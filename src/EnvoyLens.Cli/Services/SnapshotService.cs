@@ -78,11 +78,11 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
         SnapshotRequest request, string staging, StagingRedactor redactor, CancellationToken cancellationToken)
     {
         using var client = loader.OpenClient(request.Source);
-        var captured = LiveCapture.CaptureAsync(client, CapturePlan.Full, staging, null, cancellationToken, Redact).GetAwaiter().GetResult().ToList();
+        var captured = LiveCapture.CaptureAsync(client, CapturePlan.FullFor(client.Target.Proxy), staging, null, cancellationToken, Redact).GetAwaiter().GetResult().ToList();
         if (request.Interval is { } interval)
         {
             Task.Delay(interval, clock, cancellationToken).GetAwaiter().GetResult();
-            var second = new CapturePlan([new CaptureItem(AdminEndpoint.Stats, "/stats?format=json", "stats.2.json")]);
+            var second = CapturePlan.SecondSample(client.Target.Proxy);
             captured.AddRange(LiveCapture.CaptureAsync(client, second, staging, null, cancellationToken, Redact).GetAwaiter().GetResult());
         }
 
