@@ -81,6 +81,8 @@ public static class PodConnector
                 Proxy = linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy,
                 Resources = client,
                 Connect = async (_, ct) => await OpenAsync(client, name, ns, port, target, ct).ConfigureAwait(false),
+                OpenPort = async (other, ct) => await OpenAsync(client, name, ns, other, $"{display} port {other.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct).ConfigureAwait(false),
+                ServiceAccount = string.IsNullOrEmpty(pod.Spec?.ServiceAccountName) ? "default" : pod.Spec.ServiceAccountName,
             };
         }
         catch

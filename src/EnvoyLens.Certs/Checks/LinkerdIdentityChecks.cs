@@ -49,6 +49,31 @@ public static class LinkerdIdentityChecks
     public const string IssuerRemaining = "issuer cert is valid for at least 60 days";
     public const string IssuerIssuedByAnchor = "issuer cert is issued by the trust anchor";
     public const string IssuerName = "issuer cert name fits the identity domain";
+    public const string ProxyCertificate = "data plane proxies certificate match CA";
+
+    /// <summary>
+    /// <c>linkerd check --proxy</c>'s "data plane proxies certificate match CA": the chain a proxy presented (leaf first,
+    /// as a TLS probe records it) validated to the trust anchors with the existing path validator.
+    /// </summary>
+    public static LinkerdCheck PresentedChain(IReadOnlyList<CertificateInfo> presented, IReadOnlyList<CertificateInfo> anchors, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(presented);
+        ArgumentNullException.ThrowIfNull(anchors);
+        if (presented.Count == 0)
+        {
+            return new LinkerdCheck(ProxyCertificate, CheckStatus.Failed, "The presented chain holds no certificate.");
+        }
+
+        if (anchors.Count == 0)
+        {
+            return new LinkerdCheck(ProxyCertificate, CheckStatus.Failed, "No trust anchor could be read to verify the proxy's certificate against.");
+        }
+
+        var result = PathValidator.Verify(new VerifyRequest(presented[0], anchors, presented.Skip(1).ToList(), at));
+        return result.Valid
+            ? new LinkerdCheck(ProxyCertificate, CheckStatus.Passed, $"The proxy's certificate {Label(presented[0])} chains to the trust anchor {Label(result.Chain[^1])}.")
+            : new LinkerdCheck(ProxyCertificate, CheckStatus.Failed, result.Reason);
+    }
 
     /// <summary>Every check, in <c>linkerd check</c>'s order (the name check last). A check whose input is missing fails and says why.</summary>
     public static IReadOnlyList<LinkerdCheck> Run(LinkerdIdentityInput input)

@@ -114,11 +114,13 @@ internal static class CertsCommand
         var domain = new Option<string>("--identity-domain") { Description = "The identity trust domain; the issuer must be named identity.linkerd.DOMAIN.", HelpName = "DOMAIN", DefaultValueFactory = _ => "cluster.local" };
         command.Options.Add(anchors);
         command.Options.Add(issuer);
+        var presented = new Option<string?>("--presented") { Description = "A proxy's presented certificate chain (PEM, leaf first; a Linkerd snapshot's presented_chain.pem): adds the check \"data plane proxies certificate match CA\".", HelpName = "FILE" };
         command.Options.Add(domain);
+        command.Options.Add(presented);
         var at = new AtOption().AddTo(command);
         var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
         command.SetAction(parse => CertFilesService.Linkerd(parse.GetValue(anchors)!, parse.GetValue(issuer)!, parse.GetValue(domain) ?? "cluster.local",
-            at.Get(parse, clock), format.Get(parse), output));
+            at.Get(parse, clock), format.Get(parse), output, parse.GetValue(presented)));
         return command;
     }
 

@@ -91,7 +91,7 @@ internal static class CertFilesService
     /// file. 0 when no check failed (the 60-day checks only warn, as linkerd's do), 1 when one failed, 2 when a file is
     /// missing or unreadable. A file that holds no certificate is the failing "certificate config is valid" check.
     /// </summary>
-    public static int Linkerd(string anchorsFile, string issuerFile, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output)
+    public static int Linkerd(string anchorsFile, string issuerFile, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output, string? presentedFile = null)
     {
         if (string.IsNullOrWhiteSpace(identityDomain) || identityDomain.Any(c => char.IsWhiteSpace(c) || c is '/' or ':'))
         {
@@ -104,6 +104,11 @@ internal static class CertFilesService
         var issuer = CertificateReader.ReadFile(issuerFile);
         var when = at.GetUtcNow();
         var checks = LinkerdIdentityChecks.Run(new LinkerdIdentityInput(anchors.Certificates, anchors.Problems, issuer.Certificates, issuer.Problems, identityDomain, when));
+        if (presentedFile is not null)
+        {
+            checks = [.. checks, LinkerdIdentityChecks.PresentedChain(ReadRequired(presentedFile).Certificates, anchors.Certificates, when)];
+        }
+
         output.Write(format == TextOrJson.Json ? LinkerdChecksRenderer.Json(checks, identityDomain, when) : LinkerdChecksRenderer.Text(checks));
         return LinkerdChecksRenderer.Passed(checks) ? ExitCodes.Ok : ExitCodes.Findings;
     }

@@ -29,6 +29,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>The local port a forwarded pod port reaches.</summary>
     public int ForwardTo { get; set; }
 
+    /// <summary>Pod ports forwarded somewhere else than <see cref="ForwardTo"/> (a proxy's TLS port to a TLS test server, say).</summary>
+    public ConcurrentDictionary<int, int> PortMap { get; } = new();
+
     /// <summary>Answer port-forward requests with 403 Forbidden.</summary>
     public bool ForbidPortForward { get; set; }
 
@@ -184,7 +187,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
 
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", ForwardTo, context.RequestAborted).ConfigureAwait(false);
+        await tcp.ConnectAsync("127.0.0.1", PortMap.TryGetValue(port, out var mapped) ? mapped : ForwardTo, context.RequestAborted).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var up = Task.Run(async () =>
