@@ -87,3 +87,62 @@ public sealed class CertsLinkerdTests
         public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }
+
+/// <summary><c>certs linkerd --from-cluster</c> through the Kubernetes API test server.</summary>
+public sealed class CertsLinkerdFromClusterTests : IAsyncLifetime
+{
+    private LiveFixture _live = null!;
+
+    public async Task InitializeAsync() => _live = await LiveFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _live.DisposeAsync();
+
+    [SkippableFact]
+    public void Given_the_trust_roots_config_map_and_issuer_secret_When_checked_from_the_cluster_Then_the_same_checks_run_and_the_key_is_never_shown()
+    {
+        Skip.If(TestPaths.Corpus is null, "shared corpus not present");
+        _live.Api.ConfigMaps["linkerd/linkerd-identity-trust-roots"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["ca-bundle.crt"] = File.ReadAllText(TestPaths.CorpusFile("certs", "linkerd-valid-trust-anchors.pem")) },
+        };
+        _live.Api.Secrets["linkerd/linkerd-identity-issuer"] = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "kubernetes.io/tls",
+            ["data"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["tls.crt"] = Convert.ToBase64String(File.ReadAllBytes(TestPaths.CorpusFile("certs", "linkerd-valid-issuer-crt.pem"))),
+                ["tls.key"] = Convert.ToBase64String("-----BEGIN EC PRIVATE KEY-----\nnot-a-real-key-but-never-printed\n-----END EC PRIVATE KEY-----\n"u8.ToArray()),
+            },
+        };
+
+        var result = Cli.Run("certs", "linkerd", "--from-cluster", "--kubeconfig", _live.Kubeconfig, "--at", "2026-11-20T10:00:00Z");
+        var files = Cli.Run("certs", "linkerd", "--anchors", TestPaths.CorpusFile("certs", "linkerd-valid-trust-anchors.pem"),
+            "--issuer", TestPaths.CorpusFile("certs", "linkerd-valid-issuer-crt.pem"), "--at", "2026-11-20T10:00:00Z");
+
+        Assert.True(result.ExitCode == 0, result.Err + string.Join(" ", _live.Api.Requests.Select(r => r.Method + " " + r.PathAndQuery)));
+        Assert.Equal(files.Out, result.Out);
+        Assert.DoesNotContain("not-a-real-key", result.Out + result.Err, StringComparison.Ordinal);
+        Assert.Equal(
+            ["/api/v1/namespaces/linkerd/configmaps/linkerd-identity-trust-roots", "/api/v1/namespaces/linkerd/secrets/linkerd-identity-issuer"],
+            _live.Api.Requests.Select(r => r.Path));
+        Assert.All(_live.Api.Requests, r => Assert.Equal("GET", r.Method));
+    }
+
+    [Fact]
+    public void Given_no_linkerd_in_the_cluster_When_checked_from_the_cluster_Then_exit_2_with_one_sentence()
+    {
+        var result = Cli.Run("certs", "linkerd", "--from-cluster", "--kubeconfig", _live.Kubeconfig);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("envoylens: ConfigMap linkerd/linkerd-identity-trust-roots was not found; is Linkerd installed in namespace linkerd (--linkerd-namespace)?\n", result.Err);
+    }
+
+    [Fact]
+    public void Given_both_files_and_from_cluster_When_checked_Then_it_is_a_usage_error()
+    {
+        var result = Cli.Run("certs", "linkerd", "--from-cluster", "--anchors", "a.pem", "--issuer", "b.pem");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("envoylens: give either --anchors FILE and --issuer FILE, or --from-cluster.\n", result.Err);
+    }
+}

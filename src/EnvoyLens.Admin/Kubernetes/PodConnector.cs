@@ -93,6 +93,58 @@ public static class PodConnector
     }
 
     /// <summary>
+    /// Reads Linkerd's identity PKI from the cluster: the trust anchors of the <c>linkerd-identity-trust-roots</c> ConfigMap
+    /// (<c>ca-bundle.crt</c>) and the issuer certificate of the <c>linkerd-identity-issuer</c> Secret (<c>crt.pem</c>, else
+    /// <c>tls.crt</c>). Only the certificate is taken from the Secret: its key is neither kept nor shown.
+    /// </summary>
+    public static async Task<(byte[] Anchors, string AnchorsSource, byte[] Issuer, string IssuerSource)> ReadLinkerdIdentityAsync(
+        string linkerdNamespace, string? context, string? kubeconfig, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var config = BuildConfig(KubeconfigPath(kubeconfig), context);
+        using var client = new k8s.Kubernetes(config);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var rootsName = $"ConfigMap {linkerdNamespace}/linkerd-identity-trust-roots";
+        var issuerName = $"Secret {linkerdNamespace}/linkerd-identity-issuer";
+        var roots = await ReadAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("linkerd-identity-trust-roots", linkerdNamespace, cancellationToken: deadline.Token), rootsName).ConfigureAwait(false);
+        var anchors = roots.Data?.TryGetValue("ca-bundle.crt", out var bundle) == true && !string.IsNullOrWhiteSpace(bundle)
+            ? System.Text.Encoding.UTF8.GetBytes(bundle)
+            : throw new EnvoyLensException($"{rootsName} has no ca-bundle.crt with the trust anchors.");
+        var secret = await ReadAsync(() => client.CoreV1.ReadNamespacedSecretAsync("linkerd-identity-issuer", linkerdNamespace, cancellationToken: deadline.Token), issuerName).ConfigureAwait(false);
+        var key = secret.Data?.ContainsKey("crt.pem") == true ? "crt.pem" : secret.Data?.ContainsKey("tls.crt") == true ? "tls.crt" : null;
+        var issuer = key is not null ? secret.Data![key] : throw new EnvoyLensException($"{issuerName} has neither crt.pem nor tls.crt with the issuer certificate.");
+        return (anchors, rootsName + " ca-bundle.crt", issuer, issuerName + " " + key);
+
+        async Task<T> ReadAsync<T>(Func<Task<T>> read, string what)
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} did not answer within {TimeText.SecondsValue(timeout)} s while reading {what}.", ex);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new EnvoyLensException($"{what} was not found; is Linkerd installed in namespace {linkerdNamespace} (--linkerd-namespace)?", ex);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new EnvoyLensException($"reading {what} is forbidden; your Kubernetes user needs RBAC 'get' on it.", ex);
+            }
+            catch (HttpOperationException ex)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} answered {(int)ex.Response.StatusCode} while reading {what}.", ex);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} cannot be reached while reading {what}: {FirstLine(ex.Message)}.", ex);
+            }
+        }
+    }
+
+    /// <summary>
     /// Finds a running istiod (label <c>app=istiod</c>, and <c>istio.io/rev=REVISION</c> when one is given; the first by
     /// name) in <paramref name="istioNamespace"/> and returns a control-plane target that reaches its plaintext xDS port
     /// 15010 through a port-forward; <paramref name="info"/> is told which pod and port.
@@ -178,7 +230,7 @@ public static class PodConnector
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
     }
 
-    private static KubernetesClientConfiguration BuildConfig(string path, string? context)
+    internal static KubernetesClientConfiguration BuildConfig(string path, string? context)
     {
         if (!File.Exists(path))
         {
@@ -297,6 +349,6 @@ public static class PodConnector
         return new PortForwardStream(socket, display, port);
     }
 
-    private static string FirstLine(string message) =>
+    internal static string FirstLine(string message) =>
         message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('.') ?? "unknown error";
 }

@@ -93,15 +93,31 @@ internal static class CertFilesService
     /// </summary>
     public static int Linkerd(string anchorsFile, string issuerFile, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output, string? presentedFile = null)
     {
+        RequireFile(anchorsFile);
+        RequireFile(issuerFile);
+        return Linkerd(CertificateReader.ReadFile(anchorsFile), CertificateReader.ReadFile(issuerFile), identityDomain, at, format, output, presentedFile);
+    }
+
+    /// <summary>
+    /// <c>certs linkerd --from-cluster</c>: the trust anchors of the <c>linkerd-identity-trust-roots</c> ConfigMap and the
+    /// issuer certificate of the <c>linkerd-identity-issuer</c> Secret (never its key), read through the Kubernetes API.
+    /// </summary>
+    public static int LinkerdFromCluster(string linkerdNamespace, string? context, string? kubeconfig, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output,
+        string? presentedFile = null)
+    {
+        var (anchors, anchorsSource, issuer, issuerSource) = Admin.Kubernetes.PodConnector.ReadLinkerdIdentityAsync(linkerdNamespace, context, kubeconfig, TimeSpan.FromSeconds(30))
+            .GetAwaiter().GetResult();
+        return Linkerd(CertificateReader.ReadBytes(anchors, anchorsSource), CertificateReader.ReadBytes(issuer, issuerSource), identityDomain, at, format, output, presentedFile);
+    }
+
+    /// <summary><c>certs linkerd</c> on certificates already read (files, or the cluster's ConfigMap and Secret).</summary>
+    public static int Linkerd(CertificateReadResult anchors, CertificateReadResult issuer, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output, string? presentedFile = null)
+    {
         if (string.IsNullOrWhiteSpace(identityDomain) || identityDomain.Any(c => char.IsWhiteSpace(c) || c is '/' or ':'))
         {
             throw new EnvoyLensException($"--identity-domain '{identityDomain}' is not a DNS domain (e.g. cluster.local).");
         }
 
-        RequireFile(anchorsFile);
-        RequireFile(issuerFile);
-        var anchors = CertificateReader.ReadFile(anchorsFile);
-        var issuer = CertificateReader.ReadFile(issuerFile);
         var when = at.GetUtcNow();
         var checks = LinkerdIdentityChecks.Run(new LinkerdIdentityInput(anchors.Certificates, anchors.Problems, issuer.Certificates, issuer.Problems, identityDomain, when));
         if (presentedFile is not null)
