@@ -38,6 +38,12 @@ public sealed record BundleManifest(
     IReadOnlyList<BundleFile> Files,
     IReadOnlyList<BundleRedaction> Redactions)
 {
+    /// <summary>The proxy kind when it is not Envoy (<c>linkerd2-proxy</c>); null for Envoy, whose bundles do not say.</summary>
+    public string? Proxy { get; init; }
+
+    /// <summary>The version of a proxy that is not Envoy (linkerd2-proxy's <c>proxy_build_info</c>), when it was read.</summary>
+    public string? ProxyVersion { get; init; }
+
     /// <summary>The format this reader and writer speak.</summary>
     public const string CurrentFormat = "envoylens-bundle/v1";
 
@@ -132,7 +138,11 @@ public sealed record BundleManifest(
                 }
             }
 
-            return new BundleManifest(format, Str(root, "tool", source), target, Str(root, "envoyVersion", source), Time(root, "capturedAt", source), files, redactions);
+            return new BundleManifest(format, Str(root, "tool", source), target, Str(root, "envoyVersion", source), Time(root, "capturedAt", source), files, redactions)
+            {
+                Proxy = Str(root, "proxy", source),
+                ProxyVersion = Str(root, "proxyVersion", source),
+            };
         }
     }
 
@@ -176,6 +186,8 @@ public sealed record BundleManifest(
             }
 
             WriteOptional(w, "envoyVersion", manifest.EnvoyVersion);
+            WriteOptional(w, "proxy", manifest.Proxy);
+            WriteOptional(w, "proxyVersion", manifest.ProxyVersion);
             WriteOptional(w, "capturedAt", FormatTime(manifest.CapturedAt));
             w.WriteStartArray("files");
             foreach (var f in manifest.Files.OrderBy(f => f.Path, StringComparer.Ordinal))

@@ -172,7 +172,13 @@ public static partial class DocumentSniffer
         }
 
         var line = lines[0].Trim();
-        if (line.StartsWith("# TYPE ", StringComparison.Ordinal) || line.StartsWith("# HELP ", StringComparison.Ordinal) || PrometheusSample().IsMatch(line))
+        var prometheus = line.StartsWith("# TYPE ", StringComparison.Ordinal) || line.StartsWith("# HELP ", StringComparison.Ordinal);
+        if ((prometheus || AnyPrometheusSample().IsMatch(line)) && IsLinkerdMetrics(text))
+        {
+            return AdminEndpoint.LinkerdMetrics;
+        }
+
+        if (prometheus || PrometheusSample().IsMatch(line))
         {
             return AdminEndpoint.StatsPrometheus;
         }
@@ -192,13 +198,54 @@ public static partial class DocumentSniffer
             return AdminEndpoint.Stats;
         }
 
-        if (lines.Count == 1 && line is "LIVE" or "DRAINING" or "PRE_INITIALIZING" or "INITIALIZING")
+        if (lines.Count == 1 && line is "LIVE" or "DRAINING" or "PRE_INITIALIZING" or "INITIALIZING" or "ready")
         {
             return AdminEndpoint.Ready;
         }
 
+        if (lines.Count == 1 && line == "live")
+        {
+            // linkerd2-proxy's /live.
+            return AdminEndpoint.Live;
+        }
+
         return null;
     }
+
+    /// <summary>
+    /// The metric families only linkerd2-proxy's <c>/metrics</c> has (its build info, policy, identity and control-plane
+    /// client metrics, and its <c>direction</c>-labelled traffic totals): one of them in the first 64 KiB, and no
+    /// <c>envoy_</c> metric, tells it from Envoy's <c>/stats/prometheus</c>.
+    /// </summary>
+    internal static bool IsLinkerdMetrics(string prefix)
+    {
+        var linkerd = false;
+        foreach (var raw in prefix.Split('\n'))
+        {
+            var line = raw.Trim();
+            var name = line.StartsWith("# HELP ", StringComparison.Ordinal) || line.StartsWith("# TYPE ", StringComparison.Ordinal)
+                ? line[7..].Split(' ', 2)[0]
+                : line.Length > 0 && line[0] != '#' ? line.Split('{', ' ')[0] : "";
+            if (name.StartsWith("envoy_", StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            linkerd |= LinkerdFamilies.Any(f => name.StartsWith(f, StringComparison.Ordinal))
+                       || (name is "request_total" or "response_total" or "tcp_open_total" or "tcp_close_total" && line.Contains("direction=\"", StringComparison.Ordinal));
+        }
+
+        return linkerd;
+    }
+
+    private static readonly string[] LinkerdFamilies =
+    [
+        "proxy_build_info", "inbound_http_authz_", "inbound_tcp_authz_", "inbound_http_route_", "inbound_http_errors_", "inbound_tcp_errors_",
+        "outbound_http_balancer_", "outbound_http_errors_", "outbound_tcp_errors_", "identity_cert_", "control_request_total", "control_response_total",
+    ];
+
+    [GeneratedRegex(@"^[A-Za-z_:][A-Za-z0-9_:]*(\{.*\})?\s+\S+(\s+\S+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex AnyPrometheusSample();
 
     [GeneratedRegex(@"^\s*(configs|xds|""configs""):\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex YamlConfigs();

@@ -7,7 +7,8 @@ namespace EnvoyLens.Core;
 /// <param name="FileName">The file its body is stored in inside a bundle (<c>config_dump.json</c>, <c>ready.txt</c>).</param>
 /// <param name="DisplayName">How a sentence names it as an input (<c>a config dump</c>, <c>/stats</c>).</param>
 /// <param name="Input">The rule input it provides, <see cref="RuleInputs.None"/> when no rule reads it.</param>
-public sealed record AdminEndpointInfo(AdminEndpoint Endpoint, string Name, string Path, string FileName, string DisplayName, RuleInputs Input)
+/// <param name="Proxies">The kinds of proxy that serve it (Envoy's endpoints are Envoy's only; <c>/ready</c> is both).</param>
+public sealed record AdminEndpointInfo(AdminEndpoint Endpoint, string Name, string Path, string FileName, string DisplayName, RuleInputs Input, ProxyKinds Proxies = ProxyKinds.Envoy)
 {
     /// <summary>True when the body is plain text rather than JSON (<c>/ready</c>, <c>/stats/prometheus</c>).</summary>
     public bool IsText => FileName.EndsWith(".txt", StringComparison.Ordinal);
@@ -41,11 +42,16 @@ public static class AdminEndpoints
         new(AdminEndpoint.Stats, "stats", "/stats", "stats.json", "/stats", RuleInputs.Stats),
         new(AdminEndpoint.StatsPrometheus, "stats_prometheus", "/stats/prometheus", "stats_prometheus.txt", "/stats/prometheus", RuleInputs.Stats),
         new(AdminEndpoint.InitDump, "init_dump", "/init_dump", "init_dump.json", "/init_dump", RuleInputs.InitDump),
-        new(AdminEndpoint.Ready, "ready", "/ready", "ready.txt", "/ready", RuleInputs.None),
+        new(AdminEndpoint.Ready, "ready", "/ready", "ready.txt", "/ready", RuleInputs.None, ProxyKinds.Envoy | ProxyKinds.Linkerd2Proxy),
         new(AdminEndpoint.Runtime, "runtime", "/runtime", "runtime.json", "/runtime", RuleInputs.None),
         new(AdminEndpoint.Memory, "memory", "/memory", "memory.json", "/memory", RuleInputs.None),
         new(AdminEndpoint.HotRestartVersion, "hot_restart_version", "/hot_restart_version", "hot_restart_version.txt", "/hot_restart_version", RuleInputs.None),
+        new(AdminEndpoint.LinkerdMetrics, "metrics", "/metrics", "metrics.txt", "linkerd2-proxy /metrics", RuleInputs.LinkerdMetrics, ProxyKinds.Linkerd2Proxy),
+        new(AdminEndpoint.Live, "live", "/live", "live.txt", "/live", RuleInputs.None, ProxyKinds.Linkerd2Proxy),
     ];
+
+    /// <summary>The endpoints <paramref name="proxy"/> serves, in <see cref="All"/> order.</summary>
+    public static IEnumerable<AdminEndpointInfo> ServedBy(ProxyKind proxy) => All.Where(e => e.Proxies.HasFlag(ProxyKindSets.Of(proxy)));
 
     /// <summary>The description of <paramref name="endpoint"/>.</summary>
     public static AdminEndpointInfo Of(AdminEndpoint endpoint) =>

@@ -15,6 +15,12 @@ public enum AdminEndpoint
     Runtime,
     Memory,
     HotRestartVersion,
+
+    /// <summary>linkerd2-proxy's <c>/metrics</c> (Prometheus text), not Envoy's <c>/stats/prometheus</c>.</summary>
+    LinkerdMetrics,
+
+    /// <summary>linkerd2-proxy's <c>/live</c>.</summary>
+    Live,
 }
 
 /// <summary>The bytes of one admin endpoint response or one input file, untouched.</summary>

@@ -23,6 +23,9 @@ public enum RuleCategory
 
     /// <summary>EL5xxx: what the stats say.</summary>
     Stats,
+
+    /// <summary>EL6xxx: Linkerd proxies (linkerd2-proxy's <c>/metrics</c>): identity, authorization, traffic and the control plane.</summary>
+    Linkerd,
 }
 
 /// <summary>The admin inputs a rule reads; a rule whose inputs were not captured is reported as not run.</summary>
@@ -40,6 +43,9 @@ public enum RuleInputs
 
     /// <summary>The control plane's view of the proxy (a bundle's <c>control_plane.json</c>, from <c>snapshot --control-plane</c>); no admin endpoint provides it.</summary>
     ControlPlane = 128,
+
+    /// <summary>linkerd2-proxy's <c>/metrics</c>.</summary>
+    LinkerdMetrics = 256,
 }
 
 /// <summary>How people read <see cref="RuleInputs"/>: the admin path of each input (<c>/stats</c>), in a fixed order.</summary>

@@ -42,6 +42,7 @@ public static class SnapshotDecoder
         }
 
         state.Stats = StatsSamples.Combine(state.StatsDocuments, raw.CapturedAt, state.Diagnostics);
+        var linkerd = StatsSamples.Combine(state.LinkerdDocuments, raw.CapturedAt, state.Diagnostics) is { } metrics ? LinkerdMetricsDocument.Map(metrics) : null;
         var c = state.Config;
         return new EnvoySnapshot(
             raw.Origin,
@@ -65,6 +66,8 @@ public static class SnapshotDecoder
         {
             CapturedAt = raw.CapturedAt,
             ControlPlane = raw.ControlPlane is { } cp ? ControlPlane.ControlPlaneFile.Read(cp) : null,
+            Proxy = linkerd is not null || raw.Documents.Any(d => d.Endpoint is AdminEndpoint.LinkerdMetrics or AdminEndpoint.Live) ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy,
+            Linkerd = linkerd,
         };
     }
 
@@ -95,7 +98,7 @@ public static class SnapshotDecoder
 
     private static void DecodeDocument(RawDocument document, DecodeOptions? options, DecodeState state)
     {
-        if (document.Endpoint is not (AdminEndpoint.ConfigDump or AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus) && options?.ShowSecrets != true &&
+        if (document.Endpoint is not (AdminEndpoint.ConfigDump or AdminEndpoint.Stats or AdminEndpoint.StatsPrometheus or AdminEndpoint.LinkerdMetrics) && options?.ShowSecrets != true &&
             JsonRedactor.LooksLikeJson(document.Content))
         {
             // Config dumps are redacted entry by entry (after a YAML input is converted); stats hold no configuration.
@@ -121,6 +124,10 @@ public static class SnapshotDecoder
                 var stats = Take(StatsDocument.Read(bytes, source, document.Endpoint == AdminEndpoint.StatsPrometheus ? StatsDocument.PrometheusFormat : null), state);
                 state.StatsDocuments.Add(new StatsSamples.Read(state.StatsDocuments.Count, document, stats));
                 break;
+            case AdminEndpoint.LinkerdMetrics:
+                var metrics = Take(LinkerdMetricsDocument.Read(bytes, source), state);
+                state.LinkerdDocuments.Add(new StatsSamples.Read(state.LinkerdDocuments.Count, document, metrics));
+                break;
             case AdminEndpoint.Clusters:
                 state.ClusterStatuses = Take(ClustersDocument.Read(bytes, source), state);
                 break;
@@ -134,7 +141,7 @@ public static class SnapshotDecoder
                 state.InitTargets = Take(InitDumpDocument.Read(bytes, source), state);
                 break;
             default:
-                // /ready, /runtime, /memory, /hot_restart_version: carried in bundles, not modelled yet.
+                // /ready, /live, /runtime, /memory, /hot_restart_version: carried in bundles, not modelled yet.
                 state.Diagnostics.Add(new DecodeDiagnostic(DiagnosticLevel.Info, DiagnosticCodes.UnknownSection, source, JsonPointer.Root,
                     $"{source} ({document.Endpoint}) was read but is not decoded into the model."));
                 break;
@@ -219,6 +226,8 @@ public static class SnapshotDecoder
         public StatsSnapshot? Stats { get; set; }
 
         public List<StatsSamples.Read> StatsDocuments { get; } = [];
+
+        public List<StatsSamples.Read> LinkerdDocuments { get; } = [];
 
         public IReadOnlyList<ClusterStatus> ClusterStatuses { get; set; } = [];
 

@@ -114,6 +114,12 @@ public sealed class EnvoySnapshot
     /// <summary>The control plane's view of this proxy (a bundle's <c>control_plane.json</c>); null when the capture has none.</summary>
     public ControlPlaneView? ControlPlane { get; init; }
 
+    /// <summary>The kind of proxy the capture was read from: Envoy unless linkerd2-proxy's <c>/metrics</c> was read.</summary>
+    public ProxyKind Proxy { get; init; }
+
+    /// <summary>What a linkerd2-proxy's <c>/metrics</c> said (with an earlier sample when two were taken); null for an Envoy.</summary>
+    public LinkerdProxy? Linkerd { get; init; }
+
     /// <summary>Every xDS resource of the config dump: listeners, clusters, route configurations, secrets, ECDS configs and load assignments, in that order.</summary>
     public IEnumerable<ResourceMeta> AllResources =>
         Listeners.Select(l => l.Meta).Concat(Clusters.Select(c => c.Meta)).Concat(RouteConfigs.Select(r => r.Meta))
@@ -129,7 +135,7 @@ public sealed class EnvoySnapshot
     /// <summary>The same snapshot with another stats sample (e.g. one that carries an earlier sample); nothing else is copied.</summary>
     public EnvoySnapshot WithStats(StatsSnapshot? stats) =>
         new(Origin, Sources, Bootstrap, ServerInfo, Listeners, RouteConfigs, Clusters, LoadAssignments, Secrets, Ecds, ClusterStatuses,
-            ListenerStatuses, AdminCertificates, InitTargets, stats, RawPayloads, Diagnostics, ConfigDump) { CapturedAt = CapturedAt, ControlPlane = ControlPlane };
+            ListenerStatuses, AdminCertificates, InitTargets, stats, RawPayloads, Diagnostics, ConfigDump) { CapturedAt = CapturedAt, ControlPlane = ControlPlane, Proxy = Proxy, Linkerd = Linkerd };
 
     public Listener? FindListener(string name) => _listeners.GetValueOrDefault(name);
 

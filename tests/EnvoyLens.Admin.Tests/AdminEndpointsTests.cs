@@ -18,10 +18,39 @@ public sealed class AdminEndpointsTests
     }
 
     [Fact]
-    public void Given_the_endpoint_table_When_the_allowlist_is_built_Then_it_allows_exactly_the_table_paths()
+    public void Given_the_endpoint_table_When_the_allowlist_is_built_Then_it_allows_exactly_the_table_paths_of_each_proxy_kind()
     {
-        Assert.Equal(AdminEndpoints.All.Select(e => e.Path).Order(StringComparer.Ordinal), AdminAllowlist.Paths);
-        Assert.All(AdminEndpoints.All, e => Assert.True(AdminAllowlist.IsAllowed(e.Path, out _), e.Path));
+        var envoy = AdminEndpoints.All.Where(e => e.Proxies.HasFlag(ProxyKinds.Envoy)).ToList();
+        var linkerd = AdminEndpoints.All.Where(e => e.Proxies.HasFlag(ProxyKinds.Linkerd2Proxy)).ToList();
+
+        Assert.Equal(envoy.Select(e => e.Path).Order(StringComparer.Ordinal), AdminAllowlist.Paths);
+        Assert.All(envoy, e => Assert.True(AdminAllowlist.IsAllowed(e.Path, out _), e.Path));
+        Assert.Equal(["/live", "/metrics", "/ready"], AdminAllowlist.PathsFor(ProxyKind.Linkerd2Proxy));
+        Assert.Equal(["/live", "/metrics", "/ready"], linkerd.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/live")]
+    public void Given_a_linkerd_path_When_checked_for_an_envoy_Then_it_is_refused_and_for_a_linkerd_proxy_allowed(string path)
+    {
+        Assert.False(AdminAllowlist.IsAllowed(path, out var reason));
+        Assert.Equal($"'{path}' is not a read-only endpoint EnvoyLens reads from an Envoy proxy (allowed: {string.Join(", ", AdminAllowlist.Paths)})", reason);
+        Assert.True(AdminAllowlist.IsAllowed(path, ProxyKind.Linkerd2Proxy, out _));
+    }
+
+    [Theory]
+    [InlineData("/config_dump")]
+    [InlineData("/stats/prometheus")]
+    [InlineData("/quitquitquit")]
+    [InlineData("/shutdown")]
+    [InlineData("/metrics?x=1")]
+    [InlineData("/tasks")]
+    [InlineData("/proxy-log-level")]
+    public void Given_a_path_linkerd2_proxy_does_not_serve_read_only_When_checked_for_it_Then_it_is_refused(string pathAndQuery)
+    {
+        Assert.False(AdminAllowlist.IsAllowed(pathAndQuery, ProxyKind.Linkerd2Proxy, out var reason));
+        Assert.NotEmpty(reason);
     }
 
     [Theory]
@@ -30,6 +59,8 @@ public sealed class AdminEndpointsTests
     [InlineData(AdminEndpoint.Ready, "ready", "/ready", "ready.txt", "ready", true)]
     [InlineData(AdminEndpoint.HotRestartVersion, "hot_restart_version", "/hot_restart_version", "hot_restart_version.txt", "hot_restart_version", true)]
     [InlineData(AdminEndpoint.ServerInfo, "server_info", "/server_info", "server_info.json", "server_info", false)]
+    [InlineData(AdminEndpoint.LinkerdMetrics, "metrics", "/metrics", "metrics.txt", "metrics", true)]
+    [InlineData(AdminEndpoint.Live, "live", "/live", "live.txt", "live", true)]
     public void Given_an_endpoint_When_described_Then_name_path_file_and_kind_are_its_own(
         AdminEndpoint endpoint, string name, string path, string fileName, string kind, bool text)
     {

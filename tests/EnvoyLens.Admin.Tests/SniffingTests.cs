@@ -18,8 +18,8 @@ public sealed class SniffingTests : IDisposable
             { "server_info/datadog-envoy-1.14.1-server_info.json", AdminEndpoint.ServerInfo },
             { "stats/beats-envoyproxy-serverstats.txt", AdminEndpoint.Stats },
             { "stats/netdata-envoy-prometheus.txt", AdminEndpoint.StatsPrometheus },
-            // linkerd2-proxy /metrics is Prometheus text; telling it from Envoy's is the Linkerd issue's work.
-            { "stats/linkerd-proxy-diagnostics-metrics.txt", AdminEndpoint.StatsPrometheus },
+            // linkerd2-proxy /metrics is Prometheus text too, told from Envoy's by its metric families.
+            { "stats/linkerd-proxy-diagnostics-metrics.txt", AdminEndpoint.LinkerdMetrics },
             { "golden/istio-proxyconfig-ecds/configdump.json", AdminEndpoint.ConfigDump },
             { "golden/istio-proxyconfig-routes/empty-gateway/configdump.json", AdminEndpoint.ConfigDump },
             { "golden/istio-proxyconfig-routes/istio-gateway-http-route-prefix/configdump.json", AdminEndpoint.ConfigDump },
@@ -86,6 +86,13 @@ public sealed class SniffingTests : IDisposable
     [InlineData("envoy_server_live{} 1\n", AdminEndpoint.StatsPrometheus)]
     [InlineData("cluster.outbound|80||a.b.upstream_cx_total: 4\n", AdminEndpoint.Stats)]
     [InlineData("LIVE\n", AdminEndpoint.Ready)]
+    [InlineData("ready\n", AdminEndpoint.Ready)]
+    [InlineData("live\n", AdminEndpoint.Live)]
+    [InlineData("# HELP request_total Total count of HTTP requests.\n# TYPE request_total counter\nrequest_total{direction=\"inbound\",target_addr=\"10.0.0.1:80\"} 3\n", AdminEndpoint.LinkerdMetrics)]
+    [InlineData("proxy_build_info{version=\"2.16.1\"} 1\n", AdminEndpoint.LinkerdMetrics)]
+    [InlineData("identity_cert_refresh_count 1\n", AdminEndpoint.LinkerdMetrics)]
+    [InlineData("# TYPE envoy_cluster_upstream_rq counter\nenvoy_cluster_upstream_rq{cluster_name=\"a\"} 1\nrequest_total{direction=\"inbound\"} 3\n", AdminEndpoint.StatsPrometheus)]
+    [InlineData("# TYPE process_open_fds gauge\nprocess_open_fds 3\n", AdminEndpoint.StatsPrometheus)]
     [InlineData("{\"layers\": [], \"entries\": {}}", AdminEndpoint.Runtime)]
     [InlineData("{\"allocated\": \"1\", \"heap_size\": \"2\"}", AdminEndpoint.Memory)]
     [InlineData("{\"something\": \"else\"}", AdminEndpoint.ConfigDump)]

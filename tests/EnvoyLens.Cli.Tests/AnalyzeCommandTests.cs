@@ -33,7 +33,7 @@ public sealed class AnalyzeCommandTests
         Assert.Contains("\nNOT RUN: 14 rules need /stats, /server_info, /certs, the control plane's view (snapshot --control-plane): capture with `envoylens snapshot` (with --control-plane or --istiod) to run them (-v lists them).\n", result.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("  EL2003", result.Out, StringComparison.Ordinal);
         Assert.EndsWith(
-            "\n1 finding(s): 1 error, 0 warning, 0 info (47 rules: 12 passed, 1 failed, 20 not applicable, 14 not run, 0 disabled, 0 internal error).\n",
+            "\n1 finding(s): 1 error, 0 warning, 0 info (56 rules: 12 passed, 1 failed, 29 not applicable, 14 not run, 0 disabled, 0 internal error).\n",
             result.Out,
             StringComparison.Ordinal);
     }
@@ -111,7 +111,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal("web", finding.GetProperty("resource").GetProperty("name").GetString());
         Assert.Equal("/configs/2/dynamic_route_configs/0/route_config/virtual_hosts/0/routes/0", finding.GetProperty("pointer").GetString());
         Assert.Equal("api-canary", finding.GetProperty("arguments").GetProperty("cluster").GetString());
-        Assert.Equal(47, root.GetProperty("rules").GetArrayLength()); // 36 built-in rules and 11 certificate rules
+        Assert.Equal(56, root.GetProperty("rules").GetArrayLength()); // 36 built-in rules, 11 certificate rules and 9 Linkerd rules
         Assert.Contains(root.GetProperty("rules").EnumerateArray(), r => r.GetProperty("id").GetString() == "EL2004" && r.GetProperty("status").GetString() == "notRun");
     }
 
@@ -189,7 +189,7 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, result.ExitCode);
         var lines = result.Out.TrimEnd('\n').Split('\n');
         Assert.StartsWith("ID      SEVERITY  CATEGORY", lines[0], StringComparison.Ordinal);
-        Assert.Equal(48, lines.Length - 1);
+        Assert.Equal(57, lines.Length - 1);
         Assert.StartsWith("EL1001  error     references    HCM names a route configuration that does not exist", lines[2], StringComparison.Ordinal);
     }
 

@@ -18,9 +18,10 @@ public sealed class CatalogTests
         Assert.Equal(ids.Distinct(StringComparer.Ordinal).Count(), ids.Count);
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
         Assert.All(RulePacks.Catalog.Packs, p => Assert.Equal(p.Rules.Select(r => r.Descriptor.Id).Order(StringComparer.Ordinal), p.Rules.Select(r => r.Descriptor.Id)));
-        Assert.Equal(["built-in", "certificates"], RulePacks.Catalog.Packs.Select(p => p.Name));
+        Assert.Equal(["built-in", "certificates", "linkerd"], RulePacks.Catalog.Packs.Select(p => p.Name));
         Assert.Equal(36, RulePacks.BuiltIn.Rules.Count);
         Assert.Equal(11, RulePacks.Certificates.Rules.Count);
+        Assert.Equal(9, RulePacks.Linkerd.Rules.Count);
         Assert.Equal([InternalErrorRule.Descriptor.Id, .. ids], RulePacks.Catalog.Descriptors.Select(d => d.Id));
     }
 

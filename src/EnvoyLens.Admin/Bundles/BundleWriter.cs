@@ -117,9 +117,17 @@ public static class BundleWriter
         var listed = new List<BundleFile>();
         var redactions = new List<BundleRedaction>();
         string? envoyVersion = null;
+        string? proxy = null;
+        string? proxyVersion = null;
         foreach (var file in files)
         {
             var path = Path.Combine(staging, file.FileName);
+            if (file.Endpoint == AdminEndpoints.Of(AdminEndpoint.LinkerdMetrics).Name)
+            {
+                proxy = ProxyKind.Linkerd2Proxy.Name();
+                proxyVersion ??= LinkerdVersionOf(path);
+            }
+
             redactions.AddRange(file.Redactions.Select(p => new BundleRedaction(file.FileName, p)));
             if (file.Endpoint == "server_info")
             {
@@ -137,7 +145,11 @@ public static class BundleWriter
             listed.Add(new BundleFile(file.Endpoint, file.FileName, file.Url, file.CapturedAt, sha, bytes));
         }
 
-        var manifest = new BundleManifest(BundleManifest.CurrentFormat, tool, target, envoyVersion, capturedAt, listed, redactions);
+        var manifest = new BundleManifest(BundleManifest.CurrentFormat, tool, target, envoyVersion, capturedAt, listed, redactions)
+        {
+            Proxy = proxy,
+            ProxyVersion = proxyVersion,
+        };
         File.WriteAllBytes(Path.Combine(staging, BundleManifest.FileName), BundleManifest.Write(manifest));
         return manifest;
     }
@@ -202,6 +214,36 @@ public static class BundleWriter
         {
             System.Diagnostics.Debug.WriteLine(ex.Message);
         }
+    }
+
+    /// <summary>The version label of linkerd2-proxy's <c>proxy_build_info</c> in a <c>/metrics</c> file, when it has one.</summary>
+    internal static string? LinkerdVersionOf(string metricsPath)
+    {
+        using var reader = new StreamReader(metricsPath);
+        while (reader.ReadLine() is { } line)
+        {
+            if (!line.StartsWith("proxy_build_info{", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var at = line.IndexOf("version=\"", StringComparison.Ordinal);
+            while (at > 0 && line[at - 1] is not ('{' or ','))
+            {
+                at = line.IndexOf("version=\"", at + 1, StringComparison.Ordinal);
+            }
+
+            if (at < 0)
+            {
+                return null;
+            }
+
+            var start = at + "version=\"".Length;
+            var end = line.IndexOf('"', start);
+            return end > start ? line[start..end] : null;
+        }
+
+        return null;
     }
 
     /// <summary>The Envoy version of a /server_info document: the second part of <c>sha/1.32.3/Clean/RELEASE/BoringSSL</c>.</summary>

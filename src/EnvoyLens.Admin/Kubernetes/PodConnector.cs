@@ -23,6 +23,12 @@ public static class PodConnector
     /// <summary>The admin port used when <c>--admin-port</c> is not given.</summary>
     public const int DefaultAdminPort = 15000;
 
+    /// <summary>The container Linkerd injects: its proxy is linkerd2-proxy, not Envoy.</summary>
+    public const string LinkerdContainer = "linkerd-proxy";
+
+    /// <summary>linkerd2-proxy's admin port (<c>/metrics</c>, <c>/ready</c>, <c>/live</c>).</summary>
+    public const int LinkerdAdminPort = 4191;
+
     /// <summary>
     /// Resolves <paramref name="selector"/> to a running pod and its Envoy container; <paramref name="info"/> is told
     /// which pod, container and port were chosen. Problems are <see cref="EnvoyLensException"/>s of one sentence.
@@ -61,16 +67,22 @@ public static class PodConnector
             }
 
             var container = ChooseContainer(pod, selector.Container, display);
-            var port = selector.Port ?? (container == "consul-dataplane" ? 19000 : DefaultAdminPort);
-            info?.Write($"envoylens: reading {display}, container {container}, admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n");
+            var linkerd = container == LinkerdContainer;
+            var port = selector.Port ?? (container == "consul-dataplane" ? 19000 : linkerd ? LinkerdAdminPort : DefaultAdminPort);
+            info?.Write(linkerd
+                ? $"envoylens: reading {display}, container {container} (Linkerd's proxy, linkerd2-proxy), admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n"
+                : $"envoylens: reading {display}, container {container}, admin port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.\n");
             var target = $"{display} (container {container})";
             return new AdminTarget("pod", $"{display} port {port.ToString(System.Globalization.CultureInfo.InvariantCulture)}", new Uri($"http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/"))
             {
                 Name = $"{name}.{ns}",
                 Container = container,
                 Port = port,
+                Proxy = linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy,
                 Resources = client,
                 Connect = async (_, ct) => await OpenAsync(client, name, ns, port, target, ct).ConfigureAwait(false),
+                OpenPort = async (other, ct) => await OpenAsync(client, name, ns, other, $"{display} port {other.ToString(System.Globalization.CultureInfo.InvariantCulture)}", ct).ConfigureAwait(false),
+                ServiceAccount = string.IsNullOrEmpty(pod.Spec?.ServiceAccountName) ? "default" : pod.Spec.ServiceAccountName,
             };
         }
         catch
@@ -94,6 +106,58 @@ public static class PodConnector
 
     /// <summary>How long a requested token is valid: the shortest the TokenRequest API grants (10 minutes).</summary>
     public const int IstiodTokenSeconds = 600;
+
+    /// <summary>
+    /// Reads Linkerd's identity PKI from the cluster: the trust anchors of the <c>linkerd-identity-trust-roots</c> ConfigMap
+    /// (<c>ca-bundle.crt</c>) and the issuer certificate of the <c>linkerd-identity-issuer</c> Secret (<c>crt.pem</c>, else
+    /// <c>tls.crt</c>). Only the certificate is taken from the Secret: its key is neither kept nor shown.
+    /// </summary>
+    public static async Task<(byte[] Anchors, string AnchorsSource, byte[] Issuer, string IssuerSource)> ReadLinkerdIdentityAsync(
+        string linkerdNamespace, string? context, string? kubeconfig, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        var config = BuildConfig(KubeconfigPath(kubeconfig), context);
+        using var client = new k8s.Kubernetes(config);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var rootsName = $"ConfigMap {linkerdNamespace}/linkerd-identity-trust-roots";
+        var issuerName = $"Secret {linkerdNamespace}/linkerd-identity-issuer";
+        var roots = await ReadAsync(() => client.CoreV1.ReadNamespacedConfigMapAsync("linkerd-identity-trust-roots", linkerdNamespace, cancellationToken: deadline.Token), rootsName).ConfigureAwait(false);
+        var anchors = roots.Data?.TryGetValue("ca-bundle.crt", out var bundle) == true && !string.IsNullOrWhiteSpace(bundle)
+            ? System.Text.Encoding.UTF8.GetBytes(bundle)
+            : throw new EnvoyLensException($"{rootsName} has no ca-bundle.crt with the trust anchors.");
+        var secret = await ReadAsync(() => client.CoreV1.ReadNamespacedSecretAsync("linkerd-identity-issuer", linkerdNamespace, cancellationToken: deadline.Token), issuerName).ConfigureAwait(false);
+        var key = secret.Data?.ContainsKey("crt.pem") == true ? "crt.pem" : secret.Data?.ContainsKey("tls.crt") == true ? "tls.crt" : null;
+        var issuer = key is not null ? secret.Data![key] : throw new EnvoyLensException($"{issuerName} has neither crt.pem nor tls.crt with the issuer certificate.");
+        return (anchors, rootsName + " ca-bundle.crt", issuer, issuerName + " " + key);
+
+        async Task<T> ReadAsync<T>(Func<Task<T>> read, string what)
+        {
+            try
+            {
+                return await read().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} did not answer within {TimeText.SecondsValue(timeout)} s while reading {what}.", ex);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new EnvoyLensException($"{what} was not found; is Linkerd installed in namespace {linkerdNamespace} (--linkerd-namespace)?", ex);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new EnvoyLensException($"reading {what} is forbidden; your Kubernetes user needs RBAC 'get' on it.", ex);
+            }
+            catch (HttpOperationException ex)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} answered {(int)ex.Response.StatusCode} while reading {what}.", ex);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new EnvoyLensException($"the Kubernetes API at {config.Host} cannot be reached while reading {what}: {FirstLine(ex.Message)}.", ex);
+            }
+        }
+    }
 
     /// <summary>
     /// Finds a running istiod (label <c>app=istiod</c>, and <c>istio.io/rev=REVISION</c> when one is given; the first by
@@ -250,7 +314,7 @@ public static class PodConnector
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
     }
 
-    private static KubernetesClientConfiguration BuildConfig(string path, string? context)
+    internal static KubernetesClientConfiguration BuildConfig(string path, string? context)
     {
         if (!File.Exists(path))
         {
@@ -335,9 +399,11 @@ public static class PodConnector
                 : throw new EnvoyLensException($"{display} has no container '{wanted}' (its containers: {listed}).");
         }
 
+        // An Envoy sidecar wins; a pod with Linkerd's proxy (and no Envoy) is read as a linkerd2-proxy.
         return KnownEnvoyContainers.FirstOrDefault(k => names.Contains(k, StringComparer.Ordinal))
+            ?? (names.Contains(LinkerdContainer, StringComparer.Ordinal) ? LinkerdContainer : null)
             ?? throw new EnvoyLensException(
-                $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}; its containers: {listed}); name one with --container.");
+                $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}) nor Linkerd's {LinkerdContainer} (its containers: {listed}); name one with --container.");
     }
 
     private static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
@@ -367,6 +433,6 @@ public static class PodConnector
         return new PortForwardStream(socket, display, port);
     }
 
-    private static string FirstLine(string message) =>
+    internal static string FirstLine(string message) =>
         message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('.') ?? "unknown error";
 }

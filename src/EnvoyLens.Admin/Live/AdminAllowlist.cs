@@ -21,16 +21,25 @@ public static class AdminAllowlist
         [AdminEndpoint.Stats] = new(StringComparer.Ordinal) { ["format"] = ["json", "text"], ["filter"] = null, ["usedonly"] = null, ["type"] = null },
     };
 
-    private static readonly Dictionary<string, Dictionary<string, string[]?>> Allowed = AdminEndpoints.All.ToDictionary(
-        e => e.Path, e => Queries.TryGetValue(e.Endpoint, out var keys) ? keys : new Dictionary<string, string[]?>(StringComparer.Ordinal), StringComparer.Ordinal);
+    /// <summary>Per proxy kind, the paths it may be asked for: an Envoy is never sent linkerd2-proxy's paths, nor the reverse.</summary>
+    private static readonly Dictionary<ProxyKind, Dictionary<string, Dictionary<string, string[]?>>> AllowedBy =
+        Enum.GetValues<ProxyKind>().ToDictionary(k => k, k => AdminEndpoints.ServedBy(k).ToDictionary(
+            e => e.Path, e => Queries.TryGetValue(e.Endpoint, out var keys) ? keys : new Dictionary<string, string[]?>(StringComparer.Ordinal), StringComparer.Ordinal));
 
-    /// <summary>The allowed paths, sorted.</summary>
-    public static IReadOnlyList<string> Paths { get; } = Allowed.Keys.Order(StringComparer.Ordinal).ToArray();
+    /// <summary>The paths allowed for an Envoy proxy, sorted.</summary>
+    public static IReadOnlyList<string> Paths { get; } = PathsFor(ProxyKind.Envoy);
 
-    /// <summary>True when <paramref name="pathAndQuery"/> may be requested; <paramref name="reason"/> says why not.</summary>
-    public static bool IsAllowed(string pathAndQuery, out string reason)
+    /// <summary>The paths allowed for <paramref name="proxy"/>, sorted.</summary>
+    public static IReadOnlyList<string> PathsFor(ProxyKind proxy) => AllowedBy[proxy].Keys.Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when <paramref name="pathAndQuery"/> may be requested from an Envoy proxy; <paramref name="reason"/> says why not.</summary>
+    public static bool IsAllowed(string pathAndQuery, out string reason) => IsAllowed(pathAndQuery, ProxyKind.Envoy, out reason);
+
+    /// <summary>True when <paramref name="pathAndQuery"/> may be requested from a proxy of kind <paramref name="proxy"/>; <paramref name="reason"/> says why not.</summary>
+    public static bool IsAllowed(string pathAndQuery, ProxyKind proxy, out string reason)
     {
         ArgumentNullException.ThrowIfNull(pathAndQuery);
+        var allowed = AllowedBy[proxy];
         reason = string.Empty;
         if (pathAndQuery.Any(c => c <= ' ' || c >= 0x7f || c is '#' or '\\'))
         {
@@ -41,11 +50,11 @@ public static class AdminAllowlist
         var q = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
         var path = q < 0 ? pathAndQuery : pathAndQuery[..q];
         var query = q < 0 ? null : pathAndQuery[(q + 1)..];
-        if (!Allowed.TryGetValue(path, out var keys))
+        if (!allowed.TryGetValue(path, out var keys))
         {
             reason = path is "/" or "" or "/help"
                 ? $"'{(path.Length == 0 ? "/" : path)}' is the admin index, whose links include mutating endpoints"
-                : $"'{path}' is not a read-only endpoint EnvoyLens reads (allowed: {string.Join(", ", Paths)})";
+                : $"'{path}' is not a read-only endpoint EnvoyLens reads from {proxy.Sentence()} (allowed: {string.Join(", ", PathsFor(proxy))})";
             return false;
         }
 
@@ -85,9 +94,9 @@ public static class AdminAllowlist
     }
 
     /// <summary>Throws an <see cref="EnvoyLensException"/> naming the request when it is not allowed.</summary>
-    public static void Check(string pathAndQuery, string target)
+    public static void Check(string pathAndQuery, string target, ProxyKind proxy = ProxyKind.Envoy)
     {
-        if (!IsAllowed(pathAndQuery, out var reason))
+        if (!IsAllowed(pathAndQuery, proxy, out var reason))
         {
             throw new EnvoyLensException($"EnvoyLens refuses to request '{pathAndQuery}' from {target}: {reason}; it only reads allowlisted read-only endpoints with GET.");
         }

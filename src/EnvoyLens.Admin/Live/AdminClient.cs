@@ -88,7 +88,7 @@ public sealed class AdminClient : IDisposable
     public async Task<AdminResponse> DownloadAsync(
         string pathAndQuery, string destination, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>>? transform, CancellationToken cancellationToken = default)
     {
-        AdminAllowlist.Check(pathAndQuery, _target.Display);
+        AdminAllowlist.Check(pathAndQuery, _target.Display, _target.Proxy);
         for (var attempt = 0; ; attempt++)
         {
             try

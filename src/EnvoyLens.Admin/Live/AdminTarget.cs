@@ -20,8 +20,17 @@ public sealed record AdminTarget(string Kind, string Display, Uri BaseAddress)
     /// <summary>The admin port.</summary>
     public int? Port { get; init; }
 
+    /// <summary>The kind of proxy behind the admin port; it decides which paths may be requested (<see cref="AdminAllowlist"/>).</summary>
+    public ProxyKind Proxy { get; init; }
+
     /// <summary>Opens a connection to the admin port; null to dial <see cref="BaseAddress"/> directly.</summary>
     public Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>>? Connect { get; init; }
+
+    /// <summary>Opens a connection to another port of the same pod (the proxy's inbound TLS port, for <see cref="TlsProbe"/>); null for admin URLs.</summary>
+    public Func<int, CancellationToken, ValueTask<Stream>>? OpenPort { get; init; }
+
+    /// <summary>The pod's service account (pods only), which names its mesh identity.</summary>
+    public string? ServiceAccount { get; init; }
 
     /// <summary>Releases what the target holds (a Kubernetes client); called by the admin client's owner.</summary>
     public IDisposable? Resources { get; init; }

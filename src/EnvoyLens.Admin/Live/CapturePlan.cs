@@ -35,6 +35,22 @@ public sealed record CapturePlan(IReadOnlyList<CaptureItem> Items)
         CaptureItem.For(AdminEndpoint.Ready),
     ]);
 
+    /// <summary>Everything a snapshot of a linkerd2-proxy holds: /metrics, /ready and /live.</summary>
+    public static CapturePlan Linkerd { get; } = new(
+    [
+        CaptureItem.For(AdminEndpoint.LinkerdMetrics),
+        CaptureItem.For(AdminEndpoint.Ready),
+        CaptureItem.For(AdminEndpoint.Live),
+    ]);
+
+    /// <summary>What a snapshot of <paramref name="proxy"/> holds: <see cref="Full"/> for Envoy, <see cref="Linkerd"/> for linkerd2-proxy.</summary>
+    public static CapturePlan FullFor(ProxyKind proxy) => proxy == ProxyKind.Linkerd2Proxy ? Linkerd : Full;
+
+    /// <summary>The request of a second sample of counters (<c>snapshot --interval</c>): <c>/stats</c> for Envoy, <c>/metrics</c> for linkerd2-proxy.</summary>
+    public static CapturePlan SecondSample(ProxyKind proxy) => proxy == ProxyKind.Linkerd2Proxy
+        ? new([new CaptureItem(AdminEndpoint.LinkerdMetrics, "/metrics", "metrics.2.txt")])
+        : new([new CaptureItem(AdminEndpoint.Stats, "/stats?format=json", "stats.2.json")]);
+
     /// <summary>Only these top-level fields of the config dump (one config type's fields: Envoy skips configs a mask does not fit), plus <paramref name="extra"/>.</summary>
     public static CapturePlan ConfigMask(IEnumerable<string> fields, params CaptureItem[] extra) =>
         new([CaptureItem.For(AdminEndpoint.ConfigDump, ("mask", string.Join(',', fields))), .. extra]);

@@ -59,7 +59,7 @@ internal static class AnalyzeCommand
         command.Options.Add(statsBefore);
         command.Options.Add(verbose);
         command.Options.Add(sarifRoot);
-        var at = new AtOption("Judge time-dependent rules (certificate validity) at this instant (ISO 8601, UTC when no offset is given) instead of now.").AddTo(command);
+        var at = new AtOption("Judge certificate validity and time at this instant (ISO 8601, UTC when no offset is given) instead of now (the Linkerd rules judge a capture that records its capture time at that time).").AddTo(command);
         var showSecrets = ShowSecretsOption.AddTo(command);
         command.SetAction(parse => service.Run(
             new AnalyzeRequest(

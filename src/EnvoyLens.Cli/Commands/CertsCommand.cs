@@ -3,10 +3,11 @@ using EnvoyLens.Certs.Validation;
 using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Services;
 using EnvoyLens.Cli.Sources;
+using EnvoyLens.Core;
 
 namespace EnvoyLens.Cli.Commands;
 
-/// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare</c>.</summary>
+/// <summary><c>envoylens certs [PATH]</c> and <c>certs inspect | verify | compare | linkerd</c>.</summary>
 internal static class CertsCommand
 {
     public static Command Create(CertsService service, TimeProvider clock, TextWriter output)
@@ -23,7 +24,7 @@ internal static class CertsCommand
             var kind = format.Get(parse);
             return service.List(source.Bind(parse), kind, at.Get(parse, clock), CertsService.TableWidth(output), output);
         });
-        var subcommands = new[] { Inspect(clock, output), Verify(clock, output), Compare(service, clock, output) };
+        var subcommands = new[] { Inspect(clock, output), Verify(clock, output), Compare(service, clock, output), Linkerd(clock, output) };
         foreach (var subcommand in subcommands)
         {
             command.Subcommands.Add(subcommand);
@@ -99,6 +100,51 @@ internal static class CertsCommand
                 purpose.Get(parse), profile.Get(parse)),
             format.Get(parse),
             output));
+        return command;
+    }
+
+    private static Command Linkerd(TimeProvider clock, TextWriter output)
+    {
+        var command = new Command("linkerd",
+            "Run linkerd check's identity checks offline on Linkerd's trust anchors and issuer certificate: certificate config, the anchors' " +
+            "algorithm, validity and 60 days left, the issuer's algorithm (ECDSA P-256), validity, 60 days left and path to a trust anchor, " +
+            "and the issuer's name against the identity domain. One line per check. Exit 0 when none failed (the 60-day checks only " +
+            "warn), 1 when one failed, 2 unusable input.");
+        var anchors = new Option<string?>("--anchors") { Description = "The trust anchors (PEM), as in the linkerd-identity-trust-roots ConfigMap.", HelpName = "FILE" };
+        var issuer = new Option<string?>("--issuer") { Description = "The issuer certificate (PEM; its key is never needed), as in the linkerd-identity-issuer Secret.", HelpName = "FILE" };
+        var fromCluster = new Option<bool>("--from-cluster")
+        {
+            Description = "Read the trust anchors from the linkerd-identity-trust-roots ConfigMap and the issuer certificate (never its key) from the " +
+                "linkerd-identity-issuer Secret through the Kubernetes API, instead of --anchors and --issuer.",
+        };
+        var linkerdNamespace = new Option<string>("--linkerd-namespace") { Description = "Linkerd's control-plane namespace (with --from-cluster).", HelpName = "NS", DefaultValueFactory = _ => "linkerd" };
+        var context = new Option<string?>("--context") { Description = "The kubeconfig context (with --from-cluster).", HelpName = "NAME" };
+        var kubeconfig = new Option<string?>("--kubeconfig") { Description = "The kubeconfig file (with --from-cluster); default $KUBECONFIG, else ~/.kube/config.", HelpName = "PATH" };
+        var domain = new Option<string>("--identity-domain") { Description = "The identity trust domain; the issuer must be named identity.linkerd.DOMAIN.", HelpName = "DOMAIN", DefaultValueFactory = _ => "cluster.local" };
+        command.Options.Add(anchors);
+        command.Options.Add(issuer);
+        var presented = new Option<string?>("--presented") { Description = "A proxy's presented certificate chain (PEM, leaf first; a Linkerd snapshot's presented_chain.pem): adds the check \"data plane proxies certificate match CA\".", HelpName = "FILE" };
+        command.Options.Add(fromCluster);
+        command.Options.Add(linkerdNamespace);
+        command.Options.Add(context);
+        command.Options.Add(kubeconfig);
+        command.Options.Add(domain);
+        command.Options.Add(presented);
+        var at = new AtOption().AddTo(command);
+        var format = OutputOptions.TextOrJson(acceptTable: true).AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (anchorsFile, issuerFile, cluster) = (parse.GetValue(anchors), parse.GetValue(issuer), parse.GetValue(fromCluster));
+            if (cluster == (anchorsFile is not null || issuerFile is not null) || (!cluster && (anchorsFile is null || issuerFile is null)))
+            {
+                throw new EnvoyLensException("give either --anchors FILE and --issuer FILE, or --from-cluster.");
+            }
+
+            return cluster
+                ? CertFilesService.LinkerdFromCluster(parse.GetValue(linkerdNamespace) ?? "linkerd", parse.GetValue(context), parse.GetValue(kubeconfig), parse.GetValue(domain) ?? "cluster.local",
+                    at.Get(parse, clock), format.Get(parse), output, parse.GetValue(presented))
+                : CertFilesService.Linkerd(anchorsFile!, issuerFile!, parse.GetValue(domain) ?? "cluster.local", at.Get(parse, clock), format.Get(parse), output, parse.GetValue(presented));
+        });
         return command;
     }
 

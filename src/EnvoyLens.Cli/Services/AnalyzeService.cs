@@ -45,7 +45,12 @@ internal sealed class AnalyzeService(SnapshotLoader loader, TimeProvider clock)
         var at = request.At ?? clock;
         var context = new RuleContext(snapshot, at, RuleContext.InputsOf(loaded.Raw, loaded.Snapshot));
         var report = RulePacks.Catalog.Runner().Run(context, request.Options);
-        var result = ToResult(snapshot.Origin, report) with { Available = context.Available };
+        var result = ToResult(snapshot.Origin, report) with
+        {
+            Available = context.Available,
+            Proxy = snapshot.Proxy,
+            ProxyVersion = snapshot.Linkerd?.Version ?? snapshot.ServerInfo?.Version,
+        };
         if (baseline is not null)
         {
             var fresh = result.Findings.Where(f => !baseline.Contains(FindingIdentity.Of(f))).ToList();

@@ -1,3 +1,4 @@
+using EnvoyLens.Certs.Checks;
 using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Certs.Spiffe;
 using EnvoyLens.Certs.Validation;
@@ -83,6 +84,49 @@ internal static class CertFilesService
         var path = result.Chain.Select((c, i) => CertificateStatus.Judge(c, when, SvidChecks.CheckAt(result.Chain, i))).ToList();
         output.Write(format == TextOrJson.Json ? CertificatesJson.Verify(result, path) : CertificatesText.Verify(result, path));
         return result.Valid ? ExitCodes.Ok : ExitCodes.Findings;
+    }
+
+    /// <summary>
+    /// <c>certs linkerd</c>: <c>linkerd check</c>'s identity checks on a trust-anchors file and an issuer certificate
+    /// file. 0 when no check failed (the 60-day checks only warn, as linkerd's do), 1 when one failed, 2 when a file is
+    /// missing or unreadable. A file that holds no certificate is the failing "certificate config is valid" check.
+    /// </summary>
+    public static int Linkerd(string anchorsFile, string issuerFile, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output, string? presentedFile = null)
+    {
+        RequireFile(anchorsFile);
+        RequireFile(issuerFile);
+        return Linkerd(CertificateReader.ReadFile(anchorsFile), CertificateReader.ReadFile(issuerFile), identityDomain, at, format, output, presentedFile);
+    }
+
+    /// <summary>
+    /// <c>certs linkerd --from-cluster</c>: the trust anchors of the <c>linkerd-identity-trust-roots</c> ConfigMap and the
+    /// issuer certificate of the <c>linkerd-identity-issuer</c> Secret (never its key), read through the Kubernetes API.
+    /// </summary>
+    public static int LinkerdFromCluster(string linkerdNamespace, string? context, string? kubeconfig, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output,
+        string? presentedFile = null)
+    {
+        var (anchors, anchorsSource, issuer, issuerSource) = Admin.Kubernetes.PodConnector.ReadLinkerdIdentityAsync(linkerdNamespace, context, kubeconfig, TimeSpan.FromSeconds(30))
+            .GetAwaiter().GetResult();
+        return Linkerd(CertificateReader.ReadBytes(anchors, anchorsSource), CertificateReader.ReadBytes(issuer, issuerSource), identityDomain, at, format, output, presentedFile);
+    }
+
+    /// <summary><c>certs linkerd</c> on certificates already read (files, or the cluster's ConfigMap and Secret).</summary>
+    public static int Linkerd(CertificateReadResult anchors, CertificateReadResult issuer, string identityDomain, TimeProvider at, TextOrJson format, TextWriter output, string? presentedFile = null)
+    {
+        if (string.IsNullOrWhiteSpace(identityDomain) || identityDomain.Any(c => char.IsWhiteSpace(c) || c is '/' or ':'))
+        {
+            throw new EnvoyLensException($"--identity-domain '{identityDomain}' is not a DNS domain (e.g. cluster.local).");
+        }
+
+        var when = at.GetUtcNow();
+        var checks = LinkerdIdentityChecks.Run(new LinkerdIdentityInput(anchors.Certificates, anchors.Problems, issuer.Certificates, issuer.Problems, identityDomain, when));
+        if (presentedFile is not null)
+        {
+            checks = [.. checks, LinkerdIdentityChecks.PresentedChain(ReadRequired(presentedFile).Certificates, anchors.Certificates, when)];
+        }
+
+        output.Write(format == TextOrJson.Json ? LinkerdChecksRenderer.Json(checks, identityDomain, when) : LinkerdChecksRenderer.Text(checks));
+        return LinkerdChecksRenderer.Passed(checks) ? ExitCodes.Ok : ExitCodes.Findings;
     }
 
     private static CertificateReadResult ReadRequired(string file)

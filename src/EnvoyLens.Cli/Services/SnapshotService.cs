@@ -78,15 +78,16 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
         SnapshotRequest request, string staging, StagingRedactor redactor, CancellationToken cancellationToken)
     {
         using var client = loader.OpenClient(request.Source);
-        var captured = LiveCapture.CaptureAsync(client, CapturePlan.Full, staging, null, cancellationToken, Redact).GetAwaiter().GetResult().ToList();
+        var captured = LiveCapture.CaptureAsync(client, CapturePlan.FullFor(client.Target.Proxy), staging, null, cancellationToken, Redact).GetAwaiter().GetResult().ToList();
         if (request.Interval is { } interval)
         {
             Task.Delay(interval, clock, cancellationToken).GetAwaiter().GetResult();
-            var second = new CapturePlan([new CaptureItem(AdminEndpoint.Stats, "/stats?format=json", "stats.2.json")]);
+            var second = CapturePlan.SecondSample(client.Target.Proxy);
             captured.AddRange(LiveCapture.CaptureAsync(client, second, staging, null, cancellationToken, Redact).GetAwaiter().GetResult());
         }
 
         var t = client.Target;
+        var probed = t.Proxy == ProxyKind.Linkerd2Proxy && t.OpenPort is { } openPort ? ProbePresentedChain(t, openPort, staging, cancellationToken) : null;
         var target = t.Kind == "pod"
             ? new BundleTarget("pod", t.Name, t.Container, t.Port, null)
             : new BundleTarget("admin", t.BaseAddress.GetLeftPart(UriPartial.Authority), null, t.Port, t.BaseAddress.GetLeftPart(UriPartial.Authority));
@@ -96,9 +97,37 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
                 Redactions = redactor.RedactionsOf(c.Item.FileName),
             })
             .ToList();
+        if (probed is not null)
+        {
+            files.Add(probed);
+        }
+
         return (files, target);
 
         ReadOnlyMemory<byte> Redact(CaptureItem item, ReadOnlyMemory<byte> body) => redactor.Apply(item.FileName, body, item.PathAndQuery);
+    }
+
+    /// <summary>linkerd2-proxy's inbound TLS port, whose presented certificate peers validate.</summary>
+    internal const int LinkerdInboundPort = 4143;
+
+    /// <summary>
+    /// The certificate chain the Linkerd proxy presents on its inbound port (a handshake only: no client certificate, no
+    /// data), as PEM in <c>presented_chain.pem</c>. The server name asked for is the pod's identity in the default
+    /// identity domain (<c>SA.NS.serviceaccount.identity.linkerd.cluster.local</c>).
+    /// </summary>
+    private StagedFile ProbePresentedChain(AdminTarget target, Func<int, CancellationToken, ValueTask<Stream>> openPort, string staging, CancellationToken cancellationToken)
+    {
+        var ns = target.Name is { } n && n.LastIndexOf('.') is var dot and > 0 ? n[(dot + 1)..] : "default";
+        var identity = $"{target.ServiceAccount ?? "default"}.{ns}.serviceaccount.identity.linkerd.cluster.local";
+        var port = LinkerdInboundPort.ToString(CultureInfo.InvariantCulture);
+        var chain = TlsProbe.ReadAsync(ct => openPort(LinkerdInboundPort, ct), $"{target.Display.Split(" port ")[0]} port {port}", identity, TimeSpan.FromSeconds(30), cancellationToken)
+            .GetAwaiter().GetResult();
+        var pem = string.Concat(chain.Certificates.Select(der =>
+            "-----BEGIN CERTIFICATE-----\n" + string.Join('\n', Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE-----\n"));
+        const string name = "presented_chain.pem";
+        File.WriteAllText(Path.Combine(staging, name), pem);
+        loader.Notices.Messages?.Write($"envoylens: read the certificate chain presented on port {port} ({chain.Certificates.Count.ToString(CultureInfo.InvariantCulture)} certificates; TLS handshake only).\n");
+        return new StagedFile("presented_chain", name, $"tls://:{port} (handshake only, server name {identity})", clock.GetUtcNow());
     }
 
     /// <summary>A file or bundle re-packed: each document under its endpoint's name.</summary>

@@ -54,7 +54,7 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
             case SourceKind.Admin or SourceKind.Pod:
                 using (var client = OpenClient(source))
                 {
-                    return LiveCapture.ReadAsync(client, source.Live.Plan ?? CapturePlan.Full, clock).GetAwaiter().GetResult();
+                    return LiveCapture.ReadAsync(client, source.Live.Plan ?? CapturePlan.FullFor(client.Target.Proxy), clock).GetAwaiter().GetResult();
                 }
         }
 

@@ -223,7 +223,7 @@ public static class StatsDocument
             ? x.GetDouble().ToString("R", CultureInfo.InvariantCulture)
             : "nan";
 
-    private static AdminDocument<StatsSnapshot> ReadPrometheus(string text, string source)
+    internal static AdminDocument<StatsSnapshot> ReadPrometheus(string text, string source, string what = What)
     {
         var types = new Dictionary<string, StatKind>(StringComparer.Ordinal);
         var stats = new List<Stat>();
@@ -259,7 +259,7 @@ public static class StatsDocument
             {
                 if (stats.Count == 0 && diagnostics.Count >= 3)
                 {
-                    throw new EnvoyLensException($"{source} is not {What}: its lines are not Prometheus samples.");
+                    throw new EnvoyLensException($"{source} is not {what}: its lines are not Prometheus samples.");
                 }
 
                 diagnostics.Add(Line(source, lineNo, "is not a Prometheus sample 'name{labels} value'; skipped"));
@@ -271,7 +271,7 @@ public static class StatsDocument
 
         if (stats.Count == 0 && types.Count == 0)
         {
-            throw new EnvoyLensException($"{source} is not {What}: it holds no Prometheus samples.");
+            throw new EnvoyLensException($"{source} is not {what}: it holds no Prometheus samples.");
         }
 
         return new AdminDocument<StatsSnapshot>(new StatsSnapshot(stats, source, PrometheusFormat), diagnostics);

@@ -22,6 +22,18 @@ public static class AnalysisJsonRenderer
             w.WriteStartObject();
             w.WriteString("schema", Schema);
             w.WriteString("origin", result.Origin);
+            w.WriteStartObject("proxy");
+            w.WriteString("kind", result.Proxy.Name());
+            if (result.ProxyVersion is { } version)
+            {
+                w.WriteString("version", version);
+            }
+            else
+            {
+                w.WriteNull("version");
+            }
+
+            w.WriteEndObject();
             w.WriteStartObject("summary");
             w.WriteNumber("findings", result.Findings.Count);
             foreach (var s in new[] { Severity.Error, Severity.Warning, Severity.Info })

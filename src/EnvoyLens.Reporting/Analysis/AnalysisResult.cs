@@ -21,6 +21,12 @@ public sealed record AnalysisResult(
     /// <summary>The inputs the capture held (so the rules that did not run can say what they need); null when not known.</summary>
     public RuleInputs? Available { get; init; }
 
+    /// <summary>The kind of proxy the capture is of.</summary>
+    public ProxyKind Proxy { get; init; }
+
+    /// <summary>The proxy's version when the capture says it; null when not known.</summary>
+    public string? ProxyVersion { get; init; }
+
     /// <summary>How many findings the baseline already held (and were left out of <see cref="Findings"/>).</summary>
     public int BaselineSuppressed { get; init; }
 

@@ -37,6 +37,13 @@ public static class AnalysisTextRenderer
     {
         ArgumentNullException.ThrowIfNull(result);
         var sb = new StringBuilder();
+        if (result.Proxy == ProxyKind.Linkerd2Proxy)
+        {
+            // Said first, so that a page of "not applicable" Envoy rules is never mistaken for a clean Envoy.
+            sb.Append("Linkerd proxy (linkerd2-proxy").Append(result.ProxyVersion is { } v ? " " + v : "")
+              .Append("): the Linkerd rules (EL6xxx) judge its /metrics; the Envoy rules do not apply.\n\n");
+        }
+
         foreach (var group in result.Findings.GroupBy(f => f.Severity))
         {
             sb.Append(CultureInfo.InvariantCulture, $"{AnalysisResult.Level(group.Key).ToUpperInvariant()} ({group.Count()})\n");

@@ -34,8 +34,37 @@ public sealed record DecodeReport(
             Plain("initTargets", s.InitTargets.Count),
             Plain("stats", s.Stats?.Stats.Count ?? 0),
         };
-        return new DecodeReport(s.Origin, raw.Documents, s.ConfigDump, resources, s.RawPayloads.Count, s.Diagnostics) { ControlPlane = raw.ControlPlane };
+        if (s.Linkerd is { } l)
+        {
+            resources.Add(Plain("linkerdRequests", l.Requests.Count));
+            resources.Add(Plain("linkerdResponses", l.Responses.Count));
+            resources.Add(Plain("linkerdTcpOpens", l.TcpOpens.Count));
+            resources.Add(Plain("linkerdTcpCloses", l.TcpCloses.Count));
+            resources.Add(Plain("linkerdAuthorizations", l.Authorizations.Count));
+            resources.Add(Plain("linkerdControlRequests", l.ControlRequests.Count));
+            resources.Add(Plain("linkerdControlResponses", l.ControlResponses.Count));
+            resources.Add(Plain("linkerdIdentityMetrics", (l.Identity.CertificateExpiry is null ? 0 : 1) + (l.Identity.RefreshCount is null ? 0 : 1)));
+            resources.Add(Plain("linkerdProcessMetrics", new object?[] { l.Process.StartTime, l.Process.ResidentMemoryBytes, l.Process.OpenFds, l.Process.MaxFds, l.Process.CpuSeconds }.Count(v => v is not null)));
+            resources.Add(Plain("linkerdSamples", l.Earlier is null ? 1 : 2));
+        }
+
+        return new DecodeReport(s.Origin, raw.Documents, s.ConfigDump, resources, s.RawPayloads.Count, s.Diagnostics)
+        {
+            ControlPlane = raw.ControlPlane,
+            Proxy = s.Proxy,
+            ProxyVersion = s.Linkerd?.Version ?? s.ServerInfo?.Version,
+        };
     }
+
+    /// <summary>The kind of proxy the capture is of.</summary>
+    public ProxyKind Proxy { get; init; }
+
+    /// <summary>The proxy's version when the capture says it (linkerd2-proxy's <c>proxy_build_info</c>, Envoy's <c>/server_info</c>).</summary>
+    public string? ProxyVersion { get; init; }
+
+    /// <summary>How the text form names the proxy: <c>linkerd2-proxy enterprise-2.16.1 (from proxy_build_info)</c>.</summary>
+    public string ProxyLine =>
+        Proxy.Name() + (ProxyVersion is { } v ? " " + v + (Proxy == ProxyKind.Linkerd2Proxy ? " (from proxy_build_info)" : " (from /server_info)") : " (version not in the capture)");
 
     /// <summary>The control plane's view of the proxy read beside the documents (<c>control_plane.json</c>), when there was one.</summary>
     public RawFile? ControlPlane { get; init; }

@@ -15,6 +15,7 @@ public static class DecodeReportRenderer
         ArgumentNullException.ThrowIfNull(report);
         var sb = new StringBuilder();
         sb.Append("Read: ").Append(report.Origin).Append('\n');
+        sb.Append("Proxy: ").Append(report.ProxyLine).Append('\n');
         sb.Append("Documents (").Append(report.FilesRead.ToString(CultureInfo.InvariantCulture)).Append("):\n");
         foreach (var d in report.Documents)
         {
@@ -78,6 +79,18 @@ public static class DecodeReportRenderer
         {
             w.WriteStartObject();
             w.WriteString("origin", report.Origin);
+            w.WriteStartObject("proxy");
+            w.WriteString("kind", report.Proxy.Name());
+            if (report.ProxyVersion is { } version)
+            {
+                w.WriteString("version", version);
+            }
+            else
+            {
+                w.WriteNull("version");
+            }
+
+            w.WriteEndObject();
             w.WriteStartArray("documents");
             foreach (var d in report.Documents)
             {

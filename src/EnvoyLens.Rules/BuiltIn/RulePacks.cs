@@ -1,6 +1,7 @@
 using EnvoyLens.Certs.Checks;
 using EnvoyLens.Rules.BuiltIn.Certificates;
 using EnvoyLens.Rules.BuiltIn.Config;
+using EnvoyLens.Rules.BuiltIn.Linkerd;
 using EnvoyLens.Rules.BuiltIn.References;
 using EnvoyLens.Rules.BuiltIn.State;
 using EnvoyLens.Rules.BuiltIn.Stats;
@@ -58,8 +59,22 @@ public static class RulePacks
     /// <summary>The certificate rules (EL4xxx) with the default thresholds.</summary>
     public static RulePack Certificates { get; } = CertificatesWith(CertificatePolicy.Default);
 
+    /// <summary>The Linkerd rules (EL6xxx): what a linkerd2-proxy's /metrics says.</summary>
+    public static RulePack Linkerd { get; } = new("linkerd",
+    [
+        new EL6001IdentityCertificateExpired(),
+        new EL6002IdentityCertificateExpiring(),
+        new EL6003IdentityCertificateNotRefreshed(),
+        new EL6004InboundDeniedByPolicy(),
+        new EL6005TrafficWithoutIdentity(),
+        new EL6006ControlPlaneRequestsFailing(),
+        new EL6007TcpConnectionFailures(),
+        new EL6008HttpFailureShare(),
+        new EL6009OpenFdsNearLimit(),
+    ]);
+
     /// <summary>Every pack, composed into the one catalog the CLI runs and documents.</summary>
-    public static RuleCatalog Catalog { get; } = new([BuiltIn, Certificates]);
+    public static RuleCatalog Catalog { get; } = new([BuiltIn, Certificates, Linkerd]);
 
     /// <summary>The certificate rules with the given thresholds.</summary>
     public static RulePack CertificatesWith(CertificatePolicy policy)

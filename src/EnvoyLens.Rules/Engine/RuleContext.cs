@@ -55,6 +55,12 @@ public sealed class RuleContext
     /// <summary>The control plane's view of the proxy (<c>control_plane.json</c>), or null.</summary>
     public ControlPlaneView? ControlPlane => Reading(RuleInputs.ControlPlane, _snapshot.ControlPlane);
 
+    /// <summary>linkerd2-proxy's <c>/metrics</c> (with an earlier sample when two were taken), or null.</summary>
+    public LinkerdProxy? Linkerd => Reading(RuleInputs.LinkerdMetrics, _snapshot.Linkerd);
+
+    /// <summary>The kind of proxy the capture is of (not an input of its own): rules of the other kind do not apply.</summary>
+    public ProxyKind Proxy => _snapshot.Proxy;
+
     /// <summary>When the capture was taken, if known (not an input of its own).</summary>
     public DateTimeOffset? CapturedAt => _snapshot.CapturedAt;
 
@@ -139,6 +145,11 @@ public sealed class RuleContext
         if (snapshot.ControlPlane is not null)
         {
             inputs |= RuleInputs.ControlPlane;
+        }
+
+        if (snapshot.Linkerd is not null)
+        {
+            inputs |= RuleInputs.LinkerdMetrics;
         }
 
         return inputs;

@@ -47,6 +47,15 @@ public sealed class RuleRunner
                 continue;
             }
 
+            // A rule judges one kind of proxy (the Linkerd area judges linkerd2-proxy, every other area Envoy): on a
+            // capture of the other kind it has nothing to look at, which is "not applicable", not "not run".
+            var judges = d.Category == RuleCategory.Linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy;
+            if (d.Category != RuleCategory.Engine && judges != context.Proxy)
+            {
+                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotApplicable, $"it judges {(judges == ProxyKind.Envoy ? "Envoy proxies" : "Linkerd proxies")}, and the capture is of {context.Proxy.Sentence()}", 0));
+                continue;
+            }
+
             var missing = d.Inputs & ~context.Available;
             if (missing != RuleInputs.None)
             {

@@ -29,6 +29,11 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// <summary>Pods by <c>namespace/name</c>, as JSON objects (see <see cref="Pod"/>).</summary>
     public ConcurrentDictionary<string, JsonObject> Pods { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>ConfigMaps and Secrets by <c>namespace/name</c>, as JSON objects (<c>data</c>: for a Secret, base64 values).</summary>
+    public ConcurrentDictionary<string, JsonObject> ConfigMaps { get; } = new(StringComparer.Ordinal);
+
+    public ConcurrentDictionary<string, JsonObject> Secrets { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The local port a forwarded pod port reaches (unless <see cref="ForwardPorts"/> names that pod port).</summary>
     public int ForwardTo { get; set; }
 
@@ -149,6 +154,27 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             && request.Method == "POST")
         {
             await TokenRequestAsync(context, parts[3], parts[5]).ConfigureAwait(false);
+            return;
+        }
+
+        // api/v1/namespaces/{ns}/configmaps/{name} and .../secrets/{name}
+        if (parts.Length == 6 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] is "configmaps" or "secrets" && request.Method == "GET")
+        {
+            var store = parts[4] == "configmaps" ? ConfigMaps : Secrets;
+            var kind = parts[4] == "configmaps" ? "ConfigMap" : "Secret";
+            if (store.TryGetValue(parts[3] + "/" + parts[5], out var found))
+            {
+                var copy = (JsonObject)found.DeepClone();
+                copy["apiVersion"] = "v1";
+                copy["kind"] = kind;
+                copy["metadata"] = new JsonObject { ["name"] = parts[5], ["namespace"] = parts[3] };
+                await WriteJson(context, 200, copy).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteJson(context, 404, Status(404, "NotFound", $"{parts[4]} \"{parts[5]}\" not found")).ConfigureAwait(false);
+            }
+
             return;
         }
 
