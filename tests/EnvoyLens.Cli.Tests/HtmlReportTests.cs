@@ -195,6 +195,31 @@ public sealed class DiffAndTraceHtmlTests
         Assert.Equal(File.ReadAllText(path), page);
     }
 
+    [Fact]
+    public void Given_an_instant_When_a_trace_is_rendered_as_html_Then_the_page_is_judged_at_it_whatever_the_clock()
+    {
+        var early = Cli.RunAt(AnalyzeTestKit.FixtureNow, "trace", Reviews, Ratings, "-o", "html", "--at", "2026-11-20T10:00:00Z");
+        var late = Cli.RunAt(new FixedClock(AnalyzeTestKit.FixtureNow.GetUtcNow().AddDays(3)), "trace", Reviews, Ratings, "-o", "html", "--at", "2026-11-20T10:00:00Z");
+
+        Assert.Equal(0, early.ExitCode);
+        Assert.Equal(early.Out, late.Out);
+        Assert.Contains("<dt>Judged at</dt><dd>2026-11-20T10:00:00Z", early.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Given_an_instant_that_is_not_a_date_When_traced_Then_one_sentence_and_exit_2()
+    {
+        var result = Cli.Run("trace", Reviews, Ratings, "--at", "yesterday");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--at 'yesterday' is not a date and time", result.Err, StringComparison.Ordinal);
+    }
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     [Theory]
     [InlineData("weighted-shift")]
     [InlineData("outlier-lost")]

@@ -36,6 +36,7 @@ internal static class TraceCommand
         var peer = Add(command, new Option<string?>("--peer") { Description = "A capture of the upstream proxy (a file, a bundle, an admin URL or pod/NAME.NAMESPACE[@CONTEXT]): at the upstream TLS hop, say whether each side accepts the other's certificate and the cluster's SAN matchers the peer's identity (certs compare); a refusal stops the request with UF.", HelpName = "SOURCE" });
         var all = Add(command, new Option<bool>("--all") { Description = "Show every candidate that lost at each hop, and why." });
         var format = OutputOptions.TextJsonOrHtml("Output format: text, json (schema envoylens-trace/v1) or html (one self-contained page, the hops as a path).").AddTo(command);
+        var at = new AtOption("Judge certificate validity (the upstream TLS and --peer hops) at this instant (ISO 8601, UTC when no offset is given) instead of now.").AddTo(command);
         command.SetAction(parse =>
         {
             var path = source.PathToken(parse);
@@ -57,6 +58,7 @@ internal static class TraceCommand
                 RouteConfig = parse.GetValue(routeConfig),
                 SourcePrincipal = parse.GetValue(principal),
                 Peer = parse.GetValue(peer) is { } p ? SourceSpec.Parse(p) : null,
+                At = parse.GetValue(at.Option),
             };
             return service.Run(request, output);
         });

@@ -33,6 +33,9 @@ internal sealed record TraceInvocation(
 
     /// <summary><c>--peer</c>: a capture of the upstream proxy, whose trust is compared with this one at the upstream TLS hop.</summary>
     public SourceSpec? Peer { get; init; }
+
+    /// <summary><c>--at</c>: the instant certificate validity is judged at; null for the command's clock.</summary>
+    public string? At { get; init; }
 }
 
 /// <summary>
@@ -48,11 +51,12 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
     public int Run(TraceInvocation invocation, TextWriter output)
     {
         var request = Request(invocation);
+        var now = AtOption.Parse(invocation.At, clock).GetUtcNow();
         var loaded = loader.Load(invocation.Source);
-        var result = new RequestTracer(loaded.Snapshot, SecretDescriber(loaded.Snapshot, clock.GetUtcNow())).Trace(request);
+        var result = new RequestTracer(loaded.Snapshot, SecretDescriber(loaded.Snapshot, now)).Trace(request);
         if (invocation.Peer is { } peer)
         {
-            result = WithPeer(result, loaded.Snapshot, loader.Load(peer).Snapshot, clock.GetUtcNow());
+            result = WithPeer(result, loaded.Snapshot, loader.Load(peer).Snapshot, now);
         }
 
         var exit = result.Verdict.Outcome == TraceOutcome.Forwarded ? ExitCodes.Ok : NotForwarded;
@@ -60,7 +64,7 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
         {
             TextJsonOrHtml.Json => TraceRenderer.Json(result, invocation.All),
             TextJsonOrHtml.Html => TraceHtmlRenderer.Render(
-                HtmlReports.Header("trace", invocation.Source, loaded, clock.GetUtcNow(), $"{TraceRenderer.OutcomeName(result.Verdict.Outcome)}: exit {exit.ToString(CultureInfo.InvariantCulture)}"), result),
+                HtmlReports.Header("trace", invocation.Source, loaded, now, $"{TraceRenderer.OutcomeName(result.Verdict.Outcome)}: exit {exit.ToString(CultureInfo.InvariantCulture)}"), result),
             _ => TraceRenderer.Text(result, invocation.All),
         });
         return exit;
