@@ -166,7 +166,7 @@ public static class PodConnector
         return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
     }
 
-    private static KubernetesClientConfiguration BuildConfig(string path, string? context)
+    internal static KubernetesClientConfiguration BuildConfig(string path, string? context)
     {
         if (!File.Exists(path))
         {
@@ -256,7 +256,7 @@ public static class PodConnector
                 $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}; its containers: {listed}); name one with --container.");
     }
 
-    private static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
+    internal static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
     {
         WebSocket socket;
         try
