@@ -249,7 +249,7 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
         catch (EnvoyLensException e)
         {
             var state = e.Message.Contains("forbidden", StringComparison.OrdinalIgnoreCase) ? ScanStates.Forbidden
-                : deadline.IsCancellationRequested || e.Message.Contains("did not answer within", StringComparison.Ordinal) ? ScanStates.Timeout
+                : deadline.IsCancellationRequested || e.Message.Contains("no answer within", StringComparison.Ordinal) || e.Message.Contains("did not answer within", StringComparison.Ordinal) ? ScanStates.Timeout
                 : ScanStates.Unreachable;
             return row with { State = state, Reason = state == ScanStates.Timeout ? TimedOut(display, request.TimeoutPerPod) : OneSentence(e.Message) };
         }
@@ -401,8 +401,8 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
 
     private static string OneSentence(string message)
     {
-        var text = message.Trim();
-        return text.EndsWith('.') ? text : text + ".";
+        var text = message.Trim().TrimEnd('.');
+        return text.EndsWith('?') ? text : text + ".";
     }
 
     /// <summary>The progress line (pods done / total, failures, elapsed), drawn only on a terminal.</summary>

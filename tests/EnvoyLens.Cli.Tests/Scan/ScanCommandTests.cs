@@ -39,7 +39,7 @@ public sealed class ScanCommandTests : IClassFixture<ScanCommandTests.FleetScan>
         Assert.Equal("forbidden", (string?)pods[ScanFleet.Forbidden]["state"]);
         Assert.Contains("pods/portforward", (string?)pods[ScanFleet.Forbidden]["reason"], StringComparison.Ordinal);
         Assert.Equal("timeout", (string?)pods[ScanFleet.Hanging]["state"]);
-        Assert.Equal("pod export-8c7b6a5d4-hang1.payments did not answer within 2 s (--timeout-per-pod).", (string?)pods[ScanFleet.Hanging]["reason"]);
+        Assert.Equal("pod export-8c7b6a5d4-hang1.payments did not answer within 10 s (--timeout-per-pod).", (string?)pods[ScanFleet.Hanging]["reason"]);
 
         // A healthy replica reports exactly what analyze reports of the same capture (the fixture's seeded findings).
         var healthy = pods["team-0/svc-0-5f6d7c8b9-00000"];
@@ -88,7 +88,7 @@ public sealed class ScanCommandTests : IClassFixture<ScanCommandTests.FleetScan>
         Assert.Matches(@"^audit-7b6c5d4f3-deny1 +payments +istio 1 +forbidden +- +- +- +-$", Row(lines, "audit-7b6c5d4f3-deny1"));
         Assert.Matches(@"^export-8c7b6a5d4-hang1 +payments +istio 1 +timeout +- +-", Row(lines, "export-8c7b6a5d4-hang1"));
         Assert.Matches(@"^svc-0-5f6d7c8b9-00000 +team-0 +istio 1\.32\.3 +LIVE +1 +9 +2027-01-01T00:00:00Z +EL1005 Cluster outbound\|9080\|v2\|ratings", Row(lines, "svc-0-5f6d7c8b9-00000"));
-        Assert.Contains("  payments/export-8c7b6a5d4-hang1: pod export-8c7b6a5d4-hang1.payments did not answer within 2 s (--timeout-per-pod).\n", table.Out, StringComparison.Ordinal);
+        Assert.Contains("  payments/export-8c7b6a5d4-hang1: pod export-8c7b6a5d4-hang1.payments did not answer within 10 s (--timeout-per-pod).\n", table.Out, StringComparison.Ordinal);
         Assert.Contains("\n200 pods with a proxy: 197 read, 3 could not be read;", table.Out, StringComparison.Ordinal);
         Assert.Contains("3 pods without a proxy skipped.", table.Out, StringComparison.Ordinal);
         Assert.Contains("\nMesh-wide:\n", table.Out, StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class ScanCommandTests : IClassFixture<ScanCommandTests.FleetScan>
         public async Task InitializeAsync()
         {
             Fleet = await ScanFleet.StartAsync();
-            string[] args = ["scan", "-A", "--kubeconfig", Fleet.Kubeconfig, "--at", ScanFleet.At, "--concurrency", Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--timeout-per-pod", "2s", "--qps", "0"];
+            string[] args = ["scan", "-A", "--kubeconfig", Fleet.Kubeconfig, "--at", ScanFleet.At, "--concurrency", Concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture), "--timeout-per-pod", "10s", "--qps", "0"];
             Json = await Task.Run(() => Cli.Run([.. args, "-o", "json"]));
             MaxConcurrentPortForwards = Fleet.Api.MaxConcurrentPortForwards;
             PortForwards = Fleet.Api.PortForwardCount;
