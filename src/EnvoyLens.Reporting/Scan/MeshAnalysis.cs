@@ -30,7 +30,7 @@ public static class MeshAnalysis
             .ThenBy(g => g.Rule, StringComparer.Ordinal);
         foreach (var (rule, severity, names) in byRule)
         {
-            found.Add(new MeshFinding(Rule, rule, $"{rule} ({Level(severity)}) fails on {Pods(names.Count)} of {Pods(read.Count)} read.", names));
+            found.Add(new MeshFinding(Rule, rule, $"{rule} ({Level(severity)}) fails on {names.Count.ToString(CultureInfo.InvariantCulture)} of {Pods(read.Count)} read.", names));
         }
 
         foreach (var kind in read.Where(p => p.ProxyKind is not null && p.Version is not null).GroupBy(p => p.ProxyKind!, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))

@@ -91,7 +91,7 @@ public sealed class ScanCommandTests : IClassFixture<ScanCommandTests.FleetScan>
         Assert.Contains("  payments/export-8c7b6a5d4-hang1: pod export-8c7b6a5d4-hang1.payments did not answer within 10 s (--timeout-per-pod).\n", table.Out, StringComparison.Ordinal);
         Assert.Contains("\n200 pods with a proxy: 197 read, 3 could not be read;", table.Out, StringComparison.Ordinal);
         Assert.Contains("3 pods without a proxy skipped.", table.Out, StringComparison.Ordinal);
-        Assert.Contains("\nMesh-wide:\n", table.Out, StringComparison.Ordinal);
+        Assert.Contains("\nMesh-wide:\n  EL3006 (info) fails on 196 of 197 pods read.\n", table.Out, StringComparison.Ordinal);
         Assert.Contains("bookinfo/Deployment/reviews-v1: 3 replicas with 2 different configurations; bookinfo/reviews-v1-6c8d7b9f4-odd01 differs from the others.", table.Out, StringComparison.Ordinal);
     }
 
