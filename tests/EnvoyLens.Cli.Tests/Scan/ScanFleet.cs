@@ -36,6 +36,9 @@ internal sealed class ScanFleet : IAsyncDisposable
 
     public FakeKubernetesApi Api { get; }
 
+    /// <summary>The admin server of the healthy replicas.</summary>
+    public FakeAdminServer Healthy => _admins[0];
+
     public string Directory { get; }
 
     public string Kubeconfig { get; }
