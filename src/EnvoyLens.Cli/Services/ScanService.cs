@@ -241,9 +241,9 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
         {
             return row with { State = ScanStates.Timeout, Reason = TimedOut(display, request.TimeoutPerPod) };
         }
-        catch (EnvoyLensException e) when (cancellationToken.IsCancellationRequested)
+        catch (EnvoyLensException) when (cancellationToken.IsCancellationRequested)
         {
-            _ = e;
+            // Interrupted mid-read: the pod is not a row.
             return null;
         }
         catch (EnvoyLensException e)
