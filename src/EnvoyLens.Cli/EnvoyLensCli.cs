@@ -93,6 +93,7 @@ public static class EnvoyLensCli
         root.Subcommands.Add(CertsCommand.Create(new CertsService(loader), clock, output));
         root.Subcommands.Add(TraceCommand.Create(new TraceService(loader, clock), output));
         root.Subcommands.Add(StatusCommand.Create(new StatusService(loader, new DiffService(loader)), output));
+        root.Subcommands.Add(ScanCommand.Create(clock, loader.Notices, output));
         root.SetAction(NoCommand);
         return root;
     }
@@ -108,7 +109,7 @@ public static class EnvoyLensCli
     }
 
     private static int NoCommand(ParseResult parse) =>
-        throw new EnvoyLensException($"a command is required (analyze, rules, config, certs, diff, snapshot, decode, trace or status); run '{Name} --help' for usage.");
+        throw new EnvoyLensException($"a command is required (analyze, rules, config, certs, diff, snapshot, decode, trace, status or scan); run '{Name} --help' for usage.");
 
     /// <summary>One sentence for a parse error: an unknown token first, else a missing subcommand, else the parser's first message.</summary>
     private static string UsageError(ParseResult parsed)

@@ -21,7 +21,9 @@ public sealed class HelpGoldenTests
         "config all",
         "decode",
         "trace",
-        "status");
+        "status",
+        "scan",
+        "scan merge");
 
     [Theory]
     [MemberData(nameof(Commands))]

@@ -406,7 +406,7 @@ public static class PodConnector
                 $"{display} has no Envoy sidecar container (looked for {string.Join(", ", KnownEnvoyContainers)}) nor Linkerd's {LinkerdContainer} (its containers: {listed}); name one with --container.");
     }
 
-    private static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
+    internal static async Task<Stream> OpenAsync(k8s.Kubernetes client, string name, string ns, int port, string display, CancellationToken cancellationToken)
     {
         WebSocket socket;
         try

@@ -159,6 +159,13 @@ internal sealed class PortForwardStream(WebSocket socket, string target, int por
                 {
                     using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                     socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token).GetAwaiter().GetResult();
+
+                    // Finish the close handshake: the forward is gone on the server's side only when it answers the close.
+                    var drain = new byte[1024];
+                    while (socket.State == WebSocketState.CloseSent
+                        && socket.ReceiveAsync(drain.AsMemory(), cts.Token).AsTask().GetAwaiter().GetResult().MessageType != WebSocketMessageType.Close)
+                    {
+                    }
                 }
             }
             catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException or IOException)

@@ -23,6 +23,8 @@ namespace EnvoyLens.TestKit.Live;
 public sealed class FakeKubernetesApi : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private int _activePortForwards;
+    private int _maxConcurrentPortForwards;
 
     private FakeKubernetesApi(WebApplication app) => _app = app;
 
@@ -60,6 +62,21 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     /// <summary>Every TokenRequest received: the service account (<c>namespace/name</c>) and the request's JSON body.</summary>
     public ConcurrentQueue<(string ServiceAccount, JsonObject Body)> TokenRequests { get; } = new();
+
+    /// <summary>Per pod (<c>namespace/name</c>), the local port its port-forwards reach, before <see cref="ForwardPorts"/> and <see cref="ForwardTo"/>.</summary>
+    public ConcurrentDictionary<string, int> PodForwardPorts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pods (<c>namespace/name</c>) whose port-forward is answered 403 Forbidden.</summary>
+    public ConcurrentDictionary<string, bool> ForbiddenPods { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Pods (<c>namespace/name</c>) whose port-forward is accepted but never reaches the admin port (a hang).</summary>
+    public ConcurrentDictionary<string, bool> HangingPods { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most port-forward requests this server handled at the same time.</summary>
+    public int MaxConcurrentPortForwards => Volatile.Read(ref _maxConcurrentPortForwards);
+
+    /// <summary>How many port-forward requests were received.</summary>
+    public int PortForwardCount => Requests.Count(r => r.Path.EndsWith("/portforward", StringComparison.Ordinal));
 
     public Uri BaseAddress { get; private set; } = null!;
 
@@ -131,6 +148,13 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         var request = context.Request;
         Requests.Enqueue(new RecordedRequest(request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty));
         var parts = (request.Path.Value ?? string.Empty).Trim('/').Split('/');
+
+        // api/v1/pods?labelSelector=k=v,... (every namespace)
+        if (parts.Length == 3 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "pods" && request.Method == "GET")
+        {
+            await WritePodList(context, Pods.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)).ConfigureAwait(false);
+            return;
+        }
 
         // api/v1/namespaces/{ns}/pods?labelSelector=k=v,...
         if (parts.Length == 5 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods" && request.Method == "GET")
@@ -252,8 +276,33 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     private async Task PortForwardAsync(HttpContext context, string ns, string name)
     {
-        if (ForbidPortForward)
+        // A forward counts as open from its request until the client's close (or the answer refusing it) is seen,
+        // before this server answers the close, so a client that waits for the close handshake never overlaps.
+        UpdateMax(Interlocked.Increment(ref _activePortForwards));
+        var left = 0;
+        try
         {
+            await PortForwardOnceAsync(context, ns, name, Leave).ConfigureAwait(false);
+        }
+        finally
+        {
+            Leave();
+        }
+
+        void Leave()
+        {
+            if (Interlocked.Exchange(ref left, 1) == 0)
+            {
+                Interlocked.Decrement(ref _activePortForwards);
+            }
+        }
+    }
+
+    private async Task PortForwardOnceAsync(HttpContext context, string ns, string name, Action leave)
+    {
+        if (ForbidPortForward || ForbiddenPods.ContainsKey(ns + "/" + name))
+        {
+            leave();
             await WriteJson(context, 403, Status(403, "Forbidden",
                 $"pods \"{name}\" is forbidden: User \"test\" cannot create resource \"pods/portforward\" in API group \"\" in the namespace \"{ns}\"")).ConfigureAwait(false);
             return;
@@ -279,8 +328,36 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
             return;
         }
 
+        if (HangingPods.ContainsKey(ns + "/" + name))
+        {
+            // Accept the forward but never reach the admin port: read (and drop) until the client gives up.
+            var sink = new byte[1 << 12];
+            try
+            {
+                while (true)
+                {
+                    var read = await socket.ReceiveAsync(sink, context.RequestAborted).ConfigureAwait(false);
+                    if (read.MessageType == WebSocketMessageType.Close)
+                    {
+                        leave();
+                        await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, context.RequestAborted).ConfigureAwait(false);
+                        break;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is WebSocketException or IOException or OperationCanceledException)
+            {
+                // The client went away.
+            }
+
+            return;
+        }
+
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", ForwardPorts.TryGetValue(port, out var local) ? local : ForwardTo, context.RequestAborted).ConfigureAwait(false);
+        var local = PodForwardPorts.TryGetValue(ns + "/" + name, out var podPort) ? podPort
+            : ForwardPorts.TryGetValue(port, out var portPort) ? portPort
+            : ForwardTo;
+        await tcp.ConnectAsync("127.0.0.1", local, context.RequestAborted).ConfigureAwait(false);
         var stream = tcp.GetStream();
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var up = Task.Run(async () =>
@@ -291,6 +368,7 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 var result = await socket.ReceiveAsync(buffer, done.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    leave();
                     break;
                 }
 
@@ -335,6 +413,28 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
                 // The client went away first.
             }
         }
+    }
+
+    private void UpdateMax(int active)
+    {
+        int seen;
+        while (active > (seen = Volatile.Read(ref _maxConcurrentPortForwards))
+            && Interlocked.CompareExchange(ref _maxConcurrentPortForwards, active, seen) != seen)
+        {
+        }
+    }
+
+    private async Task WritePodList(HttpContext context, IEnumerable<JsonObject> pods)
+    {
+        var wanted = (context.Request.Query["labelSelector"].FirstOrDefault() ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2))
+            .ToList();
+        var items = pods
+            .Where(pod => wanted.All(w => (string?)pod["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : null)))
+            .Select(pod => (JsonNode)pod.DeepClone())
+            .ToArray();
+        await WriteJson(context, 200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = new JsonObject(), ["items"] = new JsonArray(items) }).ConfigureAwait(false);
     }
 
     private static JsonObject Status(int code, string reason, string message) => new()
