@@ -84,7 +84,7 @@ internal static class ScanCommand
         {
             var results = (parse.GetValue(files) ?? []).Select(Read).ToList();
             var merged = ScanMerge.Merge(results);
-            output.Write(ScanService.Render(merged, format.Get(parse)));
+            output.Write(ScanService.Render(merged, format.Get(parse), failOn.Get(parse)));
             return ScanService.ExitCode(merged, failOn.Get(parse));
         });
         return command;
@@ -102,11 +102,12 @@ internal static class ScanCommand
 
     private static ChoiceOption<ScanFormat> Format() =>
         new ChoiceOption<ScanFormat>("--output", "-o",
-                "Output format: table (one row per pod, then the mesh-wide findings), json (schema envoylens-scan/v1) or sarif (SARIF 2.1.0).",
-                "table|json|sarif", ScanFormat.Table, "table")
+                "Output format: table (one row per pod, then the mesh-wide findings), json (schema envoylens-scan/v1), sarif (SARIF 2.1.0) or html (one self-contained page).",
+                "table|json|sarif|html", ScanFormat.Table, "table")
             .With("table", ScanFormat.Table)
             .With("json", ScanFormat.Json)
-            .With("sarif", ScanFormat.Sarif);
+            .With("sarif", ScanFormat.Sarif)
+            .With("html", ScanFormat.Html);
 }
 
 /// <summary>Shard results as one: the pods of all (each once), counts summed, scope and instant from the shards.</summary>

@@ -17,6 +17,7 @@ using EnvoyLens.Decoding.Canonical;
 using EnvoyLens.Diff;
 using EnvoyLens.Model;
 using EnvoyLens.Reporting.Scan;
+using EnvoyLens.Reporting.Html;
 using EnvoyLens.Rules.BuiltIn;
 using EnvoyLens.Rules.Engine;
 
@@ -28,6 +29,7 @@ internal enum ScanFormat
     Table,
     Json,
     Sarif,
+    Html,
 }
 
 /// <summary>Where the cluster is and how it is reached: a kubeconfig and context, or the in-cluster service account.</summary>
@@ -135,7 +137,7 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
         {
             Interrupted = interrupt.IsCancellationRequested && rows.Any(r => r is null),
         };
-        output.Write(Render(result, request.Format));
+        output.Write(Render(result, request.Format, request.FailOn));
         if (result.Interrupted)
         {
             notices.Notice($"envoylens: scan interrupted; {result.Pods.Count.ToString(CultureInfo.InvariantCulture)} of {pods.Count.ToString(CultureInfo.InvariantCulture)} pods were scanned.");
@@ -155,12 +157,23 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
     internal static int ExitCode(ScanResult result, Severity? failOn) =>
         failOn is { } threshold && result.FailsAt(threshold) ? ExitCodes.Findings : ExitCodes.Ok;
 
-    internal static string Render(ScanResult result, ScanFormat format) => format switch
+    internal static string Render(ScanResult result, ScanFormat format, Severity? failOn) => format switch
     {
         ScanFormat.Json => ScanJson.Render(result),
         ScanFormat.Sarif => ScanSarifRenderer.Render(result, RulePacks.Catalog.Descriptors, ToolInfo.Version),
+        ScanFormat.Html => ScanHtmlRenderer.Render(HtmlHeader(result, failOn), result),
         _ => ScanTableRenderer.Render(result),
     };
+
+    private static ReportHeader HtmlHeader(ScanResult result, Severity? failOn)
+    {
+        var exit = ExitCode(result, failOn);
+        var failing = result.Pods.Count(p => p.Failed || (failOn is { } t && p.Findings.Any(f => f.Severity >= t)));
+        var verdict = (failing == 0 ? "no pod fails" : failing.ToString(CultureInfo.InvariantCulture) + (failing == 1 ? " pod fails" : " pods fail")) +
+            " (--fail-on " + (failOn?.ToString().ToLowerInvariant() ?? "never") + "): exit " + exit.ToString(CultureInfo.InvariantCulture);
+        var scope = result.Scope.Namespace is null ? "all namespaces" : "namespace " + result.Scope.Namespace;
+        return new ReportHeader("scan", scope, null, null, null, null, result.At, verdict);
+    }
 
     private async Task RunAll(IReadOnlyList<DiscoveredPod> pods, ScanPod?[] rows, ScanRequest request, PodDiscovery discovery, Progress progress, CancellationToken cancellationToken)
     {

@@ -45,6 +45,28 @@ public sealed class ScanShardTests
         await File.WriteAllTextAsync(wholeFile, whole.Out);
         Assert.Equal(Cli.Run("scan", "merge", wholeFile, "-o", "sarif").Out, reversed.Out);
         Assert.Equal(Cli.Run("scan", "merge", wholeFile).Out, Cli.Run(["scan", "merge", .. files]).Out);
+        Assert.Equal(Cli.Run("scan", "merge", wholeFile, "-o", "html").Out, Cli.Run(["scan", "merge", .. files, "-o", "html"]).Out);
+    }
+
+    [Fact]
+    public async Task Given_a_fleet_When_scanned_as_html_Then_the_page_has_a_row_per_pod_the_failing_pods_and_the_mesh_findings_of_the_json_result()
+    {
+        await using var fleet = await ScanFleet.StartAsync(healthy: 8);
+        string[] args = ["scan", "-A", "--kubeconfig", fleet.Kubeconfig, "--at", ScanFleet.At, "--timeout-per-pod", "10s", "--qps", "0"];
+        var json = await Task.Run(() => Cli.Run([.. args, "-o", "json"]));
+        var file = fleet.Path("result.json");
+        await File.WriteAllTextAsync(file, json.Out);
+
+        var html = Cli.Run("scan", "merge", file, "-o", "html");
+
+        Assert.Equal((1, string.Empty), (html.ExitCode, html.Err));
+        var root = JsonNode.Parse(json.Out)!;
+        var pods = root["pods"]!.AsArray();
+        Assert.Equal(pods.Count, System.Text.RegularExpressions.Regex.Count(html.Out, "<tr class=\"pod\""));
+        Assert.Equal(pods.Count(p => (bool)p!["failed"]!), System.Text.RegularExpressions.Regex.Count(html.Out, "data-failed=\"true\""));
+        Assert.Equal(root["mesh"]!.AsArray().Count, System.Text.RegularExpressions.Regex.Count(html.Out, "<li class=\"mesh-finding\""));
+        Assert.DoesNotContain("http://", html.Out.Replace("http://www.w3.org/2000/svg", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("exit 1", html.Out, StringComparison.Ordinal);
     }
 
     [Fact]
