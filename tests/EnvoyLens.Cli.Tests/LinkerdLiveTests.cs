@@ -162,4 +162,24 @@ public sealed class LinkerdLiveTests : IAsyncLifetime
             StringComparison.Ordinal);
         Assert.Empty(_live.Admin.Requests);
     }
+
+    [Fact]
+    public void Given_a_Linkerd_pod_When_scanned_Then_its_row_is_a_ready_linkerd_proxy_judged_by_the_Linkerd_rules_through_its_allowlisted_paths()
+    {
+        // Only the Linkerd pod, so that every request the admin server sees is one the scan made of linkerd2-proxy.
+        _live.Api.Pods.TryRemove("default/reviews-v1", out _);
+
+        var result = Cli.Run("scan", "-n", "default", "--kubeconfig", _live.Kubeconfig, "--at", "2026-11-20T10:00:00Z", "-o", "json");
+
+        Assert.Equal(string.Empty, result.Err);
+        var pod = JsonDocument.Parse(result.Out).RootElement.GetProperty("pods").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "web-1");
+        Assert.Equal("linkerd", pod.GetProperty("proxy").GetProperty("kind").GetString());
+        Assert.Equal("linkerd-proxy", pod.GetProperty("proxy").GetProperty("container").GetString());
+        Assert.Equal("ready", pod.GetProperty("state").GetString());
+        Assert.True(pod.GetProperty("read").GetBoolean());
+        Assert.Contains("EL6001", pod.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(_live.Admin.Requests, r => r.Path == "/metrics");
+        Assert.All(_live.Admin.Requests, r => Assert.Contains(r.Path, new[] { "/metrics", "/ready", "/live" }));
+    }
 }

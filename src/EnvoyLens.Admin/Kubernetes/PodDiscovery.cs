@@ -17,7 +17,8 @@ namespace EnvoyLens.Admin.Kubernetes;
 /// <param name="Kind">The short name shown in the PROXY column, e.g. <c>istio</c>.</param>
 /// <param name="AdminPort">The admin port inside the pod.</param>
 /// <param name="InjectMarker">An annotation or label key whose value <c>true</c> or <c>enabled</c> asks for injection; null for none.</param>
-public sealed record ProxyContainerKind(string Container, string Kind, int AdminPort, string? InjectMarker);
+/// <param name="Proxy">Which proxy answers on the admin port: what may be asked of it and how its answers are read.</param>
+public sealed record ProxyContainerKind(string Container, string Kind, int AdminPort, string? InjectMarker, ProxyKind Proxy = ProxyKind.Envoy);
 
 /// <summary>
 /// The one table of proxy containers <c>envoylens scan</c> recognises, in order of preference (a pod with two is read
@@ -33,6 +34,7 @@ public static class ProxyContainers
         new("envoy-sidecar", "envoy", PodConnector.DefaultAdminPort, null),
         new("kuma-sidecar", "kuma", PodConnector.DefaultAdminPort, "kuma.io/sidecar-injection"),
         new("envoy-proxy", "envoy", PodConnector.DefaultAdminPort, null),
+        new(PodConnector.LinkerdContainer, "linkerd", PodConnector.LinkerdAdminPort, "linkerd.io/inject", ProxyKind.Linkerd2Proxy),
     ];
 
     /// <summary>The first known proxy container of <paramref name="pod"/> (regular or native sidecar), with its image; null when it has none.</summary>
@@ -236,6 +238,7 @@ public sealed class PodDiscovery : IDisposable
             Name = $"{pod.Name}.{pod.Namespace}",
             Container = proxy.Container,
             Port = port,
+            Proxy = proxy.Proxy,
             Connect = async (_, ct) =>
             {
                 await _limiter.WaitAsync(ct).ConfigureAwait(false);

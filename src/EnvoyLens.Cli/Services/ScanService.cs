@@ -244,7 +244,7 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
         try
         {
             using var client = new AdminClient(discovery.Target(pod), new AdminClientOptions { Timeout = request.TimeoutPerPod, Clock = clock });
-            raw = await LiveCapture.ReadAsync(client, Plan, clock, deadline.Token).ConfigureAwait(false);
+            raw = await LiveCapture.ReadAsync(client, pod.Proxy.Proxy == ProxyKind.Linkerd2Proxy ? CapturePlan.Linkerd : Plan, clock, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -286,15 +286,22 @@ internal sealed class ScanService(TimeProvider clock, Notices notices)
         var report = RulePacks.Catalog.Runner().Run(context, AnalysisOptions.Default);
         var inventory = CertificateInventory.From(snapshot);
         var expiries = inventory.Chains.SelectMany(g => g.Certificates).Select(c => c.NotAfter).ToList();
-        var state = snapshot.ServerInfo?.State ?? "read";
-        if (pod.Ready == false && state == "LIVE")
+        if (snapshot.Linkerd?.Identity.CertificateExpiry is { } identityExpiry)
+        {
+            // linkerd2-proxy reports its identity certificate's expiry in its metrics.
+            expiries.Add(identityExpiry);
+        }
+
+        // linkerd2-proxy has no /server_info: a capture read whole means /ready answered, so it is ready.
+        var state = snapshot.ServerInfo?.State ?? (snapshot.Proxy == ProxyKind.Linkerd2Proxy ? "ready" : "read");
+        if (pod.Ready == false && state is "LIVE" or "ready")
         {
             state = ScanStates.NotReady;
         }
 
         return row with
         {
-            Version = EnvoyVersion(snapshot.ServerInfo?.Version) ?? row.Version,
+            Version = EnvoyVersion(snapshot.ServerInfo?.Version) ?? snapshot.Linkerd?.Version ?? row.Version,
             State = state,
             Findings = report.Findings
                 .Select(f => new ScanFinding(f.RuleId, f.Severity, f.Resource?.ToString(), f.Pointer.Value, f.Message))
