@@ -27,7 +27,7 @@ public static class PodConnector
     public const string LinkerdContainer = "linkerd-proxy";
 
     /// <summary>linkerd2-proxy's admin port (<c>/metrics</c>, <c>/ready</c>, <c>/live</c>).</summary>
-    public const int LinkerdAdminPort = 4191;
+    public const int LinkerdAdminPort = AdminTarget.LinkerdAdminPort;
 
     /// <summary>
     /// Resolves <paramref name="selector"/> to a running pod and its Envoy container; <paramref name="info"/> is told

@@ -53,8 +53,18 @@ public sealed record AdminTarget(string Kind, string Display, Uri BaseAddress)
 
         var root = new Uri(uri.GetLeftPart(UriPartial.Authority) + "/");
         var shown = root.GetLeftPart(UriPartial.Authority);
-        return new AdminTarget("admin", shown, root) { Name = null, Port = uri.Port };
+        // Port 4191 is linkerd2-proxy's admin port (Envoy's is 15000, 19000, 9901 by convention, never 4191): it is asked
+        // only linkerd2-proxy's own paths.
+        return new AdminTarget("admin", shown, root)
+        {
+            Name = null,
+            Port = uri.Port,
+            Proxy = uri.Port == LinkerdAdminPort ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy,
+        };
     }
+
+    /// <summary>linkerd2-proxy's admin port; an <c>--admin</c> URL on it is read as a linkerd2-proxy.</summary>
+    public const int LinkerdAdminPort = 4191;
 
     /// <summary>The full URL of an admin path, as shown in messages and manifests.</summary>
     public string UrlOf(string pathAndQuery) => Kind == "admin" ? BaseAddress.GetLeftPart(UriPartial.Authority) + pathAndQuery : pathAndQuery;

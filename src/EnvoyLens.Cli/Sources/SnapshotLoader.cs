@@ -122,6 +122,11 @@ internal sealed class SnapshotLoader(TimeProvider clock, Notices notices)
                 notices.Messages).GetAwaiter().GetResult(),
             _ => throw new InvalidOperationException($"{source.Kind} is not a live source."),
         };
+        if (source.Kind == SourceKind.Admin && target.Proxy == ProxyKind.Linkerd2Proxy)
+        {
+            notices.Notice($"envoylens: {target.Display} is on port {AdminTarget.LinkerdAdminPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}, linkerd2-proxy's admin port: reading it as Linkerd's proxy (/metrics, /ready, /live).");
+        }
+
         return new AdminClient(target, new AdminClientOptions { Timeout = source.Live.Timeout, Progress = notices.Progress, Clock = clock });
     }
 

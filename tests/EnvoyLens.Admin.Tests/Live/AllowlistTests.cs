@@ -133,4 +133,21 @@ public sealed class AllowlistTests
     [InlineData("not a url")]
     public void Given_an_admin_URL_with_more_than_scheme_host_and_port_When_parsed_Then_it_is_refused(string url) =>
         Assert.Throws<EnvoyLensException>(() => AdminTarget.ForUrl(url));
+
+    [Theory]
+    [InlineData("http://10.0.0.5:4191", ProxyKind.Linkerd2Proxy)]
+    [InlineData("https://proxy.example:4191", ProxyKind.Linkerd2Proxy)]
+    [InlineData("http://10.0.0.5:15000", ProxyKind.Envoy)]
+    [InlineData("http://10.0.0.5:9901", ProxyKind.Envoy)]
+    public void Given_an_admin_URL_When_parsed_Then_linkerd2_proxys_admin_port_makes_it_a_Linkerd_target(string url, ProxyKind proxy) =>
+        Assert.Equal(proxy, AdminTarget.ForUrl(url).Proxy);
+
+    [Fact]
+    public void Given_an_admin_URL_on_port_4191_When_Envoy_paths_are_checked_Then_they_are_refused_and_the_Linkerd_paths_pass()
+    {
+        var target = AdminTarget.ForUrl("http://10.0.0.5:4191");
+
+        Assert.Throws<EnvoyLensException>(() => AdminAllowlist.Check("/config_dump", target.Display, target.Proxy));
+        AdminAllowlist.Check("/metrics", target.Display, target.Proxy);
+    }
 }
