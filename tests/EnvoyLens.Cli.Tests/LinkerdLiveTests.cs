@@ -182,4 +182,31 @@ public sealed class LinkerdLiveTests : IAsyncLifetime
         Assert.Contains(_live.Admin.Requests, r => r.Path == "/metrics");
         Assert.All(_live.Admin.Requests, r => Assert.Contains(r.Path, new[] { "/metrics", "/ready", "/live" }));
     }
+
+    [Fact]
+    public void Given_an_Envoy_pod_When_snapshotted_with_tls_probe_Then_the_chain_presented_on_15006_is_written_and_only_then()
+    {
+        _live.Api.ForwardPorts[15006] = _tls.Port;
+        var probed = _live.Path("probed");
+        var plain = _live.Path("plain");
+
+        var withProbe = Cli.Run("snapshot", "--pod", "reviews-v1.default", "--kubeconfig", _live.Kubeconfig, "-o", probed, "--tls-probe");
+        var without = Cli.Run("snapshot", "--pod", "reviews-v1.default", "--kubeconfig", _live.Kubeconfig, "-o", plain);
+
+        Assert.Equal(0, withProbe.ExitCode);
+        Assert.Contains("presented on port 15006", withProbe.Err, StringComparison.Ordinal);
+        Assert.Equal(_leaf.ExportCertificatePem() + "\n" + _issuer.ExportCertificatePem() + "\n", File.ReadAllText(Path.Combine(probed, "presented_chain.pem")));
+        Assert.Equal(0, without.ExitCode);
+        Assert.False(File.Exists(Path.Combine(plain, "presented_chain.pem")));
+    }
+
+    [Fact]
+    public void Given_an_admin_URL_When_snapshotted_with_tls_probe_Then_one_sentence_and_exit_2()
+    {
+        var result = Cli.Run("snapshot", "--admin", _live.Admin.BaseAddress.ToString(), "-o", _live.Path("x"), "--tls-probe");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--tls-probe needs a pod (--pod)", result.Err, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_live.Path("x")));
+    }
 }

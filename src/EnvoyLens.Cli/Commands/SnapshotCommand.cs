@@ -32,8 +32,13 @@ internal static class SnapshotCommand
         {
             Description = "Keep secrets in the bundle as Envoy returned them.",
         };
+        var tlsProbe = new Option<bool>("--tls-probe")
+        {
+            Description = "Also read the certificate chain an Envoy pod presents on its inbound port 15006 (a TLS handshake only: no client certificate, no data) into presented_chain.pem; Linkerd pods are always probed, on 4143.",
+        };
         var controlPlane = new ControlPlaneOptions(sharesSourceOptions: true);
         command.Options.Add(to);
+        command.Options.Add(tlsProbe);
         command.Options.Add(interval);
         command.Options.Add(noRedact);
         controlPlane.AddTo(command);
@@ -46,7 +51,7 @@ internal static class SnapshotCommand
                 throw new EnvoyLensException("--interval needs a live source (--pod or --admin).");
             }
 
-            return service.Run(new SnapshotRequest(spec, parse.GetValue(to)!, every, !parse.GetValue(noRedact)) { ControlPlane = controlPlane.BindIfGiven(parse, spec.Live) }, output);
+            return service.Run(new SnapshotRequest(spec, parse.GetValue(to)!, every, !parse.GetValue(noRedact)) { ControlPlane = controlPlane.BindIfGiven(parse, spec.Live), TlsProbe = parse.GetValue(tlsProbe) }, output);
         });
         return command;
     }

@@ -16,6 +16,9 @@ internal sealed record SnapshotRequest(SourceSpec Source, string Output, TimeSpa
 {
     /// <summary>Also ask this control plane for the captured proxy's status and config (<c>control_plane.json</c>).</summary>
     public ControlPlaneSpec? ControlPlane { get; init; }
+
+    /// <summary><c>--tls-probe</c>: also read the chain an Envoy pod presents on its inbound port 15006 (Linkerd pods are always probed, on 4143).</summary>
+    public bool TlsProbe { get; init; }
 }
 
 /// <summary>
@@ -87,7 +90,15 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
         }
 
         var t = client.Target;
-        var probed = t.Proxy == ProxyKind.Linkerd2Proxy && t.OpenPort is { } openPort ? ProbePresentedChain(t, openPort, staging, cancellationToken) : null;
+        if (request.TlsProbe && t.OpenPort is null)
+        {
+            throw new EnvoyLensException("--tls-probe needs a pod (--pod): the probe reaches the proxy's inbound port through the pod's port-forward.");
+        }
+
+        var probed = t.OpenPort is not { } openPort ? null
+            : t.Proxy == ProxyKind.Linkerd2Proxy ? ProbePresentedChain(t, openPort, LinkerdInboundPort, LinkerdIdentity(t), staging, cancellationToken)
+            : request.TlsProbe ? ProbePresentedChain(t, openPort, EnvoyInboundPort, EnvoyProbeName(t), staging, cancellationToken)
+            : null;
         var target = t.Kind == "pod"
             ? new BundleTarget("pod", t.Name, t.Container, t.Port, null)
             : new BundleTarget("admin", t.BaseAddress.GetLeftPart(UriPartial.Authority), null, t.Port, t.BaseAddress.GetLeftPart(UriPartial.Authority));
@@ -110,17 +121,28 @@ internal sealed class SnapshotService(SnapshotLoader loader, TimeProvider clock)
     /// <summary>linkerd2-proxy's inbound TLS port, whose presented certificate peers validate.</summary>
     internal const int LinkerdInboundPort = 4143;
 
+    /// <summary>An Istio sidecar's inbound port (iptables sends a pod's inbound traffic there), whose chain peers validate.</summary>
+    internal const int EnvoyInboundPort = 15006;
+
+    /// <summary>The pod's identity in Linkerd's default identity domain (<c>SA.NS.serviceaccount.identity.linkerd.cluster.local</c>).</summary>
+    private static string LinkerdIdentity(AdminTarget target) =>
+        $"{target.ServiceAccount ?? "default"}.{Namespace(target)}.serviceaccount.identity.linkerd.cluster.local";
+
+    /// <summary>The server name sent to an Envoy sidecar's inbound port: Istio's chains do not match on it; the pod's service name form is used.</summary>
+    private static string EnvoyProbeName(AdminTarget target) =>
+        $"{(target.Name is { } n && n.LastIndexOf('.') is var dot and > 0 ? n[..dot] : "pod")}.{Namespace(target)}.svc.cluster.local";
+
+    private static string Namespace(AdminTarget target) =>
+        target.Name is { } n && n.LastIndexOf('.') is var dot and > 0 ? n[(dot + 1)..] : "default";
+
     /// <summary>
-    /// The certificate chain the Linkerd proxy presents on its inbound port (a handshake only: no client certificate, no
-    /// data), as PEM in <c>presented_chain.pem</c>. The server name asked for is the pod's identity in the default
-    /// identity domain (<c>SA.NS.serviceaccount.identity.linkerd.cluster.local</c>).
+    /// The certificate chain the proxy presents on its inbound port <paramref name="inbound"/> (a handshake only: no
+    /// client certificate, no data), as PEM in <c>presented_chain.pem</c>.
     /// </summary>
-    private StagedFile ProbePresentedChain(AdminTarget target, Func<int, CancellationToken, ValueTask<Stream>> openPort, string staging, CancellationToken cancellationToken)
+    private StagedFile ProbePresentedChain(AdminTarget target, Func<int, CancellationToken, ValueTask<Stream>> openPort, int inbound, string identity, string staging, CancellationToken cancellationToken)
     {
-        var ns = target.Name is { } n && n.LastIndexOf('.') is var dot and > 0 ? n[(dot + 1)..] : "default";
-        var identity = $"{target.ServiceAccount ?? "default"}.{ns}.serviceaccount.identity.linkerd.cluster.local";
-        var port = LinkerdInboundPort.ToString(CultureInfo.InvariantCulture);
-        var chain = TlsProbe.ReadAsync(ct => openPort(LinkerdInboundPort, ct), $"{target.Display.Split(" port ")[0]} port {port}", identity, TimeSpan.FromSeconds(30), cancellationToken)
+        var port = inbound.ToString(CultureInfo.InvariantCulture);
+        var chain = TlsProbe.ReadAsync(ct => openPort(inbound, ct), $"{target.Display.Split(" port ")[0]} port {port}", identity, TimeSpan.FromSeconds(30), cancellationToken)
             .GetAwaiter().GetResult();
         var pem = string.Concat(chain.Certificates.Select(der =>
             "-----BEGIN CERTIFICATE-----\n" + string.Join('\n', Convert.ToBase64String(der).Chunk(64).Select(c => new string(c))) + "\n-----END CERTIFICATE-----\n"));
