@@ -215,4 +215,16 @@ public sealed class CertsCommandTests
         Assert.Equal(2, result.Out.Split("handshake would succeed").Length - 1);
         Assert.True(File.Exists(pass));
     }
+
+    [Fact]
+    public void Given_a_linkerd2_proxy_capture_When_its_certificates_are_listed_Then_an_empty_table_says_why_and_where_its_certificate_is()
+    {
+        var metrics = Path.Combine(Directory.GetDirectories(TestPaths.Fixture("rules"), "EL6001-*").Single(), "fail", "metrics.txt");
+
+        var result = Cli.Run("certs", metrics);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("No certificates: a linkerd2-proxy's /metrics holds none (its identity certificate expires at 2026-11-19T10:00:00Z", result.Out, StringComparison.Ordinal);
+        Assert.Contains("presented_chain.pem", result.Out, StringComparison.Ordinal);
+    }
 }

@@ -4,6 +4,7 @@ using EnvoyLens.Certs.Parsing;
 using EnvoyLens.Cli.Options;
 using EnvoyLens.Cli.Sources;
 using EnvoyLens.Core;
+using EnvoyLens.Model;
 using EnvoyLens.Reporting.Certs;
 using EnvoyLens.Reporting.Html;
 using EnvoyLens.Reporting.Rendering;
@@ -63,8 +64,20 @@ internal sealed class CertsService(SnapshotLoader loader)
         }
 
         TableRenderer.Write(tables, format == CertsListFormat.Json ? OutputFormat.Json : OutputFormat.Table, output);
+        if (rows.Count == 0 && format != CertsListFormat.Json)
+        {
+            output.Write(NoCertificates(loaded.Snapshot) + "\n");
+        }
+
         return ExitCodes.Ok;
     }
+
+    /// <summary>Why the list is empty, and for a linkerd2-proxy where its certificate can be read instead.</summary>
+    private static string NoCertificates(EnvoySnapshot snapshot) => snapshot.Proxy == ProxyKind.Linkerd2Proxy
+        ? "No certificates: a linkerd2-proxy's /metrics holds none" +
+          (snapshot.Linkerd?.Identity.CertificateExpiry is { } expiry ? $" (its identity certificate expires at {TimeText.Utc(expiry)}, by identity_cert_expiration_timestamp_seconds)" : string.Empty) +
+          "; 'envoylens snapshot --pod NAME.NAMESPACE' reads the chain it presents into presented_chain.pem, for 'envoylens certs inspect' or 'certs linkerd --presented'."
+        : "No certificates: the capture holds no certificate (no secrets, /certs or inline TLS certificates).";
 
     /// <summary>
     /// <c>certs compare A B</c>: 0 when both directions would succeed, 1 when a side would reject the other, 2 when it
