@@ -30,6 +30,7 @@ internal static partial class YamlJson
         var stream = new YamlStream();
         try
         {
+            CheckAliases(text, source);
             stream.Load(new StringReader(text));
         }
         catch (YamlException ex)
@@ -73,6 +74,59 @@ internal static partial class YamlJson
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Refuses an alias that refers to no anchor defined before it, or to the node it sits in. YAML forbids both; the
+    /// node model resolves them late and, for an alias used as a mapping key, recurses without end (found by fuzzing:
+    /// <c>*a : &amp;a</c> overflowed the stack).
+    /// </summary>
+    private static void CheckAliases(string text, string source)
+    {
+        var parser = new Parser(new StringReader(text));
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        var open = new List<string?>();
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    var name = alias.Value.Value;
+                    if (open.Contains(name))
+                    {
+                        throw new EnvoyLensException(
+                            $"{source} is neither JSON nor valid YAML (line {alias.Start.Line.ToString(CultureInfo.InvariantCulture)}: alias *{name} refers to the node it is inside of).");
+                    }
+
+                    if (!defined.Contains(name))
+                    {
+                        throw new EnvoyLensException(
+                            $"{source} is neither JSON nor valid YAML (line {alias.Start.Line.ToString(CultureInfo.InvariantCulture)}: alias *{name} refers to no anchor defined before it).");
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.Scalar scalar when !scalar.Anchor.IsEmpty:
+                    defined.Add(scalar.Anchor.Value);
+                    break;
+                case YamlDotNet.Core.Events.DocumentStart:
+                    defined.Clear();
+                    break;
+                case YamlDotNet.Core.Events.MappingStart m:
+                    open.Add(m.Anchor.IsEmpty ? null : m.Anchor.Value);
+                    break;
+                case YamlDotNet.Core.Events.SequenceStart q:
+                    open.Add(q.Anchor.IsEmpty ? null : q.Anchor.Value);
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd when open.Count > 0:
+                    if (open[^1] is { } closed)
+                    {
+                        defined.Add(closed);
+                    }
+
+                    open.RemoveAt(open.Count - 1);
+                    break;
+            }
+        }
     }
 
     /// <summary>

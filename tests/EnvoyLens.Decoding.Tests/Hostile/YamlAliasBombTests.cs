@@ -62,4 +62,19 @@ public sealed class YamlAliasBombTests
         Assert.Equal("bomb.yaml", error.Source);
         Assert.Contains("alias bomb", error.Message, StringComparison.Ordinal);
     }
+
+    // Found by the protojson fuzz target: an alias used as a mapping key before (or inside) its anchor sent the YAML
+    // node model into endless recursion, a stack overflow that no handler can catch.
+    [Theory]
+    [InlineData("**= : &*= ", "alias **= refers to no anchor defined before it")]
+    [InlineData("*a : &a x\n", "alias *a refers to no anchor defined before it")]
+    [InlineData("&a {k: *a}\n", "alias *a refers to the node it is inside of")]
+    [InlineData("k: &a [1, *a]\n", "alias *a refers to the node it is inside of")]
+    public void Given_an_alias_to_an_anchor_not_yet_complete_When_read_Then_one_sentence_names_the_file(string yaml, string reason)
+    {
+        var ex = Assert.Throws<EnvoyLensException>(() => ConfigDumpDocument.Read(Encoding.UTF8.GetBytes(yaml), "loop.yaml"));
+
+        Assert.StartsWith("loop.yaml is neither JSON nor valid YAML (line 1: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
+    }
 }
