@@ -254,4 +254,16 @@ public sealed class TraceCommandTests
         Assert.Contains("The peer is not judged: the request does not reach an upstream connection.", result.Out, StringComparison.Ordinal);
         Assert.Contains("Verdict: stopped (flag NR, status 404)", result.Out, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Given_a_linkerd2_proxy_capture_When_traced_Then_one_sentence_says_it_has_no_config_dump_and_exit_2()
+    {
+        var metrics = Path.Combine(Directory.GetDirectories(TestPaths.Fixture("rules"), "EL6001-*").Single(), "fail", "metrics.txt");
+
+        var result = Cli.Run("trace", metrics, "http://ratings:9080/");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Contains("is a linkerd2-proxy capture: trace follows a request through an Envoy's config dump, and it has none.", result.Err, StringComparison.Ordinal);
+    }
 }

@@ -53,6 +53,14 @@ internal sealed class TraceService(SnapshotLoader loader, TimeProvider clock)
         var request = Request(invocation);
         var now = AtOption.Parse(invocation.At, clock).GetUtcNow();
         var loaded = loader.Load(invocation.Source);
+        if (loaded.Snapshot.ConfigDump is null)
+        {
+            // Without a config dump there is nothing to follow the request through (a /stats file, a linkerd2-proxy's
+            // /metrics): say so rather than report that no listener serves the port.
+            throw new EnvoyLensException(loaded.Snapshot.Proxy == ProxyKind.Linkerd2Proxy
+                ? $"'{invocation.Source.Path}' is a linkerd2-proxy capture: trace follows a request through an Envoy's config dump, and it has none."
+                : $"'{invocation.Source.Path}' holds no config dump to trace the request through.");
+        }
         var result = new RequestTracer(loaded.Snapshot, SecretDescriber(loaded.Snapshot, now)).Trace(request);
         if (invocation.Peer is { } peer)
         {
