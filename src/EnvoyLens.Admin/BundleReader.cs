@@ -1,6 +1,8 @@
 using System.Formats.Tar;
+using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using System.Text;
 using EnvoyLens.Core;
 
 namespace EnvoyLens.Admin;
@@ -268,11 +270,19 @@ public static class BundleReader
         CappedReadStream? capped = null;
         try
         {
+            // Headers and padding come on top of the entries' data: allow an eighth more, plus a little.
+            var inflateLimit = maxBytes + (maxBytes / 8) + (1 << 20);
+            using (var checkFile = File.OpenRead(archive))
+            using (var checkGzip = new GZipStream(checkFile, CompressionMode.Decompress))
+            {
+                capped = new CappedReadStream(checkGzip, inflateLimit);
+                CheckMetadataSizes(capped);
+                capped.Dispose();
+            }
+
             using var file = File.OpenRead(archive);
             using var gzip = new GZipStream(file, CompressionMode.Decompress);
-
-            // Headers and padding come on top of the entries' data: allow an eighth more, plus a little.
-            capped = new CappedReadStream(gzip, maxBytes + (maxBytes / 8) + (1 << 20));
+            capped = new CappedReadStream(gzip, inflateLimit);
             using var tar = new TarReader(capped);
             while (NextEntry(tar) is { } entry)
             {
@@ -305,6 +315,150 @@ public static class BundleReader
         {
             capped?.Dispose();
         }
+    }
+
+    /// <summary>The most a tar metadata entry (a GNU long name or link, a PAX header) may hold: names are a few KiB.</summary>
+    private const int MaxMetadataEntry = 1 << 20;
+
+    /// <summary>
+    /// One forward pass over the tar's headers before it is read: the runtime's tar reader loads a GNU long name or link
+    /// entry (<c>L</c>, <c>K</c>) and a PAX header (<c>x</c>, <c>g</c>) whole, at the size its header claims, so a claim
+    /// of a gigabyte in a few bytes of archive would exhaust memory before any cap saw a byte (found by fuzzing). Such an
+    /// entry over <see cref="MaxMetadataEntry"/> is refused; everything else is skipped, and what this pass cannot parse
+    /// is left for the reader to report.
+    /// </summary>
+    private static void CheckMetadataSizes(Stream tar)
+    {
+        var header = new byte[512];
+        long? nextSize = null;
+        while (ReadFully(tar, header) == header.Length && header.AsSpan().ContainsAnyExcept((byte)0))
+        {
+            if (TarNumber(header.AsSpan(124, 12)) is not { } declared)
+            {
+                return;
+            }
+
+            var type = (char)header[156];
+            var size = type is 'L' or 'K' or 'x' or 'g' ? declared : nextSize ?? declared;
+            nextSize = null;
+            if (type is 'L' or 'K' or 'x' or 'g')
+            {
+                if (size > MaxMetadataEntry)
+                {
+                    throw new InvalidDataException(
+                        $"a tar metadata entry (type '{type}') claims {size.ToString("N0", CultureInfo.InvariantCulture)} bytes, more than the {MaxMetadataEntry.ToString("N0", CultureInfo.InvariantCulture)} EnvoyLens reads of one");
+                }
+
+                var content = new byte[(int)size];
+                if (ReadFully(tar, content) < content.Length)
+                {
+                    return;
+                }
+
+                if (type == 'x')
+                {
+                    nextSize = PaxSize(content);
+                }
+
+                size = 0;
+                Skip(tar, (512 - (content.Length % 512)) % 512);
+            }
+
+            if (size < 0 || !Skip(tar, size + ((512 - (size % 512)) % 512)))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>A tar header number: octal text (spaces and NULs around it), or base-256 when the first byte's top bit is set; null when neither.</summary>
+    private static long? TarNumber(ReadOnlySpan<byte> field)
+    {
+        if ((field[0] & 0x80) != 0)
+        {
+            long value = field[0] & 0x7F;
+            foreach (var b in field[1..])
+            {
+                if (value > (long.MaxValue >> 8))
+                {
+                    return null;
+                }
+
+                value = (value << 8) | b;
+            }
+
+            return value;
+        }
+
+        long octal = 0;
+        var digits = 0;
+        foreach (var b in field)
+        {
+            if (b is (byte)' ' or 0)
+            {
+                if (digits > 0)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            if (b is < (byte)'0' or > (byte)'7' || octal > (long.MaxValue >> 3))
+            {
+                return null;
+            }
+
+            octal = (octal << 3) | (uint)(b - '0');
+            digits++;
+        }
+
+        return octal;
+    }
+
+    /// <summary>The <c>size</c> record of a PAX header (<c>LEN size=VALUE\n</c>), which overrides the next entry's header.</summary>
+    private static long? PaxSize(byte[] content)
+    {
+        foreach (var record in Encoding.UTF8.GetString(content).Split('\n'))
+        {
+            var space = record.IndexOf(' ', StringComparison.Ordinal);
+            if (space > 0 && record.AsSpan(space + 1).StartsWith("size=", StringComparison.Ordinal) &&
+                long.TryParse(record.AsSpan(space + 6), NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            {
+                return size;
+            }
+        }
+
+        return null;
+    }
+
+    private static int ReadFully(Stream stream, byte[] buffer)
+    {
+        var total = 0;
+        while (total < buffer.Length && stream.Read(buffer, total, buffer.Length - total) is var n and > 0)
+        {
+            total += n;
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads and drops <paramref name="count"/> bytes; false at the end of the stream.</summary>
+    private static bool Skip(Stream stream, long count)
+    {
+        var buffer = new byte[81920];
+        while (count > 0)
+        {
+            var n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, count));
+            if (n == 0)
+            {
+                return false;
+            }
+
+            count -= n;
+        }
+
+        return true;
     }
 
     /// <summary>

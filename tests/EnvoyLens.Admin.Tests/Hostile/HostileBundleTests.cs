@@ -156,6 +156,41 @@ public sealed class HostileBundleTests : IDisposable
         Assert.Equal($"{archive} is not a readable .tar.gz bundle (a tar header has a number or time out of range).", ex.Message);
     }
 
+    // Found by the bundle fuzz target: a GNU long-name entry ('L', and 'K', 'x', 'g' alike) is loaded whole by the
+    // runtime's tar reader at the size its header claims, so a few bytes claiming 900 MB exhausted the memory.
+    [Theory]
+    [InlineData('L')]
+    [InlineData('K')]
+    [InlineData('x')]
+    public void Given_a_tar_metadata_entry_claiming_900_MB_When_opened_Then_it_is_refused_before_anything_is_allocated(char type)
+    {
+        var bytes = new byte[1024];
+        Encoding.ASCII.GetBytes("././@LongLink").CopyTo(bytes, 0);
+        Encoding.ASCII.GetBytes("0000644\0").CopyTo(bytes, 100);
+        Encoding.ASCII.GetBytes(Convert.ToString(900_000_000L, 8).PadLeft(11, '0') + "\0").CopyTo(bytes, 124);
+        Encoding.ASCII.GetBytes("00000000000\0").CopyTo(bytes, 136);
+        bytes[156] = (byte)type;
+        Encoding.ASCII.GetBytes("ustar\000").CopyTo(bytes, 257);
+        bytes.AsSpan(148, 8).Fill((byte)' ');
+        var checksum = 0;
+        foreach (var b in bytes.AsSpan(0, 512))
+        {
+            checksum += b;
+        }
+
+        Encoding.ASCII.GetBytes(Convert.ToString(checksum, 8).PadLeft(6, '0') + "\0 ").CopyTo(bytes, 148);
+        var archive = _temp.File($"long-{type}.tar.gz");
+        using (var file = File.Create(archive))
+        using (var gzip = new GZipStream(file, CompressionLevel.Fastest))
+        {
+            gzip.Write(bytes);
+        }
+
+        var ex = Assert.Throws<EnvoyLensException>(() => SnapshotSources.Open(archive));
+
+        Assert.Equal($"{archive} is not a readable .tar.gz bundle (a tar metadata entry (type '{type}') claims 900,000,000 bytes, more than the 1,048,576 EnvoyLens reads of one).", ex.Message);
+    }
+
     [Fact]
     public void Given_a_manifest_listing_more_than_the_cap_When_opened_Then_it_is_refused_before_anything_is_read()
     {
