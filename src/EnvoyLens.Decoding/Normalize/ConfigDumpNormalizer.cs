@@ -3,6 +3,7 @@ using EnvoyLens.Decoding.Normalize.Sections;
 using EnvoyLens.Model;
 using EnvoyLens.ProtoJson;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using AdminV3 = Envoy.Admin.V3;
 using BootstrapV3 = Envoy.Config.Bootstrap.V3;
@@ -91,6 +92,46 @@ internal sealed class ConfigDumpNormalizer
         AdminV3.ListenersConfigDump.Types.DynamicListener.Descriptor.FullName,
     };
 
+    /// <summary>
+    /// For a resource section's type URL: the repeated fields of its dynamic entries, in the order
+    /// <see cref="BeginSection"/> takes their elements; null for a section that is only added whole.
+    /// </summary>
+    public static IReadOnlyList<StreamedField>? StreamedFields(string typeUrl) => Streamable.GetValueOrDefault(typeUrl);
+
+    private static readonly Dictionary<string, IReadOnlyList<StreamedField>> Streamable = new(StringComparer.Ordinal)
+    {
+        [TypeResolver.TypeUrlPrefix + AdminV3.ListenersConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.ListenersConfigDump.Descriptor, ListenerSection.Instance.DynamicFields),
+        [TypeResolver.TypeUrlPrefix + AdminV3.ClustersConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.ClustersConfigDump.Descriptor, ClusterSection.Instance.DynamicFields),
+        [TypeResolver.TypeUrlPrefix + AdminV3.RoutesConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.RoutesConfigDump.Descriptor, RouteSection.Instance.DynamicFields),
+        [TypeResolver.TypeUrlPrefix + AdminV3.SecretsConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.SecretsConfigDump.Descriptor, SecretSection.Instance.DynamicFields),
+        [TypeResolver.TypeUrlPrefix + AdminV3.EndpointsConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.EndpointsConfigDump.Descriptor, EndpointSection.Instance.DynamicFields),
+        [TypeResolver.TypeUrlPrefix + AdminV3.EcdsConfigDump.Descriptor.FullName] = FieldsOf(AdminV3.EcdsConfigDump.Descriptor, EcdsSection.Instance.DynamicFields),
+    };
+
+    private static StreamedField[] FieldsOf<TDump>(MessageDescriptor dump, IReadOnlyList<DynamicField<TDump>> fields)
+        where TDump : class, IMessage =>
+        fields.Select(f => new StreamedField(f.Name, dump.FindFieldByName(f.Name).JsonName, f.ElementType)).ToArray();
+
+    /// <summary>
+    /// Begins a resource section (one of the types <see cref="StreamedFields"/> knows): its static entries, and any
+    /// dynamic ones it holds, are mapped now; further dynamic elements can then be added one at a time, each read on
+    /// its own, so that no tree of the whole section is kept. <see cref="SectionStream.Complete"/> ends it.
+    /// </summary>
+    public SectionStream BeginSection(IMessage section, JsonPointer sectionPointer)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        return section switch
+        {
+            AdminV3.ListenersConfigDump listeners => new ResourceStream<AdminV3.ListenersConfigDump, ListenerV3.Listener, Listener>(this, listeners, sectionPointer, ListenerSection.Instance, _listenerMapper.Map, _listeners),
+            AdminV3.ClustersConfigDump clusters => new ResourceStream<AdminV3.ClustersConfigDump, ClusterV3.Cluster, Cluster>(this, clusters, sectionPointer, ClusterSection.Instance, _clusterMapper.Map, _clusters),
+            AdminV3.RoutesConfigDump routes => new ResourceStream<AdminV3.RoutesConfigDump, RouteV3.RouteConfiguration, RouteConfig>(this, routes, sectionPointer, RouteSection.Instance, _routeMapper.Map, _routeConfigs),
+            AdminV3.SecretsConfigDump secrets => new ResourceStream<AdminV3.SecretsConfigDump, TlsV3.Secret, Secret>(this, secrets, sectionPointer, SecretSection.Instance, _secretMapper.Map, _secrets),
+            AdminV3.EndpointsConfigDump endpoints => new ResourceStream<AdminV3.EndpointsConfigDump, EndpointV3.ClusterLoadAssignment, ClusterLoadAssignment>(this, endpoints, sectionPointer, EndpointSection.Instance, _endpointMapper.Map, _loadAssignments),
+            AdminV3.EcdsConfigDump ecds => new ResourceStream<AdminV3.EcdsConfigDump, CoreV3.TypedExtensionConfig, EcdsConfig>(this, ecds, sectionPointer, EcdsSection.Instance, MapEcds, _ecds),
+            _ => throw new ArgumentException($"{section.Descriptor.FullName} is not a resource section.", nameof(section)),
+        };
+    }
+
     /// <summary>Adds one section of <c>configs</c>; <paramref name="sectionPointer"/> is where it sits (<c>/configs/3</c>).</summary>
     public void AddSection(IMessage section, JsonPointer sectionPointer)
     {
@@ -100,26 +141,11 @@ internal sealed class ConfigDumpNormalizer
             case AdminV3.BootstrapConfigDump bootstrap:
                 AddBootstrap(bootstrap, sectionPointer);
                 break;
-            case AdminV3.ListenersConfigDump listeners:
-                AddResources(listeners, sectionPointer, ListenerSection.Instance, _listenerMapper.Map, _listeners);
-                break;
-            case AdminV3.ClustersConfigDump clusters:
-                AddResources(clusters, sectionPointer, ClusterSection.Instance, _clusterMapper.Map, _clusters);
-                break;
-            case AdminV3.RoutesConfigDump routes:
-                AddResources(routes, sectionPointer, RouteSection.Instance, _routeMapper.Map, _routeConfigs);
+            case AdminV3.ListenersConfigDump or AdminV3.ClustersConfigDump or AdminV3.RoutesConfigDump or AdminV3.SecretsConfigDump or AdminV3.EndpointsConfigDump or AdminV3.EcdsConfigDump:
+                BeginSection(section, sectionPointer).Complete();
                 break;
             case AdminV3.ScopedRoutesConfigDump scoped:
                 AddScopedRoutes(scoped, sectionPointer);
-                break;
-            case AdminV3.SecretsConfigDump secrets:
-                AddResources(secrets, sectionPointer, SecretSection.Instance, _secretMapper.Map, _secrets);
-                break;
-            case AdminV3.EndpointsConfigDump endpoints:
-                AddResources(endpoints, sectionPointer, EndpointSection.Instance, _endpointMapper.Map, _loadAssignments);
-                break;
-            case AdminV3.EcdsConfigDump ecds:
-                AddResources(ecds, sectionPointer, EcdsSection.Instance, MapEcds, _ecds);
                 break;
             case Any any:
                 AddUnknown(string.IsNullOrEmpty(any.TypeUrl) ? "(no type)" : any.TypeUrl, sectionPointer);
@@ -239,32 +265,53 @@ internal sealed class ConfigDumpNormalizer
 
     /// <summary>
     /// The one loop over a resource section: each entry with configuration is mapped (<see cref="Present"/>); an entry
-    /// without is a rejected resource or a counted client status (<see cref="Absent"/>).
+    /// without is a rejected resource or a counted client status (<see cref="Absent"/>). The section's entries come
+    /// from the section as read, then from each dynamic element added on its own.
     /// </summary>
-    private void AddResources<TDump, TProto, TModel>(
-        TDump dump,
-        JsonPointer at,
-        ResourceSection<TDump, TProto> section,
-        Func<TProto, ResourceMeta, TModel> map,
-        List<TModel> sink)
+    private sealed class ResourceStream<TDump, TProto, TModel> : SectionStream
         where TDump : class, IMessage
         where TProto : class, IMessage<TProto>, new()
     {
-        var tally = Begin(dump, at);
-        var kind = new Kind<TProto, TModel>(section, map, sink);
-        foreach (var entry in section.Entries(dump, at, _context))
+        private readonly ConfigDumpNormalizer _owner;
+        private readonly JsonPointer _at;
+        private readonly ResourceSection<TDump, TProto> _section;
+        private readonly Kind<TProto, TModel> _kind;
+        private readonly Tally _tally;
+
+        public ResourceStream(ConfigDumpNormalizer owner, TDump dump, JsonPointer at, ResourceSection<TDump, TProto> section, Func<TProto, ResourceMeta, TModel> map, List<TModel> sink)
         {
-            if (entry.Payload is null && entry.ClientStatus is { } clientStatus)
-            {
-                Absent(tally, kind, entry, clientStatus);
-            }
-            else
-            {
-                Present(tally, kind, entry);
-            }
+            _owner = owner;
+            _at = at;
+            _section = section;
+            _kind = new Kind<TProto, TModel>(section, map, sink);
+            _tally = owner.Begin(dump, at);
+            Add(section.Entries(dump, at, owner._context));
         }
 
-        _sections.Add(tally.ToSummary());
+        public override void Add(int field, IMessage element, int index)
+        {
+            var dynamicField = _section.DynamicFields[field];
+            Add(dynamicField.EntriesOf(element, _at.Append(dynamicField.Name).Append(index), _owner._context));
+        }
+
+        public override void AddUnreadable() => _tally.Raw++;
+
+        public override void Complete() => _owner._sections.Add(_tally.ToSummary());
+
+        private void Add(IEnumerable<SectionEntry> entries)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Payload is null && entry.ClientStatus is { } clientStatus)
+                {
+                    _owner.Absent(_tally, _kind, entry, clientStatus);
+                }
+                else
+                {
+                    _owner.Present(_tally, _kind, entry);
+                }
+            }
+        }
     }
 
     /// <summary>A resource whose configuration is present in the entry (a static entry with an empty one is only counted).</summary>
@@ -386,4 +433,23 @@ internal sealed class ConfigDumpNormalizer
         public SectionSummary ToSummary() =>
             new(typeUrl, pointer, new SortedDictionary<string, int>(_counts, StringComparer.Ordinal), Typed, Raw);
     }
+}
+
+/// <summary>A repeated field of a resource section whose elements can be read and added one at a time.</summary>
+/// <param name="Name">The proto field name (<c>dynamic_active_clusters</c>).</param>
+/// <param name="JsonName">Its JSON name (<c>dynamicActiveClusters</c>).</param>
+/// <param name="ElementType">The type of its elements.</param>
+internal sealed record StreamedField(string Name, string JsonName, MessageDescriptor ElementType);
+
+/// <summary>A resource section being added element by element (<see cref="ConfigDumpNormalizer.BeginSection"/>).</summary>
+internal abstract class SectionStream
+{
+    /// <summary>Maps the entries of one element of the section's <paramref name="field"/>-th streamed field, at <paramref name="index"/>.</summary>
+    public abstract void Add(int field, IMessage element, int index);
+
+    /// <summary>Counts an element that could not be read at all (the reader reported why) as a raw resource.</summary>
+    public abstract void AddUnreadable();
+
+    /// <summary>Ends the section: its summary is recorded.</summary>
+    public abstract void Complete();
 }

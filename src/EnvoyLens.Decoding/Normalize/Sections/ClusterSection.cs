@@ -10,11 +10,15 @@ internal sealed class ClusterSection() : ResourceSection<AdminV3.ClustersConfigD
 {
     public static ClusterSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.ClustersConfigDump dump, JsonPointer at, NormalizeContext context) =>
-        dump.StaticClusters.Select((e, i) => Static(e.Cluster, at.Append("static_clusters").Append(i), "cluster", e.LastUpdated))
-            .Concat(DynamicEntries(dump.DynamicActiveClusters, at.Append("dynamic_active_clusters"), ResourceState.Active))
-            .Concat(DynamicEntries(dump.DynamicWarmingClusters, at.Append("dynamic_warming_clusters"), ResourceState.Warming));
+    public override IReadOnlyList<DynamicField<AdminV3.ClustersConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.ClustersConfigDump.Types.DynamicCluster>("dynamic_active_clusters", d => d.DynamicActiveClusters, (e, at, _) => [DynamicEntry(e, at, ResourceState.Active)]),
+        Field<AdminV3.ClustersConfigDump.Types.DynamicCluster>("dynamic_warming_clusters", d => d.DynamicWarmingClusters, (e, at, _) => [DynamicEntry(e, at, ResourceState.Warming)]),
+    ];
 
-    private static IEnumerable<SectionEntry> DynamicEntries(IEnumerable<AdminV3.ClustersConfigDump.Types.DynamicCluster> entries, JsonPointer at, ResourceState state) =>
-        entries.Select((e, i) => Dynamic(e.Cluster, at.Append(i), "cluster", state, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus));
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.ClustersConfigDump dump, JsonPointer at, NormalizeContext context) =>
+        dump.StaticClusters.Select((e, i) => Static(e.Cluster, at.Append("static_clusters").Append(i), "cluster", e.LastUpdated));
+
+    private static SectionEntry DynamicEntry(AdminV3.ClustersConfigDump.Types.DynamicCluster e, JsonPointer at, ResourceState state) =>
+        Dynamic(e.Cluster, at, "cluster", state, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus);
 }

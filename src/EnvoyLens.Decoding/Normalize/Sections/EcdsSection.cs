@@ -10,7 +10,11 @@ internal sealed class EcdsSection() : ResourceSection<AdminV3.EcdsConfigDump, Co
 {
     public static EcdsSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.EcdsConfigDump dump, JsonPointer at, NormalizeContext context) =>
-        dump.EcdsFilters.Select((e, i) =>
-            Dynamic(e.EcdsFilter, at.Append("ecds_filters").Append(i), "ecds_filter", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus));
+    public override IReadOnlyList<DynamicField<AdminV3.EcdsConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.EcdsConfigDump.Types.EcdsFilterConfig>("ecds_filters", d => d.EcdsFilters, (e, at, _) =>
+            [Dynamic(e.EcdsFilter, at, "ecds_filter", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus)]),
+    ];
+
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.EcdsConfigDump dump, JsonPointer at, NormalizeContext context) => [];
 }

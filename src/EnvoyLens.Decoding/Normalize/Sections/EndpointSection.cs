@@ -10,8 +10,12 @@ internal sealed class EndpointSection() : ResourceSection<AdminV3.EndpointsConfi
 {
     public static EndpointSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.EndpointsConfigDump dump, JsonPointer at, NormalizeContext context) =>
-        dump.StaticEndpointConfigs.Select((e, i) => Static(e.EndpointConfig, at.Append("static_endpoint_configs").Append(i), "endpoint_config", e.LastUpdated))
-            .Concat(dump.DynamicEndpointConfigs.Select((e, i) =>
-                Dynamic(e.EndpointConfig, at.Append("dynamic_endpoint_configs").Append(i), "endpoint_config", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus)));
+    public override IReadOnlyList<DynamicField<AdminV3.EndpointsConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.EndpointsConfigDump.Types.DynamicEndpointConfig>("dynamic_endpoint_configs", d => d.DynamicEndpointConfigs, (e, at, _) =>
+            [Dynamic(e.EndpointConfig, at, "endpoint_config", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus)]),
+    ];
+
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.EndpointsConfigDump dump, JsonPointer at, NormalizeContext context) =>
+        dump.StaticEndpointConfigs.Select((e, i) => Static(e.EndpointConfig, at.Append("static_endpoint_configs").Append(i), "endpoint_config", e.LastUpdated));
 }

@@ -13,40 +13,38 @@ internal sealed class ListenerSection() : ResourceSection<AdminV3.ListenersConfi
 {
     public static ListenerSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.ListenersConfigDump dump, JsonPointer at, NormalizeContext context)
+    public override IReadOnlyList<DynamicField<AdminV3.ListenersConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.ListenersConfigDump.Types.DynamicListener>("dynamic_listeners", d => d.DynamicListeners, DynamicEntries),
+    ];
+
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.ListenersConfigDump dump, JsonPointer at, NormalizeContext context) =>
+        dump.StaticListeners.Select((e, i) => Static(e.Listener, at.Append("static_listeners").Append(i), "listener", e.LastUpdated));
+
+    private static IEnumerable<SectionEntry> DynamicEntries(AdminV3.ListenersConfigDump.Types.DynamicListener entry, JsonPointer at, NormalizeContext context)
     {
-        for (var i = 0; i < dump.StaticListeners.Count; i++)
+        var entryAt = context.At(entry, at);
+        var error = ErrorAt(entry.ErrorState, entryAt);
+        var any = false;
+        foreach (var (state, field, value) in new[]
+                 {
+                     (ResourceState.Active, "active_state", entry.ActiveState),
+                     (ResourceState.Warming, "warming_state", entry.WarmingState),
+                     (ResourceState.Draining, "draining_state", entry.DrainingState),
+                 })
         {
-            var entry = dump.StaticListeners[i];
-            yield return Static(entry.Listener, at.Append("static_listeners").Append(i), "listener", entry.LastUpdated);
+            if (value?.Listener is null)
+            {
+                continue;
+            }
+
+            any = true;
+            yield return new SectionEntry(value.Listener, entryAt.Append(field).Append("listener"), ResourceOrigin.Dynamic, state, value.VersionInfo, value.LastUpdated, error, null, entry.Name);
         }
 
-        for (var i = 0; i < dump.DynamicListeners.Count; i++)
+        if (!any)
         {
-            var entry = dump.DynamicListeners[i];
-            var entryAt = context.At(entry, at.Append("dynamic_listeners").Append(i));
-            var error = ErrorAt(entry.ErrorState, entryAt);
-            var any = false;
-            foreach (var (state, field, value) in new[]
-                     {
-                         (ResourceState.Active, "active_state", entry.ActiveState),
-                         (ResourceState.Warming, "warming_state", entry.WarmingState),
-                         (ResourceState.Draining, "draining_state", entry.DrainingState),
-                     })
-            {
-                if (value?.Listener is null)
-                {
-                    continue;
-                }
-
-                any = true;
-                yield return new SectionEntry(value.Listener, entryAt.Append(field).Append("listener"), ResourceOrigin.Dynamic, state, value.VersionInfo, value.LastUpdated, error, null, entry.Name);
-            }
-
-            if (!any)
-            {
-                yield return new SectionEntry(null, entryAt, ResourceOrigin.Dynamic, ResourceState.Active, null, null, error, entry.ClientStatus, entry.Name);
-            }
+            yield return new SectionEntry(null, entryAt, ResourceOrigin.Dynamic, ResourceState.Active, null, null, error, entry.ClientStatus, entry.Name);
         }
     }
 }

@@ -10,8 +10,12 @@ internal sealed class RouteSection() : ResourceSection<AdminV3.RoutesConfigDump,
 {
     public static RouteSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.RoutesConfigDump dump, JsonPointer at, NormalizeContext context) =>
-        dump.StaticRouteConfigs.Select((e, i) => Static(e.RouteConfig, at.Append("static_route_configs").Append(i), "route_config", e.LastUpdated))
-            .Concat(dump.DynamicRouteConfigs.Select((e, i) =>
-                Dynamic(e.RouteConfig, at.Append("dynamic_route_configs").Append(i), "route_config", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus)));
+    public override IReadOnlyList<DynamicField<AdminV3.RoutesConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.RoutesConfigDump.Types.DynamicRouteConfig>("dynamic_route_configs", d => d.DynamicRouteConfigs, (e, at, _) =>
+            [Dynamic(e.RouteConfig, at, "route_config", ResourceState.Active, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus)]),
+    ];
+
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.RoutesConfigDump dump, JsonPointer at, NormalizeContext context) =>
+        dump.StaticRouteConfigs.Select((e, i) => Static(e.RouteConfig, at.Append("static_route_configs").Append(i), "route_config", e.LastUpdated));
 }

@@ -13,16 +13,20 @@ internal sealed class SecretSection() : ResourceSection<AdminV3.SecretsConfigDum
 {
     public static SecretSection Instance { get; } = new();
 
-    public override IEnumerable<SectionEntry> Entries(AdminV3.SecretsConfigDump dump, JsonPointer at, NormalizeContext context) =>
-        dump.StaticSecrets.Select((e, i) => StaticEntry(e, at.Append("static_secrets").Append(i)))
-            .Concat(DynamicEntries(dump.DynamicActiveSecrets, at.Append("dynamic_active_secrets"), ResourceState.Active))
-            .Concat(DynamicEntries(dump.DynamicWarmingSecrets, at.Append("dynamic_warming_secrets"), ResourceState.Warming));
+    public override IReadOnlyList<DynamicField<AdminV3.SecretsConfigDump>> DynamicFields { get; } =
+    [
+        Field<AdminV3.SecretsConfigDump.Types.DynamicSecret>("dynamic_active_secrets", d => d.DynamicActiveSecrets, (e, at, _) => [DynamicEntry(e, at, ResourceState.Active)]),
+        Field<AdminV3.SecretsConfigDump.Types.DynamicSecret>("dynamic_warming_secrets", d => d.DynamicWarmingSecrets, (e, at, _) => [DynamicEntry(e, at, ResourceState.Warming)]),
+    ];
+
+    protected override IEnumerable<SectionEntry> StaticEntries(AdminV3.SecretsConfigDump dump, JsonPointer at, NormalizeContext context) =>
+        dump.StaticSecrets.Select((e, i) => StaticEntry(e, at.Append("static_secrets").Append(i)));
 
     private static SectionEntry StaticEntry(AdminV3.SecretsConfigDump.Types.StaticSecret entry, JsonPointer entryAt) =>
         entry.Secret is null
             ? new SectionEntry(null, entryAt, ResourceOrigin.Static, ResourceState.Active, null, null, null, AdminV3.ClientResourceStatus.Unknown, entry.Name)
             : Static(entry.Secret, entryAt, "secret", entry.LastUpdated, entry.Name);
 
-    private static IEnumerable<SectionEntry> DynamicEntries(IEnumerable<AdminV3.SecretsConfigDump.Types.DynamicSecret> entries, JsonPointer at, ResourceState state) =>
-        entries.Select((e, i) => Dynamic(e.Secret, at.Append(i), "secret", state, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus, e.Name));
+    private static SectionEntry DynamicEntry(AdminV3.SecretsConfigDump.Types.DynamicSecret e, JsonPointer at, ResourceState state) =>
+        Dynamic(e.Secret, at, "secret", state, e.VersionInfo, e.LastUpdated, e.ErrorState, e.ClientStatus, e.Name);
 }
