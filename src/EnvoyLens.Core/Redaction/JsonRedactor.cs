@@ -28,10 +28,15 @@ public static class JsonRedactor
     {
         var splices = new List<(long Start, long End, byte[] With)>();
         var pointers = new List<string>();
-        var reader = new Utf8JsonReader(content.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 512 });
-        var segments = new List<string>();
-        var arrays = new List<int>();
-        string? property = null;
+        var span = content.Span;
+        var reader = new Utf8JsonReader(span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 512 });
+
+        // The path to the current token, kept without allocating: a segment is a property name (its bytes in the
+        // document, or the unescaped string when escaped) or an array index; names become strings only for a pointer.
+        var segments = new List<Segment>();
+        var property = default(Segment);
+        var hasProperty = false;
+        Span<char> nameChars = stackalloc char[MaxLookupChars];
         try
         {
             while (reader.Read())
@@ -39,9 +44,12 @@ public static class JsonRedactor
                 var token = reader.TokenType;
                 if (token == JsonTokenType.PropertyName)
                 {
-                    property = reader.GetString()!;
-                    var place = RedactionRules.PlaceOf(property);
-                    if (place == RedactionPlace.NodeMetadata && (segments.Count == 0 || segments[^1] != "node" || arrays[^1] >= 0))
+                    property = reader.ValueIsEscaped
+                        ? new Segment(reader.GetString()!, 0, 0, -1)
+                        : new Segment(null, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, -1);
+                    hasProperty = true;
+                    var place = PlaceOf(reader.ValueSpan, property, nameChars);
+                    if (place == RedactionPlace.NodeMetadata && (segments.Count == 0 || segments[^1].Index >= 0 || !IsNode(segments[^1], span) || segments[^1].IsArray))
                     {
                         place = null;
                     }
@@ -51,7 +59,7 @@ public static class JsonRedactor
                         continue;
                     }
 
-                    var pointer = Pointer(segments, property);
+                    var pointer = Pointer(segments, property, span);
                     reader.Read();
                     var start = reader.TokenStartIndex;
                     using var value = JsonDocument.ParseValue(ref reader);
@@ -70,36 +78,35 @@ public static class JsonRedactor
                         pointers.AddRange(listed);
                     }
 
-                    property = null;
+                    hasProperty = false;
                     continue;
                 }
 
                 if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
                 {
                     segments.RemoveAt(segments.Count - 1);
-                    arrays.RemoveAt(arrays.Count - 1);
                     continue;
                 }
 
-                string segment;
-                if (arrays.Count == 0)
+                Segment segment;
+                if (segments.Count == 0)
                 {
-                    segment = string.Empty;
+                    segment = Segment.Root;
                 }
-                else if (arrays[^1] >= 0)
+                else if (segments[^1].IsArray)
                 {
-                    segment = arrays[^1].ToString(CultureInfo.InvariantCulture);
-                    arrays[^1]++;
+                    var parent = segments[^1];
+                    segment = new Segment(null, 0, 0, parent.NextIndex);
+                    segments[^1] = parent with { NextIndex = parent.NextIndex + 1 };
                 }
                 else
                 {
-                    segment = property ?? string.Empty;
+                    segment = hasProperty ? property : Segment.Root;
                 }
 
                 if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
                 {
-                    segments.Add(segment);
-                    arrays.Add(token == JsonTokenType.StartArray ? 0 : -1);
+                    segments.Add(segment with { IsArray = token == JsonTokenType.StartArray, NextIndex = 0 });
                 }
             }
         }
@@ -114,7 +121,6 @@ public static class JsonRedactor
             return new RedactionResult(content, []);
         }
 
-        var span = content.Span;
         using var output = new MemoryStream(content.Length);
         long at = 0;
         foreach (var (start, end, with) in splices)
@@ -135,10 +141,57 @@ public static class JsonRedactor
         return rest.TrimStart(" \t\r\n"u8) is [(byte)'{' or (byte)'[', ..];
     }
 
-    private static string Pointer(List<string> segments, string last)
+    /// <summary>The longest property name looked up without allocating: 128 UTF-8 bytes, more than any rule field has.</summary>
+    private const int MaxLookupChars = 128;
+
+    private static readonly Dictionary<string, RedactionPlace>.AlternateLookup<ReadOnlySpan<char>> PlaceLookup = RedactionRules.Places.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The place of the property just read, decoded into <paramref name="chars"/> instead of a string.</summary>
+    private static RedactionPlace? PlaceOf(ReadOnlySpan<byte> bytes, Segment property, scoped Span<char> chars)
     {
-        var parts = segments.Skip(1).Append(last).Select(JsonPointer.Escape);
+        if (property.Name is { } name)
+        {
+            return RedactionRules.PlaceOf(name);
+        }
+
+        if (bytes.Length > MaxLookupChars)
+        {
+            return null;
+        }
+
+        var count = System.Text.Encoding.UTF8.GetChars(bytes, chars);
+        return PlaceLookup.TryGetValue(chars[..count], out var place) ? place : null;
+    }
+
+    private static bool IsNode(Segment segment, ReadOnlySpan<byte> document) =>
+        segment.Name is { } name ? name == "node" : segment.Length == 4 && document.Slice(segment.Start, 4).SequenceEqual("node"u8);
+
+    private static string Pointer(List<Segment> segments, Segment last, ReadOnlySpan<byte> document)
+    {
+        var parts = new List<string>(segments.Count);
+        for (var i = 1; i < segments.Count; i++)
+        {
+            parts.Add(JsonPointer.Escape(segments[i].Text(document)));
+        }
+
+        parts.Add(JsonPointer.Escape(last.Text(document)));
         return "/" + string.Join('/', parts);
+    }
+
+    /// <summary>
+    /// One step of the path: a property name (<see cref="Name"/> when it was escaped in the document, else its bytes at
+    /// <see cref="Start"/>), or an array index (<see cref="Index"/> ≥ 0). A container also counts its elements.
+    /// </summary>
+    private readonly record struct Segment(string? Name, int Start, int Length, int Index)
+    {
+        public static Segment Root => new(string.Empty, 0, 0, -1);
+
+        public bool IsArray { get; init; }
+
+        public int NextIndex { get; init; }
+
+        public string Text(ReadOnlySpan<byte> document) =>
+            Index >= 0 ? Index.ToString(CultureInfo.InvariantCulture) : Name ?? System.Text.Encoding.UTF8.GetString(document.Slice(Start, Length));
     }
 
     private static string Child(string pointer, string token) => pointer + "/" + JsonPointer.Escape(token);

@@ -106,6 +106,9 @@ public static class RedactionRules
     /// <summary>The place a field of this name is, when some rule names it (<see cref="RedactionPlace.NodeMetadata"/> also needs its parent to be <c>node</c>).</summary>
     public static RedactionPlace? PlaceOf(string field) => ByField.TryGetValue(field, out var place) ? place : null;
 
+    /// <summary>Every rule field and its place, for lookups that do not allocate a string (see <see cref="JsonRedactor"/>).</summary>
+    internal static Dictionary<string, RedactionPlace> Places => ByField;
+
     /// <summary>True when a header of this name carries a credential: a name of <see cref="SecretHeaderNames"/>, or one containing a part of <see cref="SecretHeaderParts"/>.</summary>
     public static bool IsSecretHeader(string name)
     {
@@ -131,6 +134,12 @@ public static class RedactionRules
         {
             foreach (var field in rule.Fields)
             {
+                // The redactor looks names up from at most 128 UTF-8 bytes without allocating (JsonRedactor.MaxLookupChars).
+                if (System.Text.Encoding.UTF8.GetByteCount(field) > 128)
+                {
+                    throw new InvalidOperationException($"The redaction field '{field}' is longer than 128 bytes.");
+                }
+
                 index.Add(field, rule.Place);
             }
         }
