@@ -23,10 +23,18 @@ public static class SnapshotDecoder
     /// a document that cannot be read at all becomes an <see cref="DiagnosticCodes.UnreadableDocument"/>
     /// error diagnostic and the other documents are still decoded.
     /// </summary>
-    public static EnvoySnapshot Decode(RawSnapshot raw, DecodeOptions? options = null)
+    public static EnvoySnapshot Decode(RawSnapshot raw, DecodeOptions? options = null) => Decode(raw, options, wholeSections: false);
+
+    /// <param name="raw">The capture.</param>
+    /// <param name="options">How to decode.</param>
+    /// <param name="wholeSections">
+    /// Read every config dump section as one message, the way a section that cannot be split is read, instead of
+    /// element by element; the model and diagnostics are the same either way (a test holds the two paths together).
+    /// </param>
+    internal static EnvoySnapshot Decode(RawSnapshot raw, DecodeOptions? options, bool wholeSections)
     {
         ArgumentNullException.ThrowIfNull(raw);
-        var state = new DecodeState();
+        var state = new DecodeState { WholeSections = wholeSections };
 
         foreach (var document in raw.Documents)
         {
@@ -165,33 +173,117 @@ public static class SnapshotDecoder
         state.Diagnostics.AddRange(layout.Diagnostics);
 
         ReadResult? current = null;
+        // The normalizer's diagnostics of a section follow the reader's, as when a section was read whole.
+        var mapped = new List<DecodeDiagnostic>();
         var normalizer = new ConfigDumpNormalizer(
             document.Source,
             m => current?.LocationOf(m),
-            state.Diagnostics.Add,
+            mapped.Add,
             new NormalizerOptions { Unpacked = a => current?.Unpacked(a), Resolver = Resolver });
 
         foreach (var entry in layout.Entries)
         {
-            var bytes = Redacted(LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics), document.Source, options, null);
-
-            var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
-            state.Diagnostics.AddRange(read.Diagnostics);
-            state.RawPayloads.AddRange(read.RawPayloads);
-            if (read.Message is null)
+            var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics);
+            if (!state.WholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split)
             {
-                continue;
+                ReadSplit(prepared, split, entry.Pointer, document.Source, options, normalizer, r => current = r, state);
+            }
+            else
+            {
+                var read = Reader.ReadAny(Redacted(prepared, document.Source, options, null), document.Source, entry.Pointer);
+                state.Diagnostics.AddRange(read.Diagnostics);
+                state.RawPayloads.AddRange(read.RawPayloads);
+                if (read.Message is not null)
+                {
+                    current = read;
+                    normalizer.AddSection(read.Message, entry.Pointer);
+                    current = null;
+                }
             }
 
-            current = read;
-            normalizer.AddSection(read.Message, entry.Pointer);
-            current = null;
+            state.Diagnostics.AddRange(mapped);
+            mapped.Clear();
         }
 
         var config = normalizer.Build();
         state.Config = config;
         state.Summary = new DocumentSummary(document.Source, layout.Form, config.Sections);
     }
+
+    /// <summary>How many elements of a section are read (in parallel when there are cores for it) before they are mapped.</summary>
+    private const int ElementBatch = 64;
+
+    /// <summary>
+    /// Reads a split resource section: its shell (static entries and the section's own fields) first, then each
+    /// dynamic element on its own, redacted and read in batches across the cores and mapped in document order, so
+    /// that only one batch of message trees is alive at a time and diagnostics come out in the same order on every
+    /// run. Redacting the shell and each element apart is redacting the section: no rule looks above a resource.
+    /// </summary>
+    private static void ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, ConfigDumpNormalizer normalizer, Action<ReadResult?> setCurrent, DecodeState state)
+    {
+        var shell = Reader.ReadAny(Redacted(split.Shell, source, options, null), source, at);
+        state.Diagnostics.AddRange(shell.Diagnostics);
+        state.RawPayloads.AddRange(shell.RawPayloads);
+        if (shell.Message is null)
+        {
+            // The section's own fields cannot be read; its elements are not read either, as when it is read whole.
+            return;
+        }
+
+        setCurrent(shell);
+        var stream = normalizer.BeginSection(shell.Message, at);
+        setCurrent(null);
+
+        var elements = split.Elements;
+        var batch = new ReadResult[Math.Min(ElementBatch, elements.Count)];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        for (var start = 0; start < elements.Count; start += ElementBatch)
+        {
+            var count = Math.Min(ElementBatch, elements.Count - start);
+            var first = start;
+            if (count > 1 && Environment.ProcessorCount > 1)
+            {
+                try
+                {
+                    Parallel.For(0, count, parallel, i => batch[i] = ReadElement(section, split, elements[first + i], at, source, options));
+                }
+                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                {
+                    // The first failure as itself (an EnvoyLensException is one sentence for the user), not wrapped.
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                }
+            }
+            else
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    batch[i] = ReadElement(section, split, elements[first + i], at, source, options);
+                }
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var read = batch[i];
+                batch[i] = null!;
+                state.Diagnostics.AddRange(read.Diagnostics);
+                state.RawPayloads.AddRange(read.RawPayloads);
+                if (read.Message is null)
+                {
+                    stream.AddUnreadable();
+                    continue;
+                }
+
+                setCurrent(read);
+                stream.Add(elements[first + i].Field, read.Message, elements[first + i].Index);
+                setCurrent(null);
+            }
+        }
+
+        stream.Complete();
+    }
+
+    private static ReadResult ReadElement(ReadOnlyMemory<byte> section, SectionSplitter.Split split, SectionSplitter.Element element, JsonPointer at, string source, DecodeOptions? options) =>
+        Reader.Read(split.Fields[element.Field].ElementType, Redacted(section.Slice(element.Offset, element.Length), source, options, null), source, at.Append(element.Key).Append(element.Index));
 
     /// <summary>
     /// One config dump entry with <see cref="RedactionRules"/> applied unless <see cref="DecodeOptions.ShowSecrets"/>;
@@ -211,6 +303,8 @@ public static class SnapshotDecoder
 
     private sealed class DecodeState
     {
+        public bool WholeSections { get; init; }
+
         public List<string> Sources { get; } = [];
 
         public List<DecodeDiagnostic> Diagnostics { get; } = [];

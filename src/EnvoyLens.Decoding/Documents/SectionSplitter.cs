@@ -1,0 +1,168 @@
+using System.Text.Json;
+using EnvoyLens.Decoding.Normalize;
+
+namespace EnvoyLens.Decoding.Documents;
+
+/// <summary>
+/// Splits one config dump section object into a shell — the object with its repeated fields of dynamic entries
+/// emptied — and the byte ranges of those fields' elements, in one forward pass without a tree. Each element can then
+/// be read, mapped and dropped on its own, so a section of thousands of clusters is never held as one message tree.
+/// </summary>
+internal static class SectionSplitter
+{
+    private static readonly byte[] EmptyArray = "[]"u8.ToArray();
+
+    private static JsonReaderOptions Options => new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = 256,
+    };
+
+    /// <summary>One element of a streamed field.</summary>
+    /// <param name="Field">The index of its field in the section's <see cref="StreamedField"/> list.</param>
+    /// <param name="Key">The field's key as the document spells it (proto or JSON name), for pointers.</param>
+    /// <param name="Index">Its index in the array.</param>
+    /// <param name="Offset">Byte offset of the element's opening brace in the section.</param>
+    /// <param name="Length">Byte length of the element, closing brace included.</param>
+    internal readonly record struct Element(int Field, string Key, int Index, int Offset, int Length);
+
+    /// <summary>A split section.</summary>
+    /// <param name="Shell">The section's bytes with each streamed field's array emptied (<c>[]</c>).</param>
+    /// <param name="Fields">The section type's streamed fields.</param>
+    /// <param name="Elements">The elements, field by field in <paramref name="Fields"/> order, each in array order.</param>
+    internal sealed record Split(byte[] Shell, IReadOnlyList<StreamedField> Fields, IReadOnlyList<Element> Elements);
+
+    /// <summary>
+    /// The split of <paramref name="section"/>, or null when it is to be read whole: not a JSON object, no top-level
+    /// <c>@type</c> string of a type with streamed fields, a streamed field given twice (under either of its names), a
+    /// streamed array holding something other than objects, or JSON that does not parse (the reader of the whole
+    /// section reports that as it always has).
+    /// </summary>
+    public static Split? TrySplit(ReadOnlyMemory<byte> section, Func<string, IReadOnlyList<StreamedField>?> fieldsOf)
+    {
+        try
+        {
+            return Scan(section.Span, fieldsOf);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Split? Scan(ReadOnlySpan<byte> json, Func<string, IReadOnlyList<StreamedField>?> fieldsOf)
+    {
+        var r = new Utf8JsonReader(json, Options);
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        string? typeUrl = null;
+        var keys = new List<string>();
+        var arrays = new List<Array>();
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = r.GetString()!;
+            keys.Add(key);
+            r.Read();
+            if (key == "@type" && r.TokenType == JsonTokenType.String)
+            {
+                typeUrl = r.GetString();
+            }
+            else if (r.TokenType == JsonTokenType.StartArray)
+            {
+                arrays.Add(ReadArray(ref r, key));
+            }
+            else
+            {
+                r.Skip();
+            }
+        }
+
+        if (typeUrl is null || fieldsOf(typeUrl) is not { } fields)
+        {
+            return null;
+        }
+
+        var chosen = new List<(int Field, Array Array)>();
+        for (var f = 0; f < fields.Count; f++)
+        {
+            var field = fields[f];
+            if (keys.Count(k => k == field.Name || k == field.JsonName) > 1)
+            {
+                return null;
+            }
+
+            foreach (var array in arrays)
+            {
+                if (array.Key == field.Name || array.Key == field.JsonName)
+                {
+                    if (!array.OnlyObjects)
+                    {
+                        return null;
+                    }
+
+                    chosen.Add((f, array));
+                }
+            }
+        }
+
+        var elements = new List<Element>();
+        foreach (var (field, array) in chosen)
+        {
+            for (var i = 0; i < array.Elements.Count; i++)
+            {
+                elements.Add(new Element(field, array.Key, i, array.Elements[i].Offset, array.Elements[i].Length));
+            }
+        }
+
+        return new Split(Shell(json, chosen.Select(c => c.Array).OrderBy(a => a.Offset).ToList()), fields, elements);
+    }
+
+    /// <summary>Reads an array whose <c>[</c> is the current token, recording its objects' ranges; ends on its <c>]</c>.</summary>
+    private static Array ReadArray(ref Utf8JsonReader r, string key)
+    {
+        var start = (int)r.TokenStartIndex;
+        var elements = new List<(int Offset, int Length)>();
+        var onlyObjects = true;
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+        {
+            if (r.TokenType == JsonTokenType.StartObject)
+            {
+                var offset = (int)r.TokenStartIndex;
+                r.Skip();
+                elements.Add((offset, (int)r.BytesConsumed - offset));
+            }
+            else
+            {
+                onlyObjects = false;
+                r.Skip();
+            }
+        }
+
+        return new Array(key, start, (int)r.BytesConsumed - start, elements, onlyObjects);
+    }
+
+    private static byte[] Shell(ReadOnlySpan<byte> json, List<Array> emptied)
+    {
+        var length = json.Length - emptied.Sum(a => a.Length - EmptyArray.Length);
+        var shell = new byte[length];
+        var from = 0;
+        var to = 0;
+        foreach (var array in emptied)
+        {
+            json[from..array.Offset].CopyTo(shell.AsSpan(to));
+            to += array.Offset - from;
+            EmptyArray.CopyTo(shell.AsSpan(to));
+            to += EmptyArray.Length;
+            from = array.Offset + array.Length;
+        }
+
+        json[from..].CopyTo(shell.AsSpan(to));
+        return shell;
+    }
+
+    private sealed record Array(string Key, int Offset, int Length, List<(int Offset, int Length)> Elements, bool OnlyObjects);
+}
