@@ -8,6 +8,9 @@ public sealed class RuleContext
 {
     private readonly EnvoySnapshot _snapshot;
 
+    // Rules run in parallel over one context, so the inputs read are recorded atomically.
+    private int _inputsRead;
+
     public RuleContext(EnvoySnapshot snapshot, TimeProvider clock, RuleInputs? available = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -29,7 +32,7 @@ public sealed class RuleContext
     /// Every input read through this context so far. A test runs each rule on a fresh context and checks that what
     /// it read is among the inputs its descriptor declares (required or optional).
     /// </summary>
-    public RuleInputs InputsRead { get; private set; }
+    public RuleInputs InputsRead => (RuleInputs)Volatile.Read(ref _inputsRead);
 
     /// <summary>The <c>/stats</c> sample (with an earlier one when two were taken), or null.</summary>
     public StatsSnapshot? Stats => Reading(RuleInputs.Stats, _snapshot.Stats);
@@ -69,7 +72,7 @@ public sealed class RuleContext
 
     private T Reading<T>(RuleInputs inputs, T value)
     {
-        InputsRead |= inputs;
+        Interlocked.Or(ref _inputsRead, (int)inputs);
         return value;
     }
 

@@ -36,56 +36,60 @@ public sealed class RuleRunner
             throw new EnvoyLensException($"there is no rule {unknown}; run 'envoylens rules' to list the rules.");
         }
 
+        // Rules are independent readers of one immutable model: they run across the cores, and their results are
+        // collected in catalog order, so the report is the same as a run one rule after another.
+        var results = new (RuleOutcome Outcome, List<Finding> Findings)[_rules.Count];
+        Parallel.For(0, _rules.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i => results[i] = RunOne(_rules[i], context, options));
         var findings = new List<Finding>();
         var outcomes = new List<RuleOutcome>(_rules.Count);
-        foreach (var rule in _rules)
+        foreach (var (outcome, found) in results)
         {
-            var d = rule.Descriptor;
-            if (options.Disable.Contains(d.Id) || (!d.EnabledByDefault && !options.Enable.Contains(d.Id)))
-            {
-                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.Disabled, options.Disable.Contains(d.Id) ? "disabled on request" : "off by default; enable it by id", 0));
-                continue;
-            }
-
-            // A rule judges one kind of proxy (the Linkerd area judges linkerd2-proxy, every other area Envoy): on a
-            // capture of the other kind it has nothing to look at, which is "not applicable", not "not run".
-            var judges = d.Category == RuleCategory.Linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy;
-            if (d.Category != RuleCategory.Engine && judges != context.Proxy)
-            {
-                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotApplicable, $"it judges {(judges == ProxyKind.Envoy ? "Envoy proxies" : "Linkerd proxies")}, and the capture is of {context.Proxy.Sentence()}", 0));
-                continue;
-            }
-
-            var missing = d.Inputs & ~context.Available;
-            if (missing != RuleInputs.None)
-            {
-                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotRun, $"needs {Describe(missing)}, which the capture does not hold", 0));
-                continue;
-            }
-
-            var severity = options.SeverityOverrides.TryGetValue(d.Id, out var s) ? s : d.DefaultSeverity;
-            try
-            {
-                var applies = rule.AppliesTo(context);
-                if (!applies.Applies)
-                {
-                    outcomes.Add(new RuleOutcome(d.Id, RuleStatus.NotApplicable, applies.Reason, 0));
-                    continue;
-                }
-
-                var found = rule.Check(context).Select(f => f with { Severity = severity }).ToList();
-                findings.AddRange(found);
-                outcomes.Add(new RuleOutcome(d.Id, found.Count == 0 ? RuleStatus.Passed : RuleStatus.Failed, null, found.Count));
-            }
-            catch (Exception e)
-            {
-                findings.Add(InternalErrorRule.For(d.Id, e, context));
-                outcomes.Add(new RuleOutcome(d.Id, RuleStatus.InternalError, $"{e.GetType().Name}: {e.Message}", 1));
-            }
+            outcomes.Add(outcome);
+            findings.AddRange(found);
         }
 
         findings.Sort(Finding.ReportOrder);
         return new AnalysisReport(findings, outcomes);
+    }
+
+    private static (RuleOutcome Outcome, List<Finding> Findings) RunOne(IRule rule, RuleContext context, AnalysisOptions options)
+    {
+        var d = rule.Descriptor;
+        if (options.Disable.Contains(d.Id) || (!d.EnabledByDefault && !options.Enable.Contains(d.Id)))
+        {
+            return (new RuleOutcome(d.Id, RuleStatus.Disabled, options.Disable.Contains(d.Id) ? "disabled on request" : "off by default; enable it by id", 0), []);
+        }
+
+        // A rule judges one kind of proxy (the Linkerd area judges linkerd2-proxy, every other area Envoy): on a
+        // capture of the other kind it has nothing to look at, which is "not applicable", not "not run".
+        var judges = d.Category == RuleCategory.Linkerd ? ProxyKind.Linkerd2Proxy : ProxyKind.Envoy;
+        if (d.Category != RuleCategory.Engine && judges != context.Proxy)
+        {
+            return (new RuleOutcome(d.Id, RuleStatus.NotApplicable, $"it judges {(judges == ProxyKind.Envoy ? "Envoy proxies" : "Linkerd proxies")}, and the capture is of {context.Proxy.Sentence()}", 0), []);
+        }
+
+        var missing = d.Inputs & ~context.Available;
+        if (missing != RuleInputs.None)
+        {
+            return (new RuleOutcome(d.Id, RuleStatus.NotRun, $"needs {Describe(missing)}, which the capture does not hold", 0), []);
+        }
+
+        var severity = options.SeverityOverrides.TryGetValue(d.Id, out var s) ? s : d.DefaultSeverity;
+        try
+        {
+            var applies = rule.AppliesTo(context);
+            if (!applies.Applies)
+            {
+                return (new RuleOutcome(d.Id, RuleStatus.NotApplicable, applies.Reason, 0), []);
+            }
+
+            var found = rule.Check(context).Select(f => f with { Severity = severity }).ToList();
+            return (new RuleOutcome(d.Id, found.Count == 0 ? RuleStatus.Passed : RuleStatus.Failed, null, found.Count), found);
+        }
+        catch (Exception e)
+        {
+            return (new RuleOutcome(d.Id, RuleStatus.InternalError, $"{e.GetType().Name}: {e.Message}", 1), [InternalErrorRule.For(d.Id, e, context)]);
+        }
     }
 
     /// <summary>Names inputs for people: <c>/stats and /server_info</c>.</summary>
