@@ -210,9 +210,6 @@ public static class SnapshotDecoder
         state.Summary = new DocumentSummary(document.Source, layout.Form, config.Sections);
     }
 
-    /// <summary>How many elements of a section are read (in parallel when there are cores for it) before they are mapped.</summary>
-    private const int ElementBatch = 64;
-
     /// <summary>
     /// Reads a split resource section: its shell (static entries and the section's own fields) first, then each
     /// dynamic element on its own, redacted and read in batches across the cores and mapped in document order, so
@@ -233,52 +230,22 @@ public static class SnapshotDecoder
         setCurrent(shell);
         var stream = normalizer.BeginSection(shell.Message, at);
         setCurrent(null);
-
-        var elements = split.Elements;
-        var batch = new ReadResult[Math.Min(ElementBatch, elements.Count)];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-        for (var start = 0; start < elements.Count; start += ElementBatch)
-        {
-            var count = Math.Min(ElementBatch, elements.Count - start);
-            var first = start;
-            if (count > 1 && Environment.ProcessorCount > 1)
+        split.ForEachElement(
+            element => ReadElement(section, split, element, at, source, options),
+            (element, read) =>
             {
-                try
-                {
-                    Parallel.For(0, count, parallel, i => batch[i] = ReadElement(section, split, elements[first + i], at, source, options));
-                }
-                catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                {
-                    // The first failure as itself (an EnvoyLensException is one sentence for the user), not wrapped.
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                }
-            }
-            else
-            {
-                for (var i = 0; i < count; i++)
-                {
-                    batch[i] = ReadElement(section, split, elements[first + i], at, source, options);
-                }
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                var read = batch[i];
-                batch[i] = null!;
                 state.Diagnostics.AddRange(read.Diagnostics);
                 state.RawPayloads.AddRange(read.RawPayloads);
                 if (read.Message is null)
                 {
                     stream.AddUnreadable();
-                    continue;
+                    return;
                 }
 
                 setCurrent(read);
-                stream.Add(elements[first + i].Field, read.Message, elements[first + i].Index);
+                stream.Add(element.Field, read.Message, element.Index);
                 setCurrent(null);
-            }
-        }
-
+            });
         stream.Complete();
     }
 

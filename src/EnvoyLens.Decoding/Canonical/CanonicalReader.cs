@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using EnvoyLens.Core;
 using EnvoyLens.Decoding.Documents;
+using EnvoyLens.Decoding.Normalize;
 using EnvoyLens.Model;
 using EnvoyLens.ProtoJson;
 using Google.Protobuf;
@@ -25,7 +26,15 @@ public static class CanonicalReader
     /// printed from them hold <c>[redacted]</c>, equal on both sides of a diff). A config dump that cannot be read at
     /// all throws an <see cref="EnvoyLensException"/> naming it.
     /// </summary>
-    public static CanonicalSnapshot Read(RawSnapshot raw, DecodeOptions? options = null)
+    public static CanonicalSnapshot Read(RawSnapshot raw, DecodeOptions? options = null) => Read(raw, options, wholeSections: false);
+
+    /// <param name="raw">The capture.</param>
+    /// <param name="options">How to read.</param>
+    /// <param name="wholeSections">
+    /// Read every section as one message instead of element by element (see <see cref="SnapshotDecoder"/>); the
+    /// resources and diagnostics are the same either way (a test holds the two paths together).
+    /// </param>
+    internal static CanonicalSnapshot Read(RawSnapshot raw, DecodeOptions? options, bool wholeSections)
     {
         ArgumentNullException.ThrowIfNull(raw);
         var document = raw.Get(AdminEndpoint.ConfigDump);
@@ -42,8 +51,14 @@ public static class CanonicalReader
         foreach (var entry in layout.Entries)
         {
             redacted.Clear();
-            var bytes = SnapshotDecoder.Redacted(LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics), document.Source, options, redacted);
+            var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics);
+            if (!wholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split)
+            {
+                ReadSplit(prepared, split, entry.Pointer, document.Source, options, resources, diagnostics);
+                continue;
+            }
 
+            var bytes = SnapshotDecoder.Redacted(prepared, document.Source, options, redacted);
             var read = Reader.ReadAny(bytes, document.Source, entry.Pointer);
             diagnostics.AddRange(read.Diagnostics);
             if (read.Message is not null)
@@ -53,6 +68,42 @@ public static class CanonicalReader
         }
 
         return new CanonicalSnapshot(raw.Origin, resources, diagnostics);
+    }
+
+    /// <summary>
+    /// A split section: the shell's resources, then each dynamic element redacted and read on its own, a batch at a
+    /// time across the cores, its resources added in document order and its message trees dropped.
+    /// </summary>
+    private static void ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, List<CanonicalResource> resources, List<DecodeDiagnostic> diagnostics)
+    {
+        var shellRedacted = new List<string>();
+        var shell = Reader.ReadAny(SnapshotDecoder.Redacted(split.Shell, source, options, shellRedacted), source, at);
+        diagnostics.AddRange(shell.Diagnostics);
+        if (shell.Message is null)
+        {
+            return;
+        }
+
+        new Section(shell, at, resources, shellRedacted).Add(shell.Message);
+        split.ForEachElement(
+            element =>
+            {
+                var redacted = new List<string>();
+                var bytes = SnapshotDecoder.Redacted(section.Slice(element.Offset, element.Length), source, options, redacted);
+                var read = Reader.Read(split.Fields[element.Field].ElementType, bytes, source, at.Append(element.Key).Append(element.Index));
+
+                // The redacted places are relative to the section, as when it is read whole.
+                var prefix = "/" + JsonPointer.Escape(element.Key) + "/" + element.Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return (Read: read, Redacted: redacted.Select(p => prefix + p).ToList());
+            },
+            (element, result) =>
+            {
+                diagnostics.AddRange(result.Read.Diagnostics);
+                if (result.Read.Message is not null)
+                {
+                    new Section(result.Read, at, resources, result.Redacted).AddElement(split.Fields[element.Field].Name, element.Index, result.Read.Message);
+                }
+            });
     }
 
     /// <summary>The resources of one config dump section.</summary>
@@ -114,14 +165,7 @@ public static class CanonicalReader
 
                     for (var i = 0; i < l.DynamicListeners.Count; i++)
                     {
-                        var d = l.DynamicListeners[i];
-                        var (state, key) = d.ActiveState is not null ? (d.ActiveState, "active_state")
-                            : d.WarmingState is not null ? (d.WarmingState, "warming_state")
-                            : (d.DrainingState, "draining_state");
-                        if (state?.Listener is not null)
-                        {
-                            AddAny(ResourceKind.Listener, state.Listener, _at.Append("dynamic_listeners").Append(i).Append(key).Append("listener"), d.Name);
-                        }
+                        AddElement("dynamic_listeners", i, l.DynamicListeners[i]);
                     }
 
                     break;
@@ -170,6 +214,42 @@ public static class CanonicalReader
                 case AdminV3.EcdsConfigDump e:
                     AddAll(ResourceKind.Ecds, e.EcdsFilters.Select(s => s.EcdsFilter), "ecds_filters", "ecds_filter");
                     break;
+            }
+        }
+
+        /// <summary>One element of a section's repeated field of dynamic entries (<paramref name="field"/>, proto name), read on its own.</summary>
+        public void AddElement(string field, int index, IMessage element)
+        {
+            var entryAt = _at.Append(field).Append(index);
+            switch (element)
+            {
+                case AdminV3.ListenersConfigDump.Types.DynamicListener d:
+                    var (state, key) = d.ActiveState is not null ? (d.ActiveState, "active_state")
+                        : d.WarmingState is not null ? (d.WarmingState, "warming_state")
+                        : (d.DrainingState, "draining_state");
+                    if (state?.Listener is not null)
+                    {
+                        AddAny(ResourceKind.Listener, state.Listener, entryAt.Append(key).Append("listener"), d.Name);
+                    }
+
+                    break;
+                case AdminV3.ClustersConfigDump.Types.DynamicCluster c:
+                    AddAny(ResourceKind.Cluster, c.Cluster, entryAt.Append("cluster"), null);
+                    break;
+                case AdminV3.RoutesConfigDump.Types.DynamicRouteConfig r:
+                    AddAny(ResourceKind.RouteConfig, r.RouteConfig, entryAt.Append("route_config"), null);
+                    break;
+                case AdminV3.SecretsConfigDump.Types.DynamicSecret s:
+                    AddAny(ResourceKind.Secret, s.Secret, entryAt.Append("secret"), s.Name);
+                    break;
+                case AdminV3.EndpointsConfigDump.Types.DynamicEndpointConfig e:
+                    AddAny(ResourceKind.Endpoint, e.EndpointConfig, entryAt.Append("endpoint_config"), null);
+                    break;
+                case AdminV3.EcdsConfigDump.Types.EcdsFilterConfig e:
+                    AddAny(ResourceKind.Ecds, e.EcdsFilter, entryAt.Append("ecds_filter"), null);
+                    break;
+                default:
+                    throw new ArgumentException($"{element.Descriptor.FullName} is not an element of a streamed section field.", nameof(element));
             }
         }
 

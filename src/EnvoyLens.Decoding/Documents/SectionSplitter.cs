@@ -31,7 +31,53 @@ internal static class SectionSplitter
     /// <param name="Shell">The section's bytes with each streamed field's array emptied (<c>[]</c>).</param>
     /// <param name="Fields">The section type's streamed fields.</param>
     /// <param name="Elements">The elements, field by field in <paramref name="Fields"/> order, each in array order.</param>
-    internal sealed record Split(byte[] Shell, IReadOnlyList<StreamedField> Fields, IReadOnlyList<Element> Elements);
+    internal sealed record Split(byte[] Shell, IReadOnlyList<StreamedField> Fields, IReadOnlyList<Element> Elements)
+    {
+        /// <summary>How many elements are read (in parallel when there are cores for it) before they are used.</summary>
+        private const int Batch = 64;
+
+        /// <summary>
+        /// Reads every element with <paramref name="read"/>, a batch at a time across the cores, and hands each result
+        /// to <paramref name="use"/> in document order on the calling thread: only one batch of results is alive at a
+        /// time, and what <paramref name="use"/> sees is the same on every run. <paramref name="read"/> must be
+        /// thread-safe; the first exception it throws is rethrown as itself.
+        /// </summary>
+        public void ForEachElement<T>(Func<Element, T> read, Action<Element, T> use)
+        {
+            var results = new T[Math.Min(Batch, Elements.Count)];
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            for (var start = 0; start < Elements.Count; start += Batch)
+            {
+                var count = Math.Min(Batch, Elements.Count - start);
+                var first = start;
+                if (count > 1 && Environment.ProcessorCount > 1)
+                {
+                    try
+                    {
+                        Parallel.For(0, count, parallel, i => results[i] = read(Elements[first + i]));
+                    }
+                    catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+                    }
+                }
+                else
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        results[i] = read(Elements[first + i]);
+                    }
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var result = results[i];
+                    results[i] = default!;
+                    use(Elements[first + i], result);
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// The split of <paramref name="section"/>, or null when it is to be read whole: not a JSON object, no top-level

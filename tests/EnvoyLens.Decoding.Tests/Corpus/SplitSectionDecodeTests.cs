@@ -113,7 +113,16 @@ public sealed class SplitSectionDecodeTests
         Assert.True(whole.Diagnostics.Count + whole.Clusters.Count + whole.Listeners.Count + whole.RouteConfigs.Count + whole.Secrets.Count + whole.Ecds.Count > 0, what);
         Assert.Equal(Lines(whole.Diagnostics.Select(d => $"{d.Level} {d.Code} {d.Pointer} {d.Message}")), Lines(split.Diagnostics.Select(d => $"{d.Level} {d.Code} {d.Pointer} {d.Message}")));
         Assert.Equal(JsonSerializer.Serialize(whole, Dump), JsonSerializer.Serialize(split, Dump));
+
+        // The comparable resources diff reads: same resources, fingerprints, redacted places, trees and diagnostics.
+        var splitCanonical = Canonical.CanonicalReader.Read(Raw(content), null, wholeSections: false);
+        var wholeCanonical = Canonical.CanonicalReader.Read(Raw(content), null, wholeSections: true);
+        Assert.Equal(Lines(wholeCanonical.Diagnostics.Select(d => $"{d.Level} {d.Code} {d.Pointer} {d.Message}")), Lines(splitCanonical.Diagnostics.Select(d => $"{d.Level} {d.Code} {d.Pointer} {d.Message}")));
+        Assert.Equal(Lines(wholeCanonical.Resources.Select(Describe)), Lines(splitCanonical.Resources.Select(Describe)));
     }
+
+    private static string Describe(CanonicalResource r) =>
+        $"{r.Kind} {r.Name} {r.Pointer} {Convert.ToHexString(r.Fingerprint?.ToArray() ?? [])} [{string.Join(",", r.Redacted)}] {r.Load().ToJsonString()}";
 
     private static string Lines(IEnumerable<string> lines) => string.Join('\n', lines);
 
