@@ -91,7 +91,7 @@ public static class SnapshotDecoder
     }
 
     /// <summary>A JSON document with bytes that are not UTF-8 is decoded with each such byte read as <c>?</c>, and each named in an error diagnostic.</summary>
-    private static RawDocument WithValidUtf8(RawDocument document, List<DecodeDiagnostic> diagnostics)
+    internal static RawDocument WithValidUtf8(RawDocument document, List<DecodeDiagnostic> diagnostics)
     {
         var content = document.Content;
         var first = content.AsSpan().IndexOfAnyExcept(" \t\r\n"u8);

@@ -28,12 +28,22 @@ internal static class Targets
 
     /// <summary>
     /// A file named as a source (<c>envoylens config all FILE</c>): sniffed for its endpoint, then decoded (a config dump
-    /// through the layout reader, the YAML converter and the proto JSON reader). The two names differ only in their seeds.
+    /// through the layout reader, the YAML converter and the proto JSON reader) and read as <c>diff</c> reads it. The two
+    /// names differ only in their seeds.
     /// </summary>
     private static void Document(byte[] input)
     {
         var raw = new RawSnapshot("input", [new RawDocument(DocumentSniffer.Sniff(input), "input", input)]);
         Expected(() => SnapshotDecoder.Decode(raw));
+
+        // What diff reads of the same file: the comparable resources and their canonical trees.
+        Expected(() =>
+        {
+            foreach (var resource in Decoding.Canonical.CanonicalReader.Read(raw).Resources)
+            {
+                _ = resource.Load();
+            }
+        });
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public static class CanonicalReader
             return new CanonicalSnapshot(raw.Origin, resources, diagnostics);
         }
 
+        document = SnapshotDecoder.WithValidUtf8(document, diagnostics);
         var layout = ConfigDumpDocument.Read(document.Content, document.Source, options?.Proxy);
         diagnostics.AddRange(layout.Diagnostics);
         var redacted = new List<string>();

@@ -91,8 +91,10 @@ internal static class SectionSplitter
         {
             return Scan(section.Span, fieldsOf);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // Malformed JSON, or a key that is not valid text (an escaped lone surrogate): the whole-section reader
+            // reports it as it always has.
             return null;
         }
     }
