@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using EnvoyLens.TestKit;
 using EnvoyLens.TestKit.Live;
 using Microsoft.AspNetCore.Http;
 
@@ -99,36 +98,7 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
         Assert.NotEmpty(Directory.GetDirectories(temp, "envoylens-live-*"));
     }
 
-    /// <summary>The built <c>envoylens</c> of this configuration, run by the same <c>dotnet</c> as the tests.</summary>
-    private static Process Start(params string[] args) => StartWithTemp(null, args);
+    private static Process Start(params string[] args) => CliProcess.Start(args);
 
-    /// <summary>As <see cref="Start"/>, with the process's temporary folder (<c>TMPDIR</c>) at <paramref name="temp"/> when given.</summary>
-    private static Process StartWithTemp(string? temp, params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Cli", "bin", configuration, "net10.0", "envoylens.dll");
-        // Through env(1) with SIGINT and SIGTERM reset to their defaults: a test run started in the background by a
-        // non-interactive shell inherits SIGINT as ignored, and a signal ignored at exec stays ignored in the child,
-        // whatever handler the tool registers. (env execs the tool, so the process id is the tool's.)
-        var start = new ProcessStartInfo("env")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (temp is not null)
-        {
-            start.Environment["TMPDIR"] = temp;
-        }
-
-        start.ArgumentList.Add("--default-signal=INT,TERM");
-        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start)!;
-    }
+    private static Process StartWithTemp(string? temp, params string[] args) => CliProcess.Start(temp, args);
 }
