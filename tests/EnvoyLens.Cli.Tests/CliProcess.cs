@@ -24,7 +24,7 @@ internal static class CliProcess
     public static string Host => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
 
     /// <summary>Starts the tool with stdout and stderr redirected.</summary>
-    public static Process Start(params string[] args) => Start(null, args);
+    public static Process Start(params string[] args) => StartWithTemp(null, args);
 
     /// <summary>
     /// As <see cref="Start(string[])"/>, with the process's temporary folder (<c>TMPDIR</c>) at <paramref name="temp"/>
@@ -32,7 +32,7 @@ internal static class CliProcess
     /// by a non-interactive shell inherits SIGINT as ignored, and a signal ignored at exec stays ignored in the child,
     /// whatever handler the tool registers. (env execs the tool, so the process id is the tool's.)
     /// </summary>
-    public static Process Start(string? temp, params string[] args)
+    public static Process StartWithTemp(string? temp, params string[] args)
     {
         var start = new ProcessStartInfo("env")
         {

@@ -53,7 +53,7 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
     {
         Skip.If(OperatingSystem.IsWindows(), "POSIX signals are sent with kill(1).");
         var output = Path.Combine(_dir, "bundle.tar.gz");
-        using var process = Start("snapshot", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "-o", output, "--timeout", "300s");
+        using var process = CliProcess.Start("snapshot", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "-o", output, "--timeout", "300s");
         var stderr = process.StandardError.ReadToEndAsync();
         await _stalled.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
@@ -80,7 +80,7 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
     {
         Skip.If(OperatingSystem.IsWindows(), "POSIX signals are sent with kill(1).");
         var temp = Directory.CreateDirectory(Path.Combine(_dir, "tmp")).FullName;
-        using var process = StartWithTemp(temp, "config", "secrets", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "--timeout", "300s");
+        using var process = CliProcess.StartWithTemp(temp, "config", "secrets", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "--timeout", "300s");
         await _stalled.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
         // SIGKILL: no handler, no finally; whatever the read put on disk stays there.
@@ -97,8 +97,4 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
         Assert.DoesNotContain(left, f => File.ReadAllText(f).Contains(Secret, StringComparison.Ordinal));
         Assert.NotEmpty(Directory.GetDirectories(temp, "envoylens-live-*"));
     }
-
-    private static Process Start(params string[] args) => CliProcess.Start(args);
-
-    private static Process StartWithTemp(string? temp, params string[] args) => CliProcess.Start(temp, args);
 }

@@ -7,7 +7,8 @@ namespace EnvoyLens.Cli.Tests.Scan;
 /// fleet one pod at a time, in name order (<c>api</c>, <c>audit</c>, <c>batch</c>, <c>export</c>, <c>ledger</c>), and
 /// is stuck on <c>export</c>, whose port-forward hangs far past any deadline of the test. Once the API server has seen
 /// that port-forward, the three pods before it are rows; the signal must end the scan at once with those rows, a
-/// sentence saying it was interrupted, and exit 130.
+/// sentence saying it was interrupted, and exit 130. Interrupted before the API server has answered the pod list, it
+/// says that nothing was scanned.
 /// </summary>
 public sealed class ScanInterruptTests : IAsyncLifetime
 {
@@ -53,6 +54,42 @@ public sealed class ScanInterruptTests : IAsyncLifetime
         Assert.Equal(5, (int)summary["planned"]!);
         Assert.Equal(3, (int)summary["pods"]!);
         Assert.Equal("envoylens: scan interrupted; 3 of 5 pods were scanned.\n", stderr);
+    }
+
+    [Fact]
+    public async Task Given_a_pod_list_that_never_comes_When_the_scan_gets_SIGINT_Then_it_says_nothing_was_scanned_and_exits_130()
+    {
+        _fleet.Api.HangPodLists = true;
+        using var process = CliProcess.Start("scan", "-A", "--kubeconfig", _fleet.Kubeconfig, "--at", ScanFleet.At, "--qps", "0");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await CliProcess.WaitUntilAsync(
+                () => _fleet.Api.Requests.Any(r => r.Path == "/api/v1/pods") || process.HasExited,
+                TimeSpan.FromMinutes(2),
+                "the scan to ask for the pod list");
+            if (process.HasExited)
+            {
+                Assert.Fail($"the scan ended (exit {process.ExitCode}) before it asked for the pod list: {await stderr}");
+            }
+
+            await CliProcess.SignalAsync(process, "INT");
+
+            // Far below the 2 minutes the scan gives the pod list.
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+
+        Assert.Equal(130, process.ExitCode);
+        Assert.Equal(string.Empty, await stdout);
+        Assert.Equal("envoylens: scan interrupted while listing pods; nothing was scanned.\n", await stderr);
     }
 
     /// <summary>Starts the scan, waits until it is stuck on the hanging pod, signals it and waits (bounded) for it to end.</summary>

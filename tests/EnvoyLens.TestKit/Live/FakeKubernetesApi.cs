@@ -73,6 +73,9 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// </summary>
     public int? MaxPageSize { get; set; }
 
+    /// <summary>Never answer pod lists: hold each list request open until the client goes away.</summary>
+    public bool HangPodLists { get; set; }
+
     /// <summary>Pods (<c>namespace/name</c>) whose port-forward is answered 403 Forbidden.</summary>
     public ConcurrentDictionary<string, bool> ForbiddenPods { get; } = new(StringComparer.Ordinal);
 
@@ -429,6 +432,20 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
     /// </summary>
     private async Task WritePodList(HttpContext context, IEnumerable<KeyValuePair<string, JsonObject>> pods)
     {
+        if (HangPodLists)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away.
+            }
+
+            return;
+        }
+
         var query = context.Request.Query;
         var wanted = (query["labelSelector"].FirstOrDefault() ?? string.Empty)
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
