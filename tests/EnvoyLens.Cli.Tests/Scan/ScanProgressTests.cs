@@ -25,7 +25,7 @@ public sealed partial class ScanProgressTests : IAsyncLifetime
         string[] scan =
         [
             CliProcess.Host, CliProcess.Dll, "scan", "-n", "payments", "--kubeconfig", _fleet.Kubeconfig, "--at", ScanFleet.At,
-            "--concurrency", "2", "--timeout-per-pod", "2s", "--qps", "0",
+            "--concurrency", "2", "--timeout-per-pod", "5s", "--qps", "0",
         ];
         // Only stderr on the terminal: with stdin on it too, the runtime would switch the terminal's keypad mode.
         var command = string.Join(' ', scan.Select(Quote)) + " < /dev/null > " + Quote(stdoutFile);
