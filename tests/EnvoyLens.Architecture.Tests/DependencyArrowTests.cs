@@ -36,6 +36,9 @@ public sealed class DependencyArrowTests
         ["EnvoyLens.Benchmarks"] = ["EnvoyLens.Core", "EnvoyLens.Model", "EnvoyLens.Decoding", "EnvoyLens.Rules", "EnvoyLens.Diff", "EnvoyLens.Certs", "EnvoyLens.Trace", "EnvoyLens.Fixtures", "BenchmarkDotNet"],
         // The whole-process baseline (read a file, JsonDocument.Parse) depends on nothing of ours by design.
         ["EnvoyLens.ParseBaseline"] = [],
+        // The whole-process scan measurement starts the test kit's Kubernetes API and admin servers (real HTTP and
+        // port-forwards) and runs the built tool as a child process: it uses nothing of ours but those test servers.
+        ["EnvoyLens.ScanBench"] = ["EnvoyLens.TestKit"],
     };
 
     /// <summary>The folders holding the projects the arrows cover.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using EnvoyLens.TestKit;
 using EnvoyLens.TestKit.Live;
 using Microsoft.AspNetCore.Http;
 
@@ -54,7 +53,7 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
     {
         Skip.If(OperatingSystem.IsWindows(), "POSIX signals are sent with kill(1).");
         var output = Path.Combine(_dir, "bundle.tar.gz");
-        using var process = Start("snapshot", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "-o", output, "--timeout", "300s");
+        using var process = CliProcess.Start("snapshot", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "-o", output, "--timeout", "300s");
         var stderr = process.StandardError.ReadToEndAsync();
         await _stalled.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
@@ -81,7 +80,7 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
     {
         Skip.If(OperatingSystem.IsWindows(), "POSIX signals are sent with kill(1).");
         var temp = Directory.CreateDirectory(Path.Combine(_dir, "tmp")).FullName;
-        using var process = StartWithTemp(temp, "config", "secrets", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "--timeout", "300s");
+        using var process = CliProcess.StartWithTemp(temp, "config", "secrets", "--admin", _admin.BaseAddress.GetLeftPart(UriPartial.Authority), "--timeout", "300s");
         await _stalled.Task.WaitAsync(TimeSpan.FromMinutes(2));
 
         // SIGKILL: no handler, no finally; whatever the read put on disk stays there.
@@ -97,38 +96,5 @@ public sealed class SnapshotInterruptTests : IAsyncLifetime
         var left = Directory.GetFiles(temp, "*", SearchOption.AllDirectories).Where(f => new FileInfo(f).Length > 0).ToList();
         Assert.DoesNotContain(left, f => File.ReadAllText(f).Contains(Secret, StringComparison.Ordinal));
         Assert.NotEmpty(Directory.GetDirectories(temp, "envoylens-live-*"));
-    }
-
-    /// <summary>The built <c>envoylens</c> of this configuration, run by the same <c>dotnet</c> as the tests.</summary>
-    private static Process Start(params string[] args) => StartWithTemp(null, args);
-
-    /// <summary>As <see cref="Start"/>, with the process's temporary folder (<c>TMPDIR</c>) at <paramref name="temp"/> when given.</summary>
-    private static Process StartWithTemp(string? temp, params string[] args)
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-        var dll = Path.Combine(TestPaths.RepoRoot, "src", "EnvoyLens.Cli", "bin", configuration, "net10.0", "envoylens.dll");
-        // Through env(1) with SIGINT and SIGTERM reset to their defaults: a test run started in the background by a
-        // non-interactive shell inherits SIGINT as ignored, and a signal ignored at exec stays ignored in the child,
-        // whatever handler the tool registers. (env execs the tool, so the process id is the tool's.)
-        var start = new ProcessStartInfo("env")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        if (temp is not null)
-        {
-            start.Environment["TMPDIR"] = temp;
-        }
-
-        start.ArgumentList.Add("--default-signal=INT,TERM");
-        start.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet");
-        start.ArgumentList.Add(dll);
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        return Process.Start(start)!;
     }
 }

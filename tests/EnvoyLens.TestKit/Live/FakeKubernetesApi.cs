@@ -12,7 +12,8 @@ namespace EnvoyLens.TestKit.Live;
 
 /// <summary>
 /// A real HTTP server (Kestrel on 127.0.0.1) playing the Kubernetes API for one test: <c>GET
-/// /api/v1/namespaces/{ns}/pods/{name}</c> and <c>GET /api/v1/namespaces/{ns}/pods?labelSelector=K=V,...</c> from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
+/// /api/v1/namespaces/{ns}/pods/{name}</c> and the pod lists <c>GET /api/v1/namespaces/{ns}/pods</c> and <c>GET
+/// /api/v1/pods</c> (with <c>labelSelector=K=V,...</c>, and paged by <c>limit</c> and <c>continue</c>) from <see cref="Pods"/>, and <c>.../pods/{name}/portforward</c> speaking the
 /// WebSocket port-forward protocol (<c>v4.channel.k8s.io</c>: a channel byte before every message, data on channel 0
 /// and errors on channel 1, each channel's first message starting with the port as two little-endian bytes),
 /// bridged to a TCP port on 127.0.0.1 (the fake admin server), and the TokenRequest API (<c>POST
@@ -65,6 +66,15 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
 
     /// <summary>Per pod (<c>namespace/name</c>), the local port its port-forwards reach, before <see cref="ForwardPorts"/> and <see cref="ForwardTo"/>.</summary>
     public ConcurrentDictionary<string, int> PodForwardPorts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The most pods one page of a pod list holds, whatever <c>limit</c> asks (a real API server may return fewer items
+    /// than the limit); null for pages as large as <c>limit</c>.
+    /// </summary>
+    public int? MaxPageSize { get; set; }
+
+    /// <summary>Never answer pod lists: hold each list request open until the client goes away.</summary>
+    public bool HangPodLists { get; set; }
 
     /// <summary>Pods (<c>namespace/name</c>) whose port-forward is answered 403 Forbidden.</summary>
     public ConcurrentDictionary<string, bool> ForbiddenPods { get; } = new(StringComparer.Ordinal);
@@ -152,24 +162,14 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         // api/v1/pods?labelSelector=k=v,... (every namespace)
         if (parts.Length == 3 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "pods" && request.Method == "GET")
         {
-            await WritePodList(context, Pods.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value)).ConfigureAwait(false);
+            await WritePodList(context, Pods).ConfigureAwait(false);
             return;
         }
 
         // api/v1/namespaces/{ns}/pods?labelSelector=k=v,...
         if (parts.Length == 5 && parts[0] == "api" && parts[1] == "v1" && parts[2] == "namespaces" && parts[4] == "pods" && request.Method == "GET")
         {
-            var wanted = (request.Query["labelSelector"].FirstOrDefault() ?? string.Empty)
-                .Split(',', StringSplitOptions.RemoveEmptyEntries)
-                .Select(p => p.Split('=', 2))
-                .ToList();
-            var items = Pods.Where(p => p.Key.StartsWith(parts[3] + "/", StringComparison.Ordinal))
-                .OrderBy(p => p.Key, StringComparer.Ordinal)
-                .Select(p => p.Value)
-                .Where(pod => wanted.All(w => (string?)pod["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : null)))
-                .Select(pod => (JsonNode)pod.DeepClone())
-                .ToArray();
-            await WriteJson(context, 200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = new JsonObject(), ["items"] = new JsonArray(items) }).ConfigureAwait(false);
+            await WritePodList(context, Pods.Where(p => p.Key.StartsWith(parts[3] + "/", StringComparison.Ordinal))).ConfigureAwait(false);
             return;
         }
 
@@ -424,17 +424,81 @@ public sealed class FakeKubernetesApi : IAsyncDisposable
         }
     }
 
-    private async Task WritePodList(HttpContext context, IEnumerable<JsonObject> pods)
+    /// <summary>
+    /// One page of a pod list, as the API server pages: the pods matching <c>labelSelector</c> in key order, at most
+    /// <c>limit</c> of them (and at most <see cref="MaxPageSize"/>), starting after the one the <c>continue</c> token
+    /// names; <c>metadata.continue</c> and <c>remainingItemCount</c> when more are left. A token this server did not
+    /// issue is answered 400 Bad Request.
+    /// </summary>
+    private async Task WritePodList(HttpContext context, IEnumerable<KeyValuePair<string, JsonObject>> pods)
     {
-        var wanted = (context.Request.Query["labelSelector"].FirstOrDefault() ?? string.Empty)
+        if (HangPodLists)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The client went away.
+            }
+
+            return;
+        }
+
+        var query = context.Request.Query;
+        var wanted = (query["labelSelector"].FirstOrDefault() ?? string.Empty)
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .ToList();
-        var items = pods
-            .Where(pod => wanted.All(w => (string?)pod["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : null)))
-            .Select(pod => (JsonNode)pod.DeepClone())
-            .ToArray();
-        await WriteJson(context, 200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = new JsonObject(), ["items"] = new JsonArray(items) }).ConfigureAwait(false);
+        var matching = pods
+            .Where(p => wanted.All(w => (string?)p.Value["metadata"]?["labels"]?[w[0]] == (w.Length > 1 ? w[1] : null)))
+            .OrderBy(p => p.Key, StringComparer.Ordinal)
+            .ToList();
+
+        if (query["continue"].FirstOrDefault() is { Length: > 0 } token)
+        {
+            if (ContinueKey(token) is not { } after)
+            {
+                await WriteJson(context, 400, Status(400, "BadRequest", "The provided continue parameter is not valid")).ConfigureAwait(false);
+                return;
+            }
+
+            matching = matching.Where(p => string.CompareOrdinal(p.Key, after) > 0).ToList();
+        }
+
+        var size = int.TryParse(query["limit"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0 ? limit : int.MaxValue;
+        if (MaxPageSize is { } max)
+        {
+            size = Math.Min(size, max);
+        }
+
+        var page = matching.Take(size).ToList();
+        var metadata = new JsonObject { ["resourceVersion"] = "1000" };
+        if (page.Count < matching.Count)
+        {
+            metadata["continue"] = ContinueToken(page[^1].Key);
+            metadata["remainingItemCount"] = matching.Count - page.Count;
+        }
+
+        var items = page.Select(p => (JsonNode)p.Value.DeepClone()).ToArray();
+        await WriteJson(context, 200, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "PodList", ["metadata"] = metadata, ["items"] = new JsonArray(items) }).ConfigureAwait(false);
+    }
+
+    /// <summary>An opaque continue token naming the last key of a page (base64 of <c>pods/NAMESPACE/NAME</c>).</summary>
+    private static string ContinueToken(string lastKey) => Convert.ToBase64String(Encoding.UTF8.GetBytes("pods/" + lastKey));
+
+    private static string? ContinueKey(string token)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(token));
+            return text.StartsWith("pods/", StringComparison.Ordinal) ? text["pods/".Length..] : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static JsonObject Status(int code, string reason, string message) => new()
