@@ -266,9 +266,10 @@ internal sealed class CanonicalJson
                     return Sort(obj);
                 }
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
             {
-                // Kept raw as unreadable JSON: compared by its text below.
+                // Kept raw as JSON no tree can hold (malformed, or a key given twice): shown and compared by its text,
+                // as its fingerprint text is (RawFingerprintText).
                 return new JsonObject { ["@type"] = typeUrl, ["raw"] = json };
             }
         }
