@@ -8,8 +8,9 @@ namespace EnvoyLens.Cli.Tests.Scan;
 
 /// <summary>
 /// A cluster of 200 pods with proxies across namespaces (plus pods without one) on the Kubernetes API test server,
-/// port-forwarded to four real admin servers: healthy replicas, one replica of another mesh (different config and
-/// trust root), one proxy with an expired certificate, one still initializing; and one pod without its sidecar, one
+/// port-forwarded to five real admin servers: healthy replicas, one replica of another mesh (different config and
+/// trust root), one proxy with an expired certificate, one still initializing, one Linkerd proxy (linkerd2-proxy's
+/// /metrics, /ready and /live on 4191) whose identity certificate has expired; and one pod without its sidecar, one
 /// whose port-forward is refused (403), one whose port-forward hangs.
 /// </summary>
 internal sealed class ScanFleet : IAsyncDisposable
@@ -23,6 +24,7 @@ internal sealed class ScanFleet : IAsyncDisposable
     public const string Forbidden = "payments/audit-7b6c5d4f3-deny1";
     public const string Hanging = "payments/export-8c7b6a5d4-hang1";
     public const string OtherMesh = "bookinfo/reviews-v1-6c8d7b9f4-odd01";
+    public const string Linkerd = "emojivoto/web-7b8c9d6f5-lnkd1";
 
     private readonly List<FakeAdminServer> _admins;
 
@@ -51,7 +53,7 @@ internal sealed class ScanFleet : IAsyncDisposable
 
     public string Path(string name) => System.IO.Path.Combine(Directory, name);
 
-    public static async Task<ScanFleet> StartAsync(int healthy = 192)
+    public static async Task<ScanFleet> StartAsync(int healthy = 191)
     {
         var reviews = await FakeAdminServer.StartAsync();
         var other = await FakeAdminServer.StartAsync(TestPaths.Fixture("snapshots", "ratings-other-mesh"));
@@ -64,10 +66,16 @@ internal sealed class ScanFleet : IAsyncDisposable
         var warmingInfo = System.Text.Encoding.UTF8.GetBytes(serverInfo.ToJsonString());
         warming.Routes["/server_info"] = context => Write(context, warmingInfo, "application/json");
 
-        var api = await FakeKubernetesApi.StartAsync(reviews.Port);
-        var fleet = new ScanFleet(api, [reviews, other, expired, warming], System.IO.Directory.CreateTempSubdirectory("envoylens-scan-tests-").FullName);
+        var linkerd = await FakeAdminServer.StartAsync();
+        var metrics = await File.ReadAllBytesAsync(System.IO.Path.Combine(System.IO.Directory.GetDirectories(TestPaths.Fixture("rules"), "EL6001-*").Single(), "fail", "metrics.txt"));
+        linkerd.Routes["/metrics"] = context => Write(context, metrics, "text/plain; version=0.0.4");
+        linkerd.Routes["/ready"] = context => Write(context, "ready\n"u8.ToArray(), "text/plain");
+        linkerd.Routes["/live"] = context => Write(context, "live\n"u8.ToArray(), "text/plain");
 
-        // Healthy replicas: 8 namespaces, 4 deployments each, 6 replicas (192 pods).
+        var api = await FakeKubernetesApi.StartAsync(reviews.Port);
+        var fleet = new ScanFleet(api, [reviews, other, expired, warming, linkerd], System.IO.Directory.CreateTempSubdirectory("envoylens-scan-tests-").FullName);
+
+        // Healthy replicas: 8 namespaces, 4 deployments each, 6 replicas (191 pods: one deployment has 5).
         for (var i = 0; i < healthy; i++)
         {
             var ns = "team-" + (i % 8).ToString(CultureInfo.InvariantCulture);
@@ -85,6 +93,7 @@ internal sealed class ScanFleet : IAsyncDisposable
         api.ForbiddenPods[Forbidden] = true;
         fleet.Add(Hanging, "export", "8c7b6a5d4");
         api.HangingPods[Hanging] = true;
+        fleet.Add(Linkerd, "web", "7b8c9d6f5", port: linkerd.Port, mesh: "linkerd");
 
         // Pods without a proxy that asked for none are not rows.
         foreach (var name in new[] { "coredns-5d78c9869d-abcde", "coredns-5d78c9869d-fghij", "kube-proxy-x7k2p" })
@@ -98,18 +107,22 @@ internal sealed class ScanFleet : IAsyncDisposable
     }
 
     /// <summary>Adds pod <c>NAMESPACE/NAME</c> of Deployment <paramref name="deployment"/> with an istio-proxy (or only an app container asking for one).</summary>
-    public void Add(string key, string deployment, string hash, int? port = null, bool sidecar = true, bool ready = true)
+    /// <param name="mesh"><c>istio</c> (an istio-proxy container) or <c>linkerd</c> (a linkerd-proxy container).</param>
+    public void Add(string key, string deployment, string hash, int? port = null, bool sidecar = true, bool ready = true, string mesh = "istio")
     {
         var slash = key.IndexOf('/', StringComparison.Ordinal);
-        Add(key[..slash], key[(slash + 1)..], deployment, hash, port, sidecar, ready);
+        Add(key[..slash], key[(slash + 1)..], deployment, hash, port, sidecar, ready, mesh);
     }
 
-    public void Add(string ns, string name, string deployment, string hash, int? port = null, bool sidecar = true, bool ready = true)
+    public void Add(string ns, string name, string deployment, string hash, int? port = null, bool sidecar = true, bool ready = true, string mesh = "istio")
     {
-        var pod = FakeKubernetesApi.Pod(name, ns, "Running", sidecar ? ["app", "istio-proxy"] : ["app"]);
+        var proxy = mesh == "linkerd" ? "linkerd-proxy" : "istio-proxy";
+        var pod = FakeKubernetesApi.Pod(name, ns, "Running", sidecar ? ["app", proxy] : ["app"]);
         var metadata = pod["metadata"]!.AsObject();
         metadata["labels"] = new JsonObject { ["app"] = deployment, ["pod-template-hash"] = hash };
-        metadata["annotations"] = new JsonObject { ["sidecar.istio.io/inject"] = "true" };
+        metadata["annotations"] = mesh == "linkerd"
+            ? new JsonObject { ["linkerd.io/inject"] = "enabled" }
+            : new JsonObject { ["sidecar.istio.io/inject"] = "true" };
         metadata["ownerReferences"] = new JsonArray(new JsonObject
         {
             ["apiVersion"] = "apps/v1",
