@@ -184,11 +184,8 @@ public static class SnapshotDecoder
         foreach (var entry in layout.Entries)
         {
             var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics);
-            if (!state.WholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split)
-            {
-                ReadSplit(prepared, split, entry.Pointer, document.Source, options, normalizer, r => current = r, state);
-            }
-            else
+            if (state.WholeSections || SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is not { } split ||
+                !ReadSplit(prepared, split, entry.Pointer, document.Source, options, normalizer, r => current = r, state))
             {
                 var read = Reader.ReadAny(Redacted(prepared, document.Source, options, null), document.Source, entry.Pointer);
                 state.Diagnostics.AddRange(read.Diagnostics);
@@ -216,15 +213,21 @@ public static class SnapshotDecoder
     /// that only one batch of message trees is alive at a time and diagnostics come out in the same order on every
     /// run. Redacting the shell and each element apart is redacting the section: no rule looks above a resource.
     /// </summary>
-    private static void ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, ConfigDumpNormalizer normalizer, Action<ReadResult?> setCurrent, DecodeState state)
+    /// <returns>False, having changed nothing, when the shell reads as another type than the split assumed: the caller reads the section whole.</returns>
+    private static bool ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, ConfigDumpNormalizer normalizer, Action<ReadResult?> setCurrent, DecodeState state)
     {
         var shell = Reader.ReadAny(Redacted(split.Shell, source, options, null), source, at);
+        if (shell.Message is not null && !ReferenceEquals(ConfigDumpNormalizer.StreamedFields(TypeResolver.TypeUrlPrefix + shell.Message.Descriptor.FullName), split.Fields))
+        {
+            return false;
+        }
+
         state.Diagnostics.AddRange(shell.Diagnostics);
         state.RawPayloads.AddRange(shell.RawPayloads);
         if (shell.Message is null)
         {
             // The section's own fields cannot be read; its elements are not read either, as when it is read whole.
-            return;
+            return true;
         }
 
         setCurrent(shell);
@@ -247,6 +250,7 @@ public static class SnapshotDecoder
                 setCurrent(null);
             });
         stream.Complete();
+        return true;
     }
 
     private static ReadResult ReadElement(ReadOnlyMemory<byte> section, SectionSplitter.Split split, SectionSplitter.Element element, JsonPointer at, string source, DecodeOptions? options) =>

@@ -53,9 +53,9 @@ public static class CanonicalReader
         {
             redacted.Clear();
             var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics);
-            if (!wholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split)
+            if (!wholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split &&
+                ReadSplit(prepared, split, entry.Pointer, document.Source, options, resources, diagnostics))
             {
-                ReadSplit(prepared, split, entry.Pointer, document.Source, options, resources, diagnostics);
                 continue;
             }
 
@@ -75,14 +75,20 @@ public static class CanonicalReader
     /// A split section: the shell's resources, then each dynamic element redacted and read on its own, a batch at a
     /// time across the cores, its resources added in document order and its message trees dropped.
     /// </summary>
-    private static void ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, List<CanonicalResource> resources, List<DecodeDiagnostic> diagnostics)
+    /// <returns>False, having changed nothing, when the shell reads as another type than the split assumed: the caller reads the section whole.</returns>
+    private static bool ReadSplit(ReadOnlyMemory<byte> section, SectionSplitter.Split split, JsonPointer at, string source, DecodeOptions? options, List<CanonicalResource> resources, List<DecodeDiagnostic> diagnostics)
     {
         var shellRedacted = new List<string>();
         var shell = Reader.ReadAny(SnapshotDecoder.Redacted(split.Shell, source, options, shellRedacted), source, at);
+        if (shell.Message is not null && !ReferenceEquals(ConfigDumpNormalizer.StreamedFields(TypeResolver.TypeUrlPrefix + shell.Message.Descriptor.FullName), split.Fields))
+        {
+            return false;
+        }
+
         diagnostics.AddRange(shell.Diagnostics);
         if (shell.Message is null)
         {
-            return;
+            return true;
         }
 
         new Section(shell, at, resources, shellRedacted).Add(shell.Message);
@@ -105,6 +111,7 @@ public static class CanonicalReader
                     new Section(result.Read, at, resources, result.Redacted).AddElement(split.Fields[element.Field].Name, element.Index, result.Read.Message);
                 }
             });
+        return true;
     }
 
     /// <summary>The resources of one config dump section.</summary>
@@ -164,20 +171,17 @@ public static class CanonicalReader
                         AddAny(ResourceKind.Listener, l.StaticListeners[i].Listener, _at.Append("static_listeners").Append(i).Append("listener"), null);
                     }
 
-                    for (var i = 0; i < l.DynamicListeners.Count; i++)
-                    {
-                        AddElement("dynamic_listeners", i, l.DynamicListeners[i]);
-                    }
+                    AddElements("dynamic_listeners", l.DynamicListeners);
 
                     break;
                 case AdminV3.ClustersConfigDump c:
                     AddAll(ResourceKind.Cluster, c.StaticClusters.Select(s => s.Cluster), "static_clusters", "cluster");
-                    AddAll(ResourceKind.Cluster, c.DynamicActiveClusters.Select(s => s.Cluster), "dynamic_active_clusters", "cluster");
-                    AddAll(ResourceKind.Cluster, c.DynamicWarmingClusters.Select(s => s.Cluster), "dynamic_warming_clusters", "cluster");
+                    AddElements("dynamic_active_clusters", c.DynamicActiveClusters);
+                    AddElements("dynamic_warming_clusters", c.DynamicWarmingClusters);
                     break;
                 case AdminV3.RoutesConfigDump r:
                     AddAll(ResourceKind.RouteConfig, r.StaticRouteConfigs.Select(s => s.RouteConfig), "static_route_configs", "route_config");
-                    AddAll(ResourceKind.RouteConfig, r.DynamicRouteConfigs.Select(s => s.RouteConfig), "dynamic_route_configs", "route_config");
+                    AddElements("dynamic_route_configs", r.DynamicRouteConfigs);
                     break;
                 case AdminV3.ScopedRoutesConfigDump s:
                     for (var i = 0; i < s.InlineScopedRouteConfigs.Count; i++)
@@ -197,24 +201,27 @@ public static class CanonicalReader
                         AddAny(ResourceKind.Secret, s.StaticSecrets[i].Secret, _at.Append("static_secrets").Append(i).Append("secret"), s.StaticSecrets[i].Name);
                     }
 
-                    for (var i = 0; i < s.DynamicActiveSecrets.Count; i++)
-                    {
-                        AddAny(ResourceKind.Secret, s.DynamicActiveSecrets[i].Secret, _at.Append("dynamic_active_secrets").Append(i).Append("secret"), s.DynamicActiveSecrets[i].Name);
-                    }
-
-                    for (var i = 0; i < s.DynamicWarmingSecrets.Count; i++)
-                    {
-                        AddAny(ResourceKind.Secret, s.DynamicWarmingSecrets[i].Secret, _at.Append("dynamic_warming_secrets").Append(i).Append("secret"), s.DynamicWarmingSecrets[i].Name);
-                    }
+                    AddElements("dynamic_active_secrets", s.DynamicActiveSecrets);
+                    AddElements("dynamic_warming_secrets", s.DynamicWarmingSecrets);
 
                     break;
                 case AdminV3.EndpointsConfigDump e:
                     AddAll(ResourceKind.Endpoint, e.StaticEndpointConfigs.Select(s => s.EndpointConfig), "static_endpoint_configs", "endpoint_config");
-                    AddAll(ResourceKind.Endpoint, e.DynamicEndpointConfigs.Select(s => s.EndpointConfig), "dynamic_endpoint_configs", "endpoint_config");
+                    AddElements("dynamic_endpoint_configs", e.DynamicEndpointConfigs);
                     break;
                 case AdminV3.EcdsConfigDump e:
-                    AddAll(ResourceKind.Ecds, e.EcdsFilters.Select(s => s.EcdsFilter), "ecds_filters", "ecds_filter");
+                    AddElements("ecds_filters", e.EcdsFilters);
                     break;
+            }
+        }
+
+        /// <summary>Every element of a repeated field of dynamic entries, each as <see cref="AddElement"/> adds one read on its own.</summary>
+        private void AddElements(string field, IEnumerable<IMessage> elements)
+        {
+            var i = 0;
+            foreach (var element in elements)
+            {
+                AddElement(field, i++, element);
             }
         }
 

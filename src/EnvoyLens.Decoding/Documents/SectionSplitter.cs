@@ -38,42 +38,52 @@ internal static class SectionSplitter
 
         /// <summary>
         /// Reads every element with <paramref name="read"/>, a batch at a time across the cores, and hands each result
-        /// to <paramref name="use"/> in document order on the calling thread: only one batch of results is alive at a
-        /// time, and what <paramref name="use"/> sees is the same on every run. <paramref name="read"/> must be
-        /// thread-safe; the first exception it throws is rethrown as itself.
+        /// to <paramref name="use"/> in document order on the calling thread, which uses one batch while the cores read
+        /// the next: at most two batches of results are alive at a time, and what <paramref name="use"/> sees is the
+        /// same on every run. <paramref name="read"/> must be thread-safe and share no state with
+        /// <paramref name="use"/>; the first exception it throws is rethrown as itself.
         /// </summary>
         public void ForEachElement<T>(Func<Element, T> read, Action<Element, T> use)
         {
-            var results = new T[Math.Min(Batch, Elements.Count)];
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
-            for (var start = 0; start < Elements.Count; start += Batch)
+            if (Environment.ProcessorCount == 1)
             {
-                var count = Math.Min(Batch, Elements.Count - start);
-                var first = start;
-                if (count > 1 && Environment.ProcessorCount > 1)
+                foreach (var element in Elements)
                 {
-                    try
-                    {
-                        Parallel.For(0, count, parallel, i => results[i] = read(Elements[first + i]));
-                    }
-                    catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-                    {
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-                    }
-                }
-                else
-                {
-                    for (var i = 0; i < count; i++)
-                    {
-                        results[i] = read(Elements[first + i]);
-                    }
+                    use(element, read(element));
                 }
 
-                for (var i = 0; i < count; i++)
+                return;
+            }
+
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+            T[] ReadBatch(int first)
+            {
+                var results = new T[Math.Min(Batch, Elements.Count - first)];
+                Parallel.For(0, results.Length, parallel, i => results[i] = read(Elements[first + i]));
+                return results;
+            }
+
+            var next = Elements.Count > 0 ? Task.Run(() => ReadBatch(0)) : null;
+            for (var start = 0; next is not null; start += Batch)
+            {
+                T[] results;
+                try
+                {
+                    results = next.GetAwaiter().GetResult();
+                }
+                catch (AggregateException e) when (e.Flatten().InnerExceptions.Count > 0)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.Flatten().InnerExceptions[0]).Throw();
+                    throw;
+                }
+
+                var following = start + Batch;
+                next = following < Elements.Count ? Task.Run(() => ReadBatch(following)) : null;
+                for (var i = 0; i < results.Length; i++)
                 {
                     var result = results[i];
                     results[i] = default!;
-                    use(Elements[first + i], result);
+                    use(Elements[start + i], result);
                 }
             }
         }
@@ -81,7 +91,7 @@ internal static class SectionSplitter
 
     /// <summary>
     /// The split of <paramref name="section"/>, or null when it is to be read whole: not a JSON object, no top-level
-    /// <c>@type</c> string of a type with streamed fields, a streamed field given twice (under either of its names), a
+    /// <c>@type</c> string of a type with streamed fields (or <c>@type</c> given twice), a streamed field given twice (under either of its names), a
     /// streamed array holding something other than objects, or JSON that does not parse (the reader of the whole
     /// section reports that as it always has).
     /// </summary>
@@ -129,7 +139,8 @@ internal static class SectionSplitter
             }
         }
 
-        if (typeUrl is null || fieldsOf(typeUrl) is not { } fields)
+        // A type given twice is read whole: the reader and this pass must agree on the one the section is.
+        if (typeUrl is null || keys.Count(k => k == "@type") > 1 || fieldsOf(typeUrl) is not { } fields)
         {
             return null;
         }

@@ -55,6 +55,15 @@ public sealed class SplitSectionDecodeTests
             """
         },
         {
+            "@type given twice, naming two sections (read whole)",
+            """
+            {"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+             "dynamic_active_clusters":[{"cluster":{"@type":"type.googleapis.com/envoy.config.cluster.v3.Cluster","name":"a"}}],
+             "@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+             "dynamic_listeners":[{"name":"l","active_state":{"listener":{"@type":"type.googleapis.com/envoy.config.listener.v3.Listener","name":"l"}}}]}]}
+            """
+        },
+        {
             "an array holding a non-object (read whole)",
             """
             {"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.RoutesConfigDump",
