@@ -128,6 +128,11 @@ internal static class SectionSplitter
             if (key == "@type" && r.TokenType == JsonTokenType.String)
             {
                 typeUrl = r.GetString();
+                if (fieldsOf(typeUrl!) is null)
+                {
+                    // A section that is only read whole (bootstrap, scoped routes, ...): no need to walk the rest.
+                    return null;
+                }
             }
             else if (r.TokenType == JsonTokenType.StartArray)
             {
