@@ -16,7 +16,13 @@ public static class SnapshotDecoder
     /// <summary>Resolves type URLs against the compiled Envoy API (listed at build time), lazily; legacy v2 names map to v3.</summary>
     internal static TypeResolver Resolver { get; } = new([EnvoyMessageTypes.Table], EnvoyTypes.V3NameFor);
 
-    private static readonly ProtoJsonReader Reader = new(Resolver, new ProtoJsonReaderOptions { TrackedTypes = ConfigDumpNormalizer.TrackedTypes });
+    private static readonly ProtoJsonReader Reader = new(Resolver, new ProtoJsonReaderOptions
+    {
+        TrackedTypes = ConfigDumpNormalizer.TrackedTypes,
+
+        // The normalizer reads these through ReadResult.Unpacked only; encoding them would be wasted work.
+        UnencodedTypes = ConfigDumpNormalizer.TrackedTypes,
+    });
 
     /// <summary>
     /// Decodes every document of <paramref name="raw"/>. Problems inside a document become diagnostics;

@@ -19,6 +19,13 @@ public sealed class ProtoJsonReaderOptions
     /// costs memory and garbage-collection time on large documents.
     /// </summary>
     public bool KeepUnpackedMessages { get; init; }
+
+    /// <summary>
+    /// Full names of message types whose Any payloads are not encoded: the Any gets its type URL and an empty value,
+    /// and <see cref="ReadResult.Unpacked"/> returns the message. For types a caller only ever reads through
+    /// <see cref="ReadResult.Unpacked"/>, it spares encoding each payload into bytes nobody reads.
+    /// </summary>
+    public IReadOnlySet<string>? UnencodedTypes { get; init; }
 }
 
 /// <summary>The outcome of one read: the message (when the value could be read at all) and what could not be typed.</summary>
@@ -64,7 +71,8 @@ public sealed class ReadResult
     /// The message this reader decoded and packed into <paramref name="any"/> (reference identity), sparing a
     /// re-parse of its bytes. Kept for payloads of tracked types, or for all with
     /// <see cref="ProtoJsonReaderOptions.KeepUnpackedMessages"/>; otherwise null, as for Anys this read did not
-    /// pack (unknown types, other messages). Treat it as read-only: it is not re-packed if changed.
+    /// pack (unknown types, other messages). Treat it as read-only: it is not re-packed if changed. For a type in
+    /// <see cref="ProtoJsonReaderOptions.UnencodedTypes"/> this is the only place the payload is.
     /// </summary>
     public IMessage? Unpacked(Any any) =>
         _unpacked is not null && _unpacked.TryGetValue(any, out var message) ? message : null;
@@ -92,6 +100,8 @@ public sealed class ProtoJsonReader
     internal IReadOnlySet<string>? TrackedTypes => _options.TrackedTypes is { Count: > 0 } t ? t : null;
 
     internal bool KeepUnpackedMessages => _options.KeepUnpackedMessages;
+
+    internal IReadOnlySet<string>? UnencodedTypes => _options.UnencodedTypes is { Count: > 0 } t ? t : null;
 
     /// <summary>Reads one JSON value (an object, or the JSON form of a well-known type) as a <paramref name="type"/> message.</summary>
     /// <param name="type">The message type; must have a generated CLR type.</param>

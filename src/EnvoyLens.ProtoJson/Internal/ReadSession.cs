@@ -21,6 +21,8 @@ internal sealed class ReadSession
     private readonly JsonPointer _at;
     private readonly IReadOnlySet<string>? _tracked;
     private readonly bool _keepUnpacked;
+    private readonly IReadOnlySet<string>? _unencoded;
+    private int _encodedDepth; // how many Any payloads being read enclose the current value and will be encoded
     private List<DecodeDiagnostic>? _diagnostics;
     private List<RawPayload>? _raw;
     private Dictionary<IMessage, JsonPointer>? _locations;
@@ -38,6 +40,7 @@ internal sealed class ReadSession
         _at = at;
         _tracked = owner.TrackedTypes;
         _keepUnpacked = owner.KeepUnpackedMessages;
+        _unencoded = owner.UnencodedTypes;
     }
 
     /// <summary>Reads the whole input as <paramref name="info"/>, or as an Any (returning its payload) when null.</summary>
@@ -128,7 +131,7 @@ internal sealed class ReadSession
             return null;
         }
 
-        return ReadAnyPayload(ref r, typeUrl, out _);
+        return ReadAnyPayload(ref r, typeUrl, nested: false, out _, out _);
     }
 
     // ---------------------------------------------------------------- messages
@@ -535,15 +538,15 @@ internal sealed class ReadSession
             return null;
         }
 
-        var payload = ReadAnyPayload(ref r, typeUrl, out var unknown);
+        var payload = ReadAnyPayload(ref r, typeUrl, nested: true, out var unknown, out var encode);
         if (payload is null)
         {
             return unknown;
         }
 
-        // Same as Any.Pack (default prefix), reusing the cached type URL string.
-        var any = new Any { TypeUrl = MessageInfo.For(payload.Descriptor).TypeUrl, Value = payload.ToByteString() };
-        if (_keepUnpacked || (_tracked is not null && _tracked.Contains(payload.Descriptor.FullName)))
+        // Same as Any.Pack (default prefix), reusing the cached type URL string; left unencoded where asked.
+        var any = new Any { TypeUrl = MessageInfo.For(payload.Descriptor).TypeUrl, Value = encode ? payload.ToByteString() : ByteString.Empty };
+        if (!encode || _keepUnpacked || (_tracked is not null && _tracked.Contains(payload.Descriptor.FullName)))
         {
             // Opt-in: keeping every payload tree alive beside its bytes costs the garbage collector dearly.
             (_unpacked ??= new Dictionary<Any, IMessage>(ReferenceEqualityComparer.Instance))[any] = payload;
@@ -556,9 +559,15 @@ internal sealed class ReadSession
     /// Reads the payload of an Any object whose "@type" is <paramref name="typeUrl"/>. For an unknown type the object
     /// is kept raw, reported, and <paramref name="unknown"/> is an Any holding only the type URL; the result is null.
     /// </summary>
-    private IMessage? ReadAnyPayload(ref Utf8JsonReader r, string typeUrl, out Any? unknown)
+    /// <param name="nested">True for an Any inside the value being read (its payload is encoded into the Any), false
+    /// for the top-level value (the payload is the result).</param>
+    /// <param name="encode">Whether the payload is to be encoded into its Any: always when nested, except for a type in
+    /// <see cref="ProtoJsonReaderOptions.UnencodedTypes"/> that no encoded payload encloses (its Any is then reached only
+    /// through messages this read returns, so <see cref="ReadResult.Unpacked"/> always finds it).</param>
+    private IMessage? ReadAnyPayload(ref Utf8JsonReader r, string typeUrl, bool nested, out Any? unknown, out bool encode)
     {
         unknown = null;
+        encode = false;
         var resolved = _owner.Resolver.Resolve(typeUrl);
         var info = resolved is null ? null : MessageInfo.For(resolved.Descriptor);
         if (info?.Factory is null)
@@ -578,6 +587,22 @@ internal sealed class ReadSession
                 $"Legacy type '{typeUrl}' was read as {resolved.Descriptor.FullName}.", typeUrl));
         }
 
+        encode = nested && !(_encodedDepth == 0 && _unencoded is not null && _unencoded.Contains(info.Descriptor.FullName));
+        if (!encode)
+        {
+            return ReadKnownPayload(ref r, info);
+        }
+
+        // Not in a finally: an exception ends the whole read, and this session with it.
+        _encodedDepth++;
+        var read = ReadKnownPayload(ref r, info);
+        _encodedDepth--;
+        return read;
+    }
+
+    /// <summary>Reads the payload of an Any object whose type is known (<paramref name="info"/>).</summary>
+    private IMessage ReadKnownPayload(ref Utf8JsonReader r, MessageInfo info)
+    {
         if (!WellKnown.UsesValueProperty(info.Descriptor))
         {
             var message = Create(info);
