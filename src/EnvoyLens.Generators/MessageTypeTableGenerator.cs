@@ -61,7 +61,7 @@ public sealed class MessageTypeTableGenerator : IIncrementalGenerator
         var ns = lastDot < 0 ? "" : className.Substring(0, lastDot);
         var name = className.Substring(lastDot + 1);
         var errors = new List<string>();
-        var types = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var types = new SortedDictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
         if (message is null || descriptor is null)
         {
             errors.Add("The message type table " + className + " needs Google.Protobuf, which the project does not reference.");
@@ -107,16 +107,130 @@ public sealed class MessageTypeTableGenerator : IIncrementalGenerator
 
         sb.Append("    ];\n\n")
             .Append("    /// <summary>The table: CLR names, and each one's descriptor on demand.</summary>\n")
-            .Append("    public static global::EnvoyLens.ProtoJson.MessageTypeTable Table { get; } = new(ClrNames, DescriptorOf);\n\n")
+            .Append("    public static global::EnvoyLens.ProtoJson.MessageTypeTable Table { get; } = new(ClrNames, DescriptorOf, AccessOf);\n\n")
             .Append("    private static global::Google.Protobuf.Reflection.MessageDescriptor? DescriptorOf(string clrName) => clrName switch\n    {\n");
         foreach (var type in types)
         {
-            sb.Append("        \"").Append(type.Key).Append("\" => ").Append(type.Value).Append(".Descriptor,\n");
+            sb.Append("        \"").Append(type.Key).Append("\" => ").Append(Display(type.Value)).Append(".Descriptor,\n");
         }
 
-        sb.Append("        _ => null,\n    };\n}\n");
+        sb.Append("        _ => null,\n    };\n\n");
+        sb.Append("    private static global::EnvoyLens.ProtoJson.MessageAccess? AccessOf(string clrName) => clrName switch\n    {\n");
+        var index = 0;
+        foreach (var type in types)
+        {
+            sb.Append("        \"").Append(type.Key).Append("\" => new A").Append(index++).Append("(),\n");
+        }
+
+        sb.Append("        _ => null,\n    };\n");
+        index = 0;
+        foreach (var type in types)
+        {
+            token.ThrowIfCancellationRequested();
+            AppendAccess(sb, "A" + index++, type.Value);
+        }
+
+        sb.Append("}\n");
         return sb.ToString();
     }
+
+    private static string Display(ITypeSymbol type) => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+
+    /// <summary>
+    /// A MessageAccess for one message type: its constructor, and a switch on field number for each kind of field.
+    /// Fields are found by the generated <c>NameFieldNumber</c> constants and their <c>Name</c> properties: a singular
+    /// field has a setter, a repeated or map field a collection getter; a oneof member is found by the values of the
+    /// <c>*OneofCase</c> enums. A field this does not recognise is left to Google.Protobuf's own accessors.
+    /// </summary>
+    private static void AppendAccess(StringBuilder sb, string name, INamedTypeSymbol type)
+    {
+        var setters = new List<string>();
+        var collections = new List<string>();
+        var cases = new List<string>();
+        foreach (var member in type.GetMembers())
+        {
+            if (member is not IFieldSymbol { IsConst: true, DeclaredAccessibility: Accessibility.Public, HasConstantValue: true } constant
+                || constant.Type.SpecialType != SpecialType.System_Int32
+                || !constant.Name.EndsWith("FieldNumber", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var number = (int)constant.ConstantValue!;
+            var propertyName = constant.Name.Substring(0, constant.Name.Length - "FieldNumber".Length);
+            var property = type.GetMembers(propertyName).OfType<IPropertySymbol>()
+                .FirstOrDefault(p => !p.IsStatic && !p.IsIndexer && p.DeclaredAccessibility == Accessibility.Public && p.GetMethod is not null);
+            if (property is null)
+            {
+                continue;
+            }
+
+            if (property.SetMethod is { DeclaredAccessibility: Accessibility.Public })
+            {
+                setters.Add("            case " + number + ": x." + Escape(property.Name) + " = (" + Display(property.Type) + ")v; return true;\n");
+            }
+            else if (property.Type is INamedTypeSymbol { IsGenericType: true } collection
+                && collection.ContainingNamespace.ToDisplayString() == "Google.Protobuf.Collections"
+                && collection.Name is "RepeatedField" or "MapField")
+            {
+                collections.Add("            case " + number + ": return x." + Escape(property.Name) + ";\n");
+            }
+        }
+
+        foreach (var nested in type.GetTypeMembers())
+        {
+            if (nested.TypeKind != TypeKind.Enum || !nested.Name.EndsWith("OneofCase", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var caseProperty = type.GetMembers().OfType<IPropertySymbol>()
+                .FirstOrDefault(p => !p.IsStatic && p.DeclaredAccessibility == Accessibility.Public && SymbolEqualityComparer.Default.Equals(p.Type, nested));
+            if (caseProperty is null)
+            {
+                continue;
+            }
+
+            var numbers = nested.GetMembers().OfType<IFieldSymbol>()
+                .Where(f => f.HasConstantValue && f.ConstantValue is int value && value != 0)
+                .Select(f => (int)f.ConstantValue!)
+                .ToList();
+            if (numbers.Count > 0)
+            {
+                cases.Add("            " + string.Concat(numbers.Select(n => "case " + n + ": ")) + "return (int)x." + Escape(caseProperty.Name) + ";\n");
+            }
+        }
+
+        var display = Display(type);
+        sb.Append("\n    private sealed class ").Append(name).Append(" : global::EnvoyLens.ProtoJson.MessageAccess\n    {\n")
+            .Append("        public override global::Google.Protobuf.IMessage Create() => new ").Append(display).Append("();\n");
+        AppendSwitch(sb, "bool TrySet(global::Google.Protobuf.IMessage m, int number, object v)", display, setters, "false");
+        AppendSwitch(sb, "object? Collection(global::Google.Protobuf.IMessage m, int number)", display, collections, "null");
+        AppendSwitch(sb, "int OneofCase(global::Google.Protobuf.IMessage m, int number)", display, cases, "-1");
+        sb.Append("    }\n");
+    }
+
+    private static void AppendSwitch(StringBuilder sb, string signature, string display, List<string> cases, string otherwise)
+    {
+        sb.Append("\n        public override ").Append(signature);
+        if (cases.Count == 0)
+        {
+            sb.Append(" => ").Append(otherwise).Append(";\n");
+            return;
+        }
+
+        sb.Append("\n        {\n            var x = (").Append(display).Append(")m;\n            switch (number)\n            {\n");
+        foreach (var c in cases)
+        {
+            sb.Append("    ").Append(c);
+        }
+
+        sb.Append("                default: return ").Append(otherwise).Append(";\n            }\n        }\n");
+    }
+
+    /// <summary>A member name as C# source: a keyword is prefixed with '@'.</summary>
+    private static string Escape(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
     private static IAssemblySymbol? FindAssembly(Compilation compilation, string assemblyName)
     {
@@ -137,7 +251,7 @@ public sealed class MessageTypeTableGenerator : IIncrementalGenerator
         return null;
     }
 
-    private static void Collect(Compilation compilation, INamespaceSymbol ns, INamedTypeSymbol message, INamedTypeSymbol descriptor, SortedDictionary<string, string> types, CancellationToken token)
+    private static void Collect(Compilation compilation, INamespaceSymbol ns, INamedTypeSymbol message, INamedTypeSymbol descriptor, SortedDictionary<string, INamedTypeSymbol> types, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         foreach (var child in ns.GetNamespaceMembers())
@@ -151,11 +265,11 @@ public sealed class MessageTypeTableGenerator : IIncrementalGenerator
         }
     }
 
-    private static void CollectType(Compilation compilation, INamedTypeSymbol type, INamedTypeSymbol message, INamedTypeSymbol descriptor, SortedDictionary<string, string> types)
+    private static void CollectType(Compilation compilation, INamedTypeSymbol type, INamedTypeSymbol message, INamedTypeSymbol descriptor, SortedDictionary<string, INamedTypeSymbol> types)
     {
         if (IsMessage(compilation, type, message, descriptor))
         {
-            types[ClrName(type)] = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            types[ClrName(type)] = type;
         }
 
         foreach (var nested in type.GetTypeMembers())

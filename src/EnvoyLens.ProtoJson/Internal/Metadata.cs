@@ -129,15 +129,20 @@ internal sealed class EnumInfo
 /// <summary>What the reader needs to know about one field (or one map value / wrapper payload), built once.</summary>
 internal sealed class FieldInfo
 {
+    private readonly MessageAccess? _access;
+    private readonly bool _forMapEntry;
     private MessageInfo? _message;
+    private IFieldAccessor? _accessor;
 
-    public FieldInfo(FieldDescriptor descriptor, bool forMapEntry = false)
+    public FieldInfo(FieldDescriptor descriptor, bool forMapEntry = false, MessageAccess? access = null)
     {
         Descriptor = descriptor;
+        Number = descriptor.FieldNumber;
+        _access = forMapEntry ? null : access;
         IsMap = !forMapEntry && descriptor.IsMap;
         IsRepeated = !forMapEntry && descriptor.IsRepeated && !IsMap;
         Oneof = forMapEntry ? null : descriptor.RealContainingOneof;
-        Accessor = forMapEntry ? null : descriptor.Accessor;
+        _forMapEntry = forMapEntry;
         if (descriptor.FieldType == FieldType.Message && WellKnown.KindOf(descriptor.MessageType) == WellKnownKind.Wrapper)
         {
             // Fields of wrapper type are stored as (nullable) primitives by generated code.
@@ -167,7 +172,34 @@ internal sealed class FieldInfo
 
     public FieldDescriptor Descriptor { get; }
 
-    public IFieldAccessor? Accessor { get; }
+    public int Number { get; }
+
+    /// <summary>Google.Protobuf's reflection accessor (made on first use: most fields never need it); null for a map entry's fields.</summary>
+    public IFieldAccessor? Accessor => _forMapEntry ? null : _accessor ??= Descriptor.Accessor;
+
+    /// <summary>Sets this singular field: by the generated access when it knows the field, else by reflection.</summary>
+    public void Set(IMessage message, object value)
+    {
+        if (_access is null || !_access.TrySet(message, Number, value))
+        {
+            Accessor!.SetValue(message, value);
+        }
+    }
+
+    /// <summary>The RepeatedField or MapField of this repeated or map field.</summary>
+    public object Collection(IMessage message) => _access?.Collection(message, Number) ?? Accessor!.GetValue(message);
+
+    /// <summary>The field set in this field's oneof, or null when none is.</summary>
+    public FieldDescriptor? OneofCase(IMessage message)
+    {
+        var number = _access?.OneofCase(message, Number) ?? -1;
+        if (number < 0)
+        {
+            return Oneof!.Accessor.GetCaseFieldDescriptor(message);
+        }
+
+        return number == 0 ? null : Descriptor.ContainingType.FindFieldByNumber(number);
+    }
 
     public ValueKind Kind { get; }
 
@@ -217,13 +249,18 @@ internal sealed class MessageInfo
     {
         Descriptor = descriptor;
         WellKnown = Internal.WellKnown.KindOf(descriptor);
-        var fields = descriptor.Fields.InDeclarationOrder().Select(f => new FieldInfo(f)).ToList();
+        var access = MessageTypeTable.AccessOf(descriptor);
+        var fields = descriptor.Fields.InDeclarationOrder().Select(f => new FieldInfo(f, access: access)).ToList();
         var names = new List<(string, FieldInfo)>(fields.Count * 2);
         names.AddRange(fields.Select(f => (f.Descriptor.JsonName, f)));
         names.AddRange(fields.Select(f => (f.Descriptor.Name, f)));
         Fields = new Utf8Map<FieldInfo>(names);
         TypeUrl = TypeResolver.TypeUrlPrefix + descriptor.FullName;
-        if (descriptor.Parser is { } parser)
+        if (access is not null)
+        {
+            Factory = access.Create;
+        }
+        else if (descriptor.Parser is { } parser)
         {
             // The generated parser's own factory, reached without reflection: parsing no bytes yields a new, empty message.
             Factory = () => parser.ParseFrom(ReadOnlySpan<byte>.Empty);

@@ -185,7 +185,7 @@ internal sealed class ReadSession
                 }
 
                 message = Create(info);
-                inner.Accessor!.SetValue(message, Scalars.Box(inner.Kind, scalar));
+                inner.Set(message, Scalars.Box(inner.Kind, scalar));
                 return true;
             }
 
@@ -317,7 +317,7 @@ internal sealed class ReadSession
     {
         if (field.Oneof is { } oneof)
         {
-            var current = oneof.Accessor.GetCaseFieldDescriptor(message);
+            var current = field.OneofCase(message);
             if (current is not null && current != field.Descriptor)
             {
                 Warn(DiagnosticCodes.InvalidValue, field.Descriptor.ContainingType.FullName,
@@ -325,7 +325,7 @@ internal sealed class ReadSession
             }
         }
 
-        field.Accessor!.SetValue(message, value);
+        field.Set(message, value);
     }
 
     private void ReadRepeated(ref Utf8JsonReader r, IMessage message, FieldInfo field)
@@ -336,7 +336,7 @@ internal sealed class ReadSession
             return;
         }
 
-        var list = field.Accessor!.GetValue(message);
+        var list = field.Collection(message);
         PushIndex();
         for (var index = 0; ; index++)
         {
@@ -427,7 +427,7 @@ internal sealed class ReadSession
             return;
         }
 
-        var map = (IDictionary)field.Accessor!.GetValue(message);
+        var map = (IDictionary)field.Collection(message);
         var keyField = field.MapKey!;
         var valueField = field.MapValue!;
         while (true)
