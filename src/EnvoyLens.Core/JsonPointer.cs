@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace EnvoyLens.Core;
 
 /// <summary>
@@ -38,21 +36,8 @@ public readonly record struct JsonPointer
     public IReadOnlyList<string> Tokens =>
         IsRoot ? [] : Value[1..].Split('/').Select(Unescape).ToArray();
 
-    public static string Escape(string token)
-    {
-        if (token.IndexOfAny(['~', '/']) < 0)
-        {
-            return token;
-        }
-
-        var sb = new StringBuilder(token.Length + 4);
-        foreach (var c in token)
-        {
-            sb.Append(c switch { '~' => "~0", '/' => "~1", _ => c.ToString() });
-        }
-
-        return sb.ToString();
-    }
+    public static string Escape(string token) =>
+        token.AsSpan().IndexOfAny('~', '/') < 0 ? token : token.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
 
     public static string Unescape(string token) => token.Replace("~1", "/").Replace("~0", "~");
 

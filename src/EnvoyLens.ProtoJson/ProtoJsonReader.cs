@@ -133,7 +133,8 @@ public sealed class ProtoJsonReader
 
     internal static JsonReaderOptions JsonOptions => new()
     {
-        CommentHandling = JsonCommentHandling.Skip,
+        // Proto3 JSON has no comments; not looking for them is the reader's fast path.
+        CommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = true,
         MaxDepth = 256,
     };

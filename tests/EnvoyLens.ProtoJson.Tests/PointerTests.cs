@@ -6,6 +6,20 @@ namespace EnvoyLens.ProtoJson.Tests;
 
 public sealed class PointerTests
 {
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("kubernetes://default", "kubernetes:~1~1default")]
+    [InlineData("a~b/c", "a~0b~1c")]
+    [InlineData("~1", "~01")]
+    [InlineData("/~", "~1~0")]
+    public void Given_a_token_with_tilde_or_slash_When_appended_Then_it_is_escaped_as_rfc6901_says_and_reads_back(string token, string escaped)
+    {
+        var pointer = JsonPointer.Root.Append("x").Append(token);
+
+        Assert.Equal("/x/" + escaped, pointer.Value);
+        Assert.Equal(["x", token], pointer.Tokens);
+    }
+
     [Fact]
     public void Given_camel_and_snake_case_input_When_a_problem_is_reported_Then_pointers_use_the_input_names()
     {

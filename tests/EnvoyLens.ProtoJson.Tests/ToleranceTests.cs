@@ -90,6 +90,8 @@ public sealed class ToleranceTests
     [InlineData("{\n  \"text\": \"a\",\n  \"nested\": {\"name\": }\n}", 3)]
     [InlineData("", 1)]
     [InlineData("""{"text": "a"} {"text": "b"}""", 1)]
+    [InlineData("{\n  /* proto3 JSON has no comments */ \"text\": \"a\"\n}", 2)]
+    [InlineData("{\"text\": \"a\" // nor these\n}", 1)]
     public void Given_malformed_json_When_read_Then_message_is_null_with_one_error_naming_the_line(string json, int line)
     {
         var result = Read(AllTypes.Descriptor, json);

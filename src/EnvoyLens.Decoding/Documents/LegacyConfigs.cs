@@ -163,7 +163,7 @@ internal static class LegacyConfigs
     internal static bool HasLegacyProperty(ReadOnlySpan<byte> json)
     {
         const byte StructConfig = 1, Typed = 2;
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 1024 });
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = true, MaxDepth = 1024 });
         var objects = new List<byte>();
         var structKeyBefore = false;
         try

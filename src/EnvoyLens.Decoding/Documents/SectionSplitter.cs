@@ -14,7 +14,8 @@ internal static class SectionSplitter
 
     private static JsonReaderOptions Options => new()
     {
-        CommentHandling = JsonCommentHandling.Skip,
+        // The layout pass has refused comments already; not looking for them is the reader's fast path.
+        CommentHandling = JsonCommentHandling.Disallow,
         AllowTrailingCommas = true,
         MaxDepth = 256,
     };
