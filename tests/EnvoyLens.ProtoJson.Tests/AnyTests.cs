@@ -129,4 +129,44 @@ public sealed class AnyTests
         Assert.Null(result.Message);
         Assert.Equal(DiagnosticCodes.InvalidResource, Assert.Single(result.Diagnostics).Code);
     }
+
+    [Fact]
+    public void Given_an_unencoded_type_When_its_any_is_read_Then_the_any_holds_no_bytes_and_the_message_is_kept_with_its_content()
+    {
+        var hcm = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+        var reader = new ProtoJsonReader(new TypeResolver([EnvoyMessageTypes.Table]), new ProtoJsonReaderOptions { UnencodedTypes = new HashSet<string> { hcm } });
+        var json = """
+            {"name": "l", "filter_chains": [{"filters": [{"name": "hcm", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", "stat_prefix": "inbound"}}]}]}
+            """;
+
+        var result = Read(Envoy.Config.Listener.V3.Listener.Descriptor, json, reader);
+
+        var any = ((Envoy.Config.Listener.V3.Listener)result.Message!).FilterChains[0].Filters[0].TypedConfig;
+        Assert.Equal("type.googleapis.com/" + hcm, any.TypeUrl);
+        Assert.True(any.Value.IsEmpty);
+        var kept = Assert.IsType<Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager>(result.Unpacked(any));
+        Assert.Equal("inbound", kept.StatPrefix);
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void Given_an_unencoded_type_inside_an_encoded_payload_When_read_Then_it_is_encoded_so_the_outer_bytes_hold_it()
+    {
+        var hcm = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager";
+        var reader = new ProtoJsonReader(new TypeResolver([EnvoyMessageTypes.Table]), new ProtoJsonReaderOptions { UnencodedTypes = new HashSet<string> { hcm } });
+        var json = """
+            {"name": "c", "typed_extension_protocol_options": {"x": {"@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+              "name": "inner", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager", "stat_prefix": "nested"}}}}
+            """;
+
+        var result = Read(Envoy.Config.Cluster.V3.Cluster.Descriptor, json, reader);
+
+        // The outer payload is not in the set, so it is encoded; what it encloses must be in its bytes.
+        var outer = ((Envoy.Config.Cluster.V3.Cluster)result.Message!).TypedExtensionProtocolOptions["x"];
+        var extension = outer.Unpack<Envoy.Config.Core.V3.TypedExtensionConfig>();
+        Assert.Equal("inner", extension.Name);
+        Assert.False(extension.TypedConfig.Value.IsEmpty);
+        Assert.Equal("nested", extension.TypedConfig.Unpack<Envoy.Extensions.Filters.Network.HttpConnectionManager.V3.HttpConnectionManager>().StatPrefix);
+        Assert.Empty(result.Diagnostics);
+    }
 }
