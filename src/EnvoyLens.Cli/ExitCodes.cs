@@ -17,5 +17,5 @@ public static class ExitCodes
 
     /// <summary>The text shown in <c>--help</c>.</summary>
     internal const string HelpText =
-        "Exit codes: 0 ok; 1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify), a request that would not be forwarded (trace) or a proxy STALE or in ERROR (status); 2 input unreadable, source unreachable or usage error; 3 internal error (a bug); 130 interrupted (Ctrl-C, SIGTERM).";
+        "Exit codes: 0 ok; 1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify), a request that would not be forwarded (trace), a proxy STALE or in ERROR (status) or a pod with such findings or whose proxy could not be read (scan); 2 input unreadable, source unreachable or usage error; 3 internal error (a bug); 130 interrupted (Ctrl-C, SIGTERM).";
 }

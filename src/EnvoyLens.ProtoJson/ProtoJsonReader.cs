@@ -22,7 +22,8 @@ public sealed class ProtoJsonReaderOptions
 
     /// <summary>
     /// Full names of message types whose Any payloads are not encoded: the Any gets its type URL and an empty value,
-    /// and <see cref="ReadResult.Unpacked"/> returns the message. For types a caller only ever reads through
+    /// and <see cref="ReadResult.Unpacked"/> returns the message. A payload inside one that is encoded is encoded all
+    /// the same, since the outer bytes must hold it. For types a caller only ever reads through
     /// <see cref="ReadResult.Unpacked"/>, it spares encoding each payload into bytes nobody reads.
     /// </summary>
     public IReadOnlySet<string>? UnencodedTypes { get; init; }

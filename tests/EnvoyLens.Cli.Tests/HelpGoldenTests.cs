@@ -51,7 +51,7 @@ public sealed class HelpGoldenTests
         var help = string.Join(' ', Cli.Run("--help").Out.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
         Assert.Contains("0 ok", help, StringComparison.Ordinal);
-        Assert.Contains("1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify), a request that would not be forwarded (trace) or a proxy STALE or in ERROR (status)", help, StringComparison.Ordinal);
+        Assert.Contains("1 findings at or above --fail-on (analyze), differences (diff --exit-code), an invalid path (certs verify), a request that would not be forwarded (trace), a proxy STALE or in ERROR (status) or a pod with such findings or whose proxy could not be read (scan)", help, StringComparison.Ordinal);
         Assert.Contains("2 input unreadable, source unreachable or usage error", help, StringComparison.Ordinal);
         Assert.Contains("3 internal error", help, StringComparison.Ordinal);
     }
