@@ -242,9 +242,9 @@ internal static partial class YamlJson
                 return;
             }
 
-            if (YamlOctal().IsMatch(value))
+            if (YamlOctal().IsMatch(value) && TryParseOctal(value.AsSpan(2), out var octal))
             {
-                writer.WriteNumberValue(System.Convert.ToUInt64(value[2..], 8));
+                writer.WriteNumberValue(octal);
                 return;
             }
 
@@ -284,6 +284,23 @@ internal static partial class YamlJson
 
     [GeneratedRegex(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant)]
     private static partial Regex YamlInt();
+
+    /// <summary>Octal digits as a ulong; false when they do not fit (the scalar then stays a string, as a hex one does).</summary>
+    private static bool TryParseOctal(ReadOnlySpan<char> digits, out ulong value)
+    {
+        value = 0;
+        foreach (var c in digits)
+        {
+            if (value > ulong.MaxValue >> 3)
+            {
+                return false;
+            }
+
+            value = (value << 3) | (uint)(c - '0');
+        }
+
+        return true;
+    }
 
     [GeneratedRegex(@"^0x[0-9a-fA-F]+$", RegexOptions.CultureInvariant)]
     private static partial Regex YamlHex();

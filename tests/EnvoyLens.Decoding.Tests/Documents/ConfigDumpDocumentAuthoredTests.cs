@@ -87,6 +87,32 @@ public sealed class ConfigDumpDocumentAuthoredTests
     }
 
     [Fact]
+    public void Given_yaml_octal_and_hex_integers_too_large_for_64_bits_When_read_Then_they_stay_strings_and_nothing_throws()
+    {
+        // Found by fuzzing: an octal scalar past 64 bits threw OverflowException out of the YAML conversion.
+        const string yaml = """
+            configs:
+            - "@type": t
+              a: 0o1777777777777777777777
+              b: 0o2000000000000000000000
+              c: 0o3333333333333333333333333333333
+              d: 0xFFFFFFFFFFFFFFFF
+              e: 0x10000000000000000
+              f: 0o17
+            """;
+
+        var layout = ConfigDumpDocument.Read(Utf8(yaml), "x.yaml");
+
+        var e = Entry(layout, 0);
+        Assert.Equal(ulong.MaxValue, e.GetProperty("a").GetUInt64());
+        Assert.Equal("0o2000000000000000000000", e.GetProperty("b").GetString());
+        Assert.Equal("0o3333333333333333333333333333333", e.GetProperty("c").GetString());
+        Assert.Equal(ulong.MaxValue, e.GetProperty("d").GetUInt64());
+        Assert.Equal("0x10000000000000000", e.GetProperty("e").GetString());
+        Assert.Equal(15, e.GetProperty("f").GetInt32());
+    }
+
+    [Fact]
     public void Given_an_egctl_envoy_proxy_dump_of_two_pods_When_read_Then_the_first_is_picked_and_the_other_listed()
     {
         var json = TwoPods;
