@@ -82,6 +82,16 @@ public sealed class DiffCommandTests
     }
 
     [Fact]
+    public void Given_full_and_json_When_diffed_Then_exit_2_with_one_sentence_and_no_text_diff()
+    {
+        var result = Diff("outlier-lost", "--full", "cluster:outbound|9080||ratings.default.svc.cluster.local", "-o", "json");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Out);
+        Assert.Equal("envoylens: --full prints one resource's unified diff as text and has no JSON form; leave out -o json, or --full for the JSON change set of every resource.\n", result.Err);
+    }
+
+    [Fact]
     public void Given_full_naming_an_absent_resource_When_diffed_Then_exit_2_with_one_sentence()
     {
         var result = Diff("outlier-lost", "--full", "no-such-cluster");

@@ -36,7 +36,7 @@ internal static class DiffCommand
         var noEds = new Option<bool>("--no-eds") { Description = "Do not compare endpoints (EDS load assignments)." };
         var full = new Option<string?>("--full")
         {
-            Description = "Show a unified diff of one resource's normalized YAML instead (name, or kind:name).",
+            Description = "Show a unified diff of one resource's normalized YAML instead (name, or kind:name); text only.",
             HelpName = "RESOURCE",
         };
         sources.AddTo(command);

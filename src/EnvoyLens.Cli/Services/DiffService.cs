@@ -21,9 +21,11 @@ internal sealed class DiffService(SnapshotLoader loader)
 {
     public int Run(DiffRequest request, TextWriter output)
     {
-        if (request.Full is not null && request.Format == TextJsonOrHtml.Html)
+        if (request.Full is not null && request.Format != TextJsonOrHtml.Text)
         {
-            throw new EnvoyLensException("--full prints one resource's unified diff as text and has no HTML form; leave out -o html, or --full for the HTML page of every change.");
+            throw request.Format == TextJsonOrHtml.Html
+                ? new EnvoyLensException("--full prints one resource's unified diff as text and has no HTML form; leave out -o html, or --full for the HTML page of every change.")
+                : new EnvoyLensException("--full prints one resource's unified diff as text and has no JSON form; leave out -o json, or --full for the JSON change set of every resource.");
         }
 
         var (before, after) = Load(request.Before, request.After);
