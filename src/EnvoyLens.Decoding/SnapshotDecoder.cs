@@ -189,8 +189,9 @@ public static class SnapshotDecoder
 
         foreach (var entry in layout.Entries)
         {
-            var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, state.Diagnostics);
-            if (state.WholeSections || SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is not { } split ||
+            var original = layout.EntryBytes(entry);
+            var prepared = LegacyDumpShapes.Prepare(original, entry, document.Source, state.Diagnostics);
+            if (state.WholeSections || SectionSplitter.Of(entry, original, prepared, ConfigDumpNormalizer.StreamedFields) is not { } split ||
                 !ReadSplit(prepared, split, entry.Pointer, document.Source, options, normalizer, r => current = r, state))
             {
                 var read = Reader.ReadAny(Redacted(prepared, document.Source, options, null), document.Source, entry.Pointer);

@@ -52,8 +52,9 @@ public static class CanonicalReader
         foreach (var entry in layout.Entries)
         {
             redacted.Clear();
-            var prepared = LegacyDumpShapes.Prepare(layout.EntryBytes(entry), entry, document.Source, diagnostics);
-            if (!wholeSections && SectionSplitter.TrySplit(prepared, ConfigDumpNormalizer.StreamedFields) is { } split &&
+            var original = layout.EntryBytes(entry);
+            var prepared = LegacyDumpShapes.Prepare(original, entry, document.Source, diagnostics);
+            if (!wholeSections && SectionSplitter.Of(entry, original, prepared, ConfigDumpNormalizer.StreamedFields) is { } split &&
                 ReadSplit(prepared, split, entry.Pointer, document.Source, options, resources, diagnostics))
             {
                 continue;

@@ -136,7 +136,7 @@ public static class ConfigDumpDocument
         json.AsSpan(0, entry.Offset + 1).CopyTo(result);
         insert.CopyTo(result.AsSpan(entry.Offset + 1));
         json.AsSpan(entry.Offset + 1).CopyTo(result.AsSpan(entry.Offset + 1 + insert.Length));
-        return (result, [entry with { Length = entry.Length + insert.Length }]);
+        return (result, [entry with { Length = entry.Length + insert.Length, Outline = null }]);
     }
 
     private static string TypeName(string typeUrl) => typeUrl[(typeUrl.LastIndexOf('/') + 1)..];
@@ -364,6 +364,9 @@ public static class ConfigDumpDocument
 
         var start = checked((int)reader.TokenStartIndex);
         string? typeUrl = null;
+
+        // Walking past the entry, record what splitting it needs (its keys and arrays), so that takes no pass of its own.
+        var outline = new SectionSplitter.Outline();
         while (true)
         {
             Next(ref reader, json, source);
@@ -373,19 +376,43 @@ public static class ConfigDumpDocument
             }
 
             var isType = reader.ValueTextEquals("@type"u8);
+            var key = outline is null ? null : KeyText(ref reader);
             Next(ref reader, json, source);
             if (isType && typeUrl is null && reader.TokenType == JsonTokenType.String)
             {
                 typeUrl = reader.GetString();
             }
+
+            if (outline is not null && key is not null)
+            {
+                if (!outline.Record(ref reader, key, start))
+                {
+                    throw Truncated(json, source);
+                }
+            }
             else
             {
+                // A key that is not valid text (an escaped lone surrogate): the entry is split, if at all, by its own pass.
+                outline = null;
                 SkipValue(ref reader, json, source);
             }
         }
 
         var end = checked((int)reader.BytesConsumed);
-        candidate.Entries.Add(new ConfigEntry(pointer, start, end - start, typeUrl, mapKey));
+        candidate.Entries.Add(new ConfigEntry(pointer, start, end - start, typeUrl, mapKey) { Outline = outline });
+    }
+
+    /// <summary>The property name the reader is on, or null when it is not valid text.</summary>
+    private static string? KeyText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static void Next(ref Utf8JsonReader reader, byte[] json, string source)

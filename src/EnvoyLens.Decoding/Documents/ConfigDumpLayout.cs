@@ -11,7 +11,14 @@ namespace EnvoyLens.Decoding.Documents;
 /// <param name="Length">Byte length of the entry, closing brace included.</param>
 /// <param name="TypeUrl">The entry's <c>@type</c>, or null when absent.</param>
 /// <param name="MapKey">For the 2018 map form (<c>{"configs":{"clusters":{...}}}</c>), the entry's key; null otherwise.</param>
-public sealed record ConfigEntry(JsonPointer Pointer, int Offset, int Length, string? TypeUrl, string? MapKey);
+public sealed record ConfigEntry(JsonPointer Pointer, int Offset, int Length, string? TypeUrl, string? MapKey)
+{
+    /// <summary>
+    /// The entry's top-level keys and arrays as the layout pass walked past them (offsets relative to the entry), so
+    /// that splitting it needs no pass of its own; null when not recorded.
+    /// </summary>
+    internal SectionSplitter.Outline? Outline { get; init; }
+}
 
 /// <summary>
 /// Where the config entries of a config-dump-like input are, without a DOM of the whole document.

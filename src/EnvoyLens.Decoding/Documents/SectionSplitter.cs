@@ -110,6 +110,16 @@ internal static class SectionSplitter
         }
     }
 
+    /// <summary>
+    /// The split of a config dump entry: from the <see cref="Outline"/> the layout pass recorded when the entry is
+    /// read as it stands in the document (<paramref name="prepared"/> is <paramref name="original"/>), which spares a
+    /// pass over it; otherwise (a rewritten v2-era entry, or no outline) by <see cref="TrySplit"/>.
+    /// </summary>
+    public static Split? Of(ConfigEntry entry, ReadOnlyMemory<byte> original, ReadOnlyMemory<byte> prepared, Func<string, IReadOnlyList<StreamedField>?> fieldsOf) =>
+        entry.Outline is { } outline && prepared.Equals(original)
+            ? Build(prepared.Span, outline, fieldsOf)
+            : TrySplit(prepared, fieldsOf);
+
     private static Split? Scan(ReadOnlySpan<byte> json, Func<string, IReadOnlyList<StreamedField>?> fieldsOf)
     {
         var r = new Utf8JsonReader(json, Options);
@@ -118,35 +128,28 @@ internal static class SectionSplitter
             return null;
         }
 
-        string? typeUrl = null;
-        var keys = new List<string>();
-        var arrays = new List<Array>();
+        var outline = new Outline();
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
             var key = r.GetString()!;
-            keys.Add(key);
             r.Read();
-            if (key == "@type" && r.TokenType == JsonTokenType.String)
+            outline.Record(ref r, key, 0);
+            if (key == "@type" && outline.TypeUrl is { } typeUrl && fieldsOf(typeUrl) is null)
             {
-                typeUrl = r.GetString();
-                if (fieldsOf(typeUrl!) is null)
-                {
-                    // A section that is only read whole (bootstrap, scoped routes, ...): no need to walk the rest.
-                    return null;
-                }
-            }
-            else if (r.TokenType == JsonTokenType.StartArray)
-            {
-                arrays.Add(ReadArray(ref r, key));
-            }
-            else
-            {
-                r.Skip();
+                // A section that is only read whole (bootstrap, scoped routes, ...): no need to walk the rest.
+                return null;
             }
         }
 
+        return Build(json, outline, fieldsOf);
+    }
+
+    private static Split? Build(ReadOnlySpan<byte> json, Outline outline, Func<string, IReadOnlyList<StreamedField>?> fieldsOf)
+    {
+        var keys = outline.Keys;
+
         // A type given twice is read whole: the reader and this pass must agree on the one the section is.
-        if (typeUrl is null || keys.Count(k => k == "@type") > 1 || fieldsOf(typeUrl) is not { } fields)
+        if (outline.TypeUrl is not { } typeUrl || keys.Count(k => k == "@type") > 1 || fieldsOf(typeUrl) is not { } fields)
         {
             return null;
         }
@@ -160,7 +163,7 @@ internal static class SectionSplitter
                 return null;
             }
 
-            foreach (var array in arrays)
+            foreach (var array in outline.Arrays)
             {
                 if (array.Key == field.Name || array.Key == field.JsonName)
                 {
@@ -186,30 +189,6 @@ internal static class SectionSplitter
         return new Split(Shell(json, chosen.Select(c => c.Array).OrderBy(a => a.Offset).ToList()), fields, elements);
     }
 
-    /// <summary>Reads an array whose <c>[</c> is the current token, recording its objects' ranges; ends on its <c>]</c>.</summary>
-    private static Array ReadArray(ref Utf8JsonReader r, string key)
-    {
-        var start = (int)r.TokenStartIndex;
-        var elements = new List<(int Offset, int Length)>();
-        var onlyObjects = true;
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-        {
-            if (r.TokenType == JsonTokenType.StartObject)
-            {
-                var offset = (int)r.TokenStartIndex;
-                r.Skip();
-                elements.Add((offset, (int)r.BytesConsumed - offset));
-            }
-            else
-            {
-                onlyObjects = false;
-                r.Skip();
-            }
-        }
-
-        return new Array(key, start, (int)r.BytesConsumed - start, elements, onlyObjects);
-    }
-
     private static byte[] Shell(ReadOnlySpan<byte> json, List<Array> emptied)
     {
         var length = json.Length - emptied.Sum(a => a.Length - EmptyArray.Length);
@@ -229,5 +208,67 @@ internal static class SectionSplitter
         return shell;
     }
 
-    private sealed record Array(string Key, int Offset, int Length, List<(int Offset, int Length)> Elements, bool OnlyObjects);
+    /// <summary>An array at the top level of a section, with the byte ranges of its objects (relative to the section).</summary>
+    internal sealed record Array(string Key, int Offset, int Length, List<(int Offset, int Length)> Elements, bool OnlyObjects);
+
+    /// <summary>
+    /// What one forward pass over a section's top-level properties records for splitting it: every key, the value of
+    /// the last <c>@type</c> string, and each array value with its objects' ranges. The layout pass records one for
+    /// each config entry as it walks past it (<see cref="ConfigEntry.Outline"/>), so the split needs no pass of its own.
+    /// </summary>
+    internal sealed class Outline
+    {
+        public List<string> Keys { get; } = [];
+
+        public string? TypeUrl { get; private set; }
+
+        public List<Array> Arrays { get; } = [];
+
+        /// <summary>
+        /// Records the property <paramref name="key"/> whose value is the current token and moves past that value
+        /// (onto its last token). <paramref name="sectionStart"/> is the reader's index of the section's opening
+        /// brace. False when the input ends inside the value (a reader over part of a document).
+        /// </summary>
+        public bool Record(ref Utf8JsonReader r, string key, long sectionStart)
+        {
+            Keys.Add(key);
+            if (key == "@type" && r.TokenType == JsonTokenType.String)
+            {
+                TypeUrl = r.GetString();
+                return true;
+            }
+
+            if (r.TokenType != JsonTokenType.StartArray)
+            {
+                return r.TokenType is not JsonTokenType.StartObject || r.TrySkip();
+            }
+
+            var start = (int)(r.TokenStartIndex - sectionStart);
+            var elements = new List<(int Offset, int Length)>();
+            var onlyObjects = true;
+            while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+            {
+                var offset = (int)(r.TokenStartIndex - sectionStart);
+                var isObject = r.TokenType == JsonTokenType.StartObject;
+                onlyObjects &= isObject;
+                if (r.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray && !r.TrySkip())
+                {
+                    return false;
+                }
+
+                if (isObject)
+                {
+                    elements.Add((offset, (int)(r.BytesConsumed - sectionStart) - offset));
+                }
+            }
+
+            if (r.TokenType != JsonTokenType.EndArray)
+            {
+                return false;
+            }
+
+            Arrays.Add(new Array(key, start, (int)(r.BytesConsumed - sectionStart) - start, elements, onlyObjects));
+            return true;
+        }
+    }
 }

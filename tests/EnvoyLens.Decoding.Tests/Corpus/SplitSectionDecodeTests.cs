@@ -90,6 +90,63 @@ public sealed class SplitSectionDecodeTests
         },
     };
 
+    [SkippableTheory]
+    [MemberData(nameof(CorpusDumps))]
+    public void Given_a_corpus_dump_When_its_entries_are_split_from_the_layout_outline_Then_each_split_equals_the_splitters_own_pass(string relative)
+    {
+        Skip.If(TestPaths.Corpus is null, "The shared corpus is not present.");
+        var content = File.ReadAllBytes(Path.Combine(TestPaths.Corpus!, relative));
+
+        AssertOutlineSplitsSame(content, relative);
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Given_a_section_shape_When_split_from_the_layout_outline_Then_it_equals_the_splitters_own_pass(string what, string json)
+    {
+        AssertOutlineSplitsSame(Encoding.UTF8.GetBytes(json), what);
+    }
+
+    [Fact]
+    public void Given_a_plain_dump_When_laid_out_Then_each_entry_carries_an_outline_and_its_split_comes_from_it()
+    {
+        var json = Encoding.UTF8.GetBytes("""
+            {"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+             "dynamic_active_clusters":[{"cluster":{"@type":"type.googleapis.com/envoy.config.cluster.v3.Cluster","name":"a"}},
+                                        {"cluster":{"@type":"type.googleapis.com/envoy.config.cluster.v3.Cluster","name":"b"}}]}]}
+            """);
+
+        var layout = EnvoyLens.Decoding.Documents.ConfigDumpDocument.Read(json, "x.json");
+
+        var entry = Assert.Single(layout.Entries);
+        Assert.NotNull(entry.Outline);
+        var split = EnvoyLens.Decoding.Documents.SectionSplitter.Of(entry, layout.EntryBytes(entry), layout.EntryBytes(entry), EnvoyLens.Decoding.Normalize.ConfigDumpNormalizer.StreamedFields);
+        Assert.NotNull(split);
+        Assert.Equal(2, split.Elements.Count);
+        var first = split.Elements[0];
+        Assert.StartsWith("{\"cluster\"", Encoding.UTF8.GetString(layout.EntryBytes(entry).Span.Slice(first.Offset, first.Length)), StringComparison.Ordinal);
+        Assert.Contains("\"dynamic_active_clusters\":[]", Encoding.UTF8.GetString(split.Shell), StringComparison.Ordinal);
+    }
+
+    private static void AssertOutlineSplitsSame(byte[] content, string what)
+    {
+        var layout = EnvoyLens.Decoding.Documents.ConfigDumpDocument.Read(content, what);
+        foreach (var entry in layout.Entries)
+        {
+            var bytes = layout.EntryBytes(entry);
+            var fromOutline = EnvoyLens.Decoding.Documents.SectionSplitter.Of(entry, bytes, bytes, EnvoyLens.Decoding.Normalize.ConfigDumpNormalizer.StreamedFields);
+            var ownPass = EnvoyLens.Decoding.Documents.SectionSplitter.TrySplit(bytes, EnvoyLens.Decoding.Normalize.ConfigDumpNormalizer.StreamedFields);
+
+            Assert.Equal(ownPass is null, fromOutline is null);
+            if (ownPass is not null)
+            {
+                Assert.Equal(ownPass.Shell, fromOutline!.Shell);
+                Assert.Same(ownPass.Fields, fromOutline.Fields);
+                Assert.Equal(ownPass.Elements, fromOutline.Elements);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Given_a_section_shape_When_read_element_by_element_Then_it_equals_whole_sections(string what, string json)
