@@ -137,20 +137,72 @@ internal static class LegacyConfigs
         Tracer,
     }
 
-    /// <summary>Whether <paramref name="json"/> may hold something to convert (false: certainly not).</summary>
-    public static bool MayApply(ReadOnlySpan<byte> json)
+    /// <summary>
+    /// Whether <paramref name="json"/> may hold something to convert (false: certainly not). With the
+    /// <paramref name="outline"/> the layout pass recorded for it, the look at property names is shared out across
+    /// the cores: each object of the section's top-level arrays on its own, and the rest with those objects emptied.
+    /// A property's verdict depends only on the object it is in, so the answer is the same.
+    /// </summary>
+    public static bool MayApply(ReadOnlyMemory<byte> json, SectionSplitter.Outline? outline)
     {
+        var span = json.Span;
+        var triggered = false;
         foreach (var trigger in Triggers)
         {
-            if (json.IndexOf(trigger) >= 0)
+            if (span.IndexOf(trigger) >= 0)
             {
-                // Istio writes "config" into every cluster's metadata (a string) and Wasm writes it inside typed_config:
-                // a byte match says little, so look at where the names stand before parsing the section into a tree.
-                return HasLegacyProperty(json);
+                triggered = true;
+                break;
             }
         }
 
-        return false;
+        // Istio writes "config" into every cluster's metadata (a string) and Wasm writes it inside typed_config: a
+        // byte match says little, so look at where the names stand before parsing the section into a tree.
+        if (!triggered)
+        {
+            return false;
+        }
+
+        if (outline is null || outline.Arrays.Sum(a => a.Elements.Count) < 2)
+        {
+            return HasLegacyProperty(span);
+        }
+
+        var objects = outline.Arrays.SelectMany(a => a.Elements).ToArray();
+        if (HasLegacyProperty(WithObjectsEmptied(span, objects)))
+        {
+            return true;
+        }
+
+        var found = 0;
+        Parallel.For(0, objects.Length, (i, loop) =>
+        {
+            if (HasLegacyProperty(json.Span.Slice(objects[i].Offset, objects[i].Length)))
+            {
+                Interlocked.Exchange(ref found, 1);
+                loop.Stop();
+            }
+        });
+        return found == 1;
+    }
+
+    /// <summary><paramref name="json"/> with each of <paramref name="objects"/> (in document order) replaced by <c>{}</c>.</summary>
+    private static byte[] WithObjectsEmptied(ReadOnlySpan<byte> json, (int Offset, int Length)[] objects)
+    {
+        var result = new byte[json.Length - objects.Sum(o => o.Length - 2)];
+        var from = 0;
+        var to = 0;
+        foreach (var (offset, length) in objects)
+        {
+            json[from..offset].CopyTo(result.AsSpan(to));
+            to += offset - from;
+            result[to++] = (byte)'{';
+            result[to++] = (byte)'}';
+            from = offset + length;
+        }
+
+        json[from..].CopyTo(result.AsSpan(to));
+        return result;
     }
 
     /// <summary>

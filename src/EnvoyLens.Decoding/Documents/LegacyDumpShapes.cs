@@ -53,7 +53,7 @@ internal static class LegacyDumpShapes
     {
         ArgumentNullException.ThrowIfNull(entry);
         var kind = KindOf(entry.TypeUrl);
-        var configs = convertConfigs && HoldsConfiguration(entry.TypeUrl) && LegacyConfigs.MayApply(json.Span);
+        var configs = convertConfigs && HoldsConfiguration(entry.TypeUrl) && LegacyConfigs.MayApply(json, json.Length == entry.Length ? entry.Outline : null);
         if (kind is null && !configs)
         {
             return json;

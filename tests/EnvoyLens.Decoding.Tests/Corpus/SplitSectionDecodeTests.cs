@@ -92,7 +92,7 @@ public sealed class SplitSectionDecodeTests
 
     [SkippableTheory]
     [MemberData(nameof(CorpusDumps))]
-    public void Given_a_corpus_dump_When_its_entries_are_split_from_the_layout_outline_Then_each_split_equals_the_splitters_own_pass(string relative)
+    public void Given_a_corpus_dump_When_its_entries_are_split_and_prechecked_from_the_layout_outline_Then_each_equals_its_own_pass(string relative)
     {
         Skip.If(TestPaths.Corpus is null, "The shared corpus is not present.");
         var content = File.ReadAllBytes(Path.Combine(TestPaths.Corpus!, relative));
@@ -136,6 +136,9 @@ public sealed class SplitSectionDecodeTests
             var bytes = layout.EntryBytes(entry);
             var fromOutline = EnvoyLens.Decoding.Documents.SectionSplitter.Of(entry, bytes, bytes, EnvoyLens.Decoding.Normalize.ConfigDumpNormalizer.StreamedFields);
             var ownPass = EnvoyLens.Decoding.Documents.SectionSplitter.TrySplit(bytes, EnvoyLens.Decoding.Normalize.ConfigDumpNormalizer.StreamedFields);
+
+            // The v2-era pre-check shares its walk out by the same outline.
+            Assert.Equal(EnvoyLens.Decoding.Documents.LegacyConfigs.MayApply(bytes, null), EnvoyLens.Decoding.Documents.LegacyConfigs.MayApply(bytes, entry.Outline));
 
             Assert.Equal(ownPass is null, fromOutline is null);
             if (ownPass is not null)

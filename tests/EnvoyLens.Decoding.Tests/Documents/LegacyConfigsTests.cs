@@ -245,7 +245,26 @@ public sealed class LegacyConfigsTests
     [InlineData("""{"runtime": {"envoy.deprecated_features:envoy.config.listener.v3.Listener.hidden_envoy_deprecated_use_original_dst": "true"}}""", false)]
     public void Given_a_section_When_checked_for_v2_era_properties_Then_only_property_names_where_a_conversion_applies_count(string json, bool expected)
     {
-        Assert.Equal(expected, LegacyConfigs.MayApply(System.Text.Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(expected, LegacyConfigs.MayApply(System.Text.Encoding.UTF8.GetBytes(json), null));
+    }
+
+    [Theory]
+    [InlineData("""{"clusters": [{"name": "a"}, {"name": "b", "hosts": [{"socket_address": {"address": "10.0.0.1"}}]}]}""", true)]
+    [InlineData("""{"listeners": [{"name": "a", "filter_chains": [{"filters": [{"name": "envoy.tcp_proxy", "config": {"cluster": "a"}}]}]}, {"name": "b"}]}""", true)]
+    [InlineData("""{"clusters": [{"name": "a"}, {"name": "b"}], "config": {"x": 1}}""", true)]
+    [InlineData("""{"config": {"x": 1}, "clusters": [{"name": "a"}, {"name": "b"}], "typed_config": {}}""", false)]
+    [InlineData("""{"clusters": [{"name": "a", "metadata": {"filter_metadata": {"istio": {"config": "s"}}}}, {"name": "b", "metadata": {"filter_metadata": {"istio": {"config": "t"}}}}]}""", false)]
+    [InlineData("""{"clusters": [{"name": "a", "config": {"x": 1}, "typed_config": {}}, {"name": "b"}], "static": [{"tls_context": {}}, "x"]}""", true)]
+    [InlineData("""{"clusters": [{"name": "a", "config": {"x": 1}, "typed_config": {}}, {"name": "b", "config": "string"}], "other": ["config", {"config": 1}]}""", false)]
+    public void Given_a_section_with_the_layout_outline_When_checked_across_the_cores_Then_the_answer_is_that_of_one_walk(string json, bool expected)
+    {
+        var dump = System.Text.Encoding.UTF8.GetBytes("""{"configs": [""" + json + "]}");
+        var layout = ConfigDumpDocument.Read(dump, "x.json");
+        var entry = Assert.Single(layout.Entries);
+        Assert.NotNull(entry.Outline);
+
+        Assert.Equal(expected, LegacyConfigs.MayApply(layout.EntryBytes(entry), null));
+        Assert.Equal(expected, LegacyConfigs.MayApply(layout.EntryBytes(entry), entry.Outline));
     }
 
     [SkippableFact]
@@ -259,9 +278,10 @@ public sealed class LegacyConfigsTests
             var layout = ConfigDumpDocument.Read(bytes, file);
             foreach (var entry in layout.Entries)
             {
-                var section = layout.EntryBytes(entry).Span;
-                withConfigBytes += section.IndexOf("\"config\""u8) >= 0 ? 1 : 0;
-                Assert.False(LegacyConfigs.MayApply(section), $"{file} {entry.Pointer}");
+                var section = layout.EntryBytes(entry);
+                withConfigBytes += section.Span.IndexOf("\"config\""u8) >= 0 ? 1 : 0;
+                Assert.False(LegacyConfigs.MayApply(section, null), $"{file} {entry.Pointer}");
+                Assert.False(LegacyConfigs.MayApply(section, entry.Outline), $"{file} {entry.Pointer}, with its outline");
             }
         }
 
