@@ -26,7 +26,7 @@ internal sealed class EndpointMapper(NormalizeContext context)
             for (var j = 0; j < group.LbEndpoints.Count; j++)
             {
                 var lb = group.LbEndpoints[j];
-                var lbAt = context.At(lb, groupAt.Append("lb_endpoints").Append(j));
+                var lbAt = context.At(lb, groupAt, "lb_endpoints", j);
                 SocketAddress address;
                 string? hostname = null;
                 if (lb.HostIdentifierCase == EndpointV3.LbEndpoint.HostIdentifierOneofCase.EndpointName)

@@ -36,6 +36,14 @@ internal sealed class NormalizeContext
     public JsonPointer At(IMessage? message, JsonPointer structural) =>
         message is not null && _locate(message) is { } located ? located : structural;
 
+    /// <summary>
+    /// Where <paramref name="message"/>, element <paramref name="index"/> of field <paramref name="field"/> under
+    /// <paramref name="parent"/>, was read; the structural pointer is built only when the reader did not record one
+    /// (the reader records every element of the tracked types, and there are many: endpoints, routes).
+    /// </summary>
+    public JsonPointer At(IMessage? message, JsonPointer parent, string field, int index) =>
+        message is not null && _locate(message) is { } located ? located : parent.Append(field).Append(index);
+
     /// <summary>Whether a type URL names a message EnvoyLens compiled (so its payload was typed, even when empty).</summary>
     public bool IsKnownType(string? typeUrl) => !string.IsNullOrEmpty(typeUrl) && _resolver.Resolve(typeUrl) is not null;
 

@@ -14,7 +14,7 @@ internal sealed class RouteMapper(NormalizeContext context, RbacMapper rbac)
         var hosts = new List<VirtualHost>(config.VirtualHosts.Count);
         for (var i = 0; i < config.VirtualHosts.Count; i++)
         {
-            hosts.Add(MapVirtualHost(config.VirtualHosts[i], at.Append("virtual_hosts").Append(i)));
+            hosts.Add(MapVirtualHost(config.VirtualHosts[i], context.At(config.VirtualHosts[i], at, "virtual_hosts", i)));
         }
 
         return new RouteConfig(meta, hosts, config.ValidateClusters)
@@ -24,13 +24,12 @@ internal sealed class RouteMapper(NormalizeContext context, RbacMapper rbac)
         };
     }
 
-    private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer structural)
+    private VirtualHost MapVirtualHost(RouteV3.VirtualHost host, JsonPointer at)
     {
-        var at = context.At(host, structural);
         var routes = new List<Route>(host.Routes.Count);
         for (var i = 0; i < host.Routes.Count; i++)
         {
-            routes.Add(MapRoute(host.Routes[i], at.Append("routes").Append(i)));
+            routes.Add(MapRoute(host.Routes[i], context.At(host.Routes[i], at, "routes", i)));
         }
 
         return new VirtualHost(host.Name, host.Domains.ToArray(), routes, at, ProtoValues.ToMetadata(host.Metadata))
@@ -86,9 +85,8 @@ internal sealed class RouteMapper(NormalizeContext context, RbacMapper rbac)
         return new PerFilterConfig(filter, type, PerFilterEffect.Other, at);
     }
 
-    private Route MapRoute(RouteV3.Route route, JsonPointer structural)
+    private Route MapRoute(RouteV3.Route route, JsonPointer at)
     {
-        var at = context.At(route, structural);
         var match = MapMatch(route.Match);
         var kind = RouteActionKind.Unknown;
         string? cluster = null;

@@ -27,9 +27,13 @@ internal sealed class ReadSession
     private List<RawPayload>? _raw;
     private Dictionary<IMessage, JsonPointer>? _locations;
     private Dictionary<Any, IMessage>? _unpacked;
-    private Segment[] _path = new Segment[32];
-    private string?[] _prefixes = new string?[32]; // _prefixes[i]: the pointer up to segment i, while that segment is unchanged
-    private char[] _chars = new char[256];
+    // The path buffers, taken from this thread's spare set (a read makes one session per element: thousands of them).
+    [ThreadStatic]
+    private static (Segment[] Path, string?[] Prefixes, char[] Chars)? t_spare;
+
+    private Segment[] _path;
+    private string?[] _prefixes; // _prefixes[i]: the pointer up to segment i, while that segment is unchanged
+    private char[] _chars;
     private int _depth;
 
     public ReadSession(ProtoJsonReader owner, ReadOnlyMemory<byte> utf8Json, string source, JsonPointer at)
@@ -41,10 +45,26 @@ internal sealed class ReadSession
         _tracked = owner.TrackedTypes;
         _keepUnpacked = owner.KeepUnpackedMessages;
         _unencoded = owner.UnencodedTypes;
+        (_path, _prefixes, _chars) = t_spare ?? (new Segment[32], new string?[32], new char[256]);
+        t_spare = null;
     }
 
     /// <summary>Reads the whole input as <paramref name="info"/>, or as an Any (returning its payload) when null.</summary>
     public ReadResult ReadTop(MessageInfo? info)
+    {
+        try
+        {
+            return ReadTopCore(info);
+        }
+        finally
+        {
+            // The session is done: its buffers go back for the next one on this thread (holding no strings).
+            Array.Clear(_prefixes);
+            t_spare = (_path, _prefixes, _chars);
+        }
+    }
+
+    private ReadResult ReadTopCore(MessageInfo? info)
     {
         IMessage? message;
         try
