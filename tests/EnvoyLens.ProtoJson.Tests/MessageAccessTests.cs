@@ -1,5 +1,3 @@
-using System.Collections;
-using EnvoyLens.ProtoJson.Tests.Messages;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -13,18 +11,11 @@ namespace EnvoyLens.ProtoJson.Tests;
 /// </summary>
 public sealed class MessageAccessTests
 {
-    public static TheoryData<string> Tables => ["envoy", "test", "well-known"];
-
     [Theory]
-    [MemberData(nameof(Tables))]
+    [MemberData(nameof(MessageTypeTableTests.Tables), MemberType = typeof(MessageTypeTableTests))]
     public void Given_every_message_type_of_a_table_When_its_fields_are_set_through_the_generated_access_Then_reflection_reads_the_same_values(string name)
     {
-        var table = name switch
-        {
-            "envoy" => EnvoyMessageTypes.Table,
-            "test" => TestMessageTypes.Table,
-            _ => WellKnownMessageTypes.Table,
-        };
+        var table = MessageTypeTableTests.TableAndAssembly(name).Table;
         var failures = new List<string>();
         var fields = 0;
         foreach (var clrName in table.ClrNames)

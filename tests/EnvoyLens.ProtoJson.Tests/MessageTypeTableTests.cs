@@ -54,7 +54,7 @@ public sealed class MessageTypeTableTests
         Assert.Contains("Envoy.Config.Cluster.V3.Cluster+Types+CommonLbConfig", EnvoyMessageTypes.Table.ClrNames);
     }
 
-    private static (MessageTypeTable Table, Assembly Assembly) TableAndAssembly(string name) => name switch
+    internal static (MessageTypeTable Table, Assembly Assembly) TableAndAssembly(string name) => name switch
     {
         "envoy" => (EnvoyMessageTypes.Table, typeof(Envoy.Admin.V3.ConfigDump).Assembly),
         "test" => (TestMessageTypes.Table, typeof(AllTypes).Assembly),
