@@ -20,10 +20,9 @@ public static class DiffHtmlRenderer
         ArgumentNullException.ThrowIfNull(header);
         ArgumentNullException.ThrowIfNull(changes);
         var resources = changes.Changes.GroupBy(c => (c.Kind, c.Name)).ToList();
+        // The header's source already names both sides ("before → after").
         var w = HtmlPage.Begin(header,
         [
-            ("Before", changes.Before),
-            ("After", changes.After),
             ("Changes", $"{Count(changes.Changes.Count, "changed path")} in {Count(resources.Count, "resource")}"),
         ]);
         w.Open("section", ("id", "kinds")).Element("h2", "Per kind").Line();

@@ -39,7 +39,7 @@ public static class HtmlPage
         w.Open("dl", ("class", "facts"));
         Fact(w, "Source", header.Source);
 
-        // A report of two captures (diff) says what each side is in its summary instead.
+        // A report of two captures (diff) names both sides in its source instead.
         if (header.ProxyKind is not null)
         {
             Fact(w, "Manifest", header.Manifest ?? "none (not a bundle)");
